@@ -1,0 +1,1 @@
+//! Client and admin HTTP routes and their JSON types.

@@ -1,0 +1,182 @@
+//! The `raftctl` command line: clap types only. Handlers live in the sibling modules.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Run, operate and inspect a Raft cluster that replicates a key-value store.
+#[derive(Debug, Parser)]
+#[command(name = "raftctl", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every client command understands.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Members to talk to, tried in order (comma-separated URLs).
+    #[arg(
+        long,
+        global = true,
+        env = "RAFTCTL_ENDPOINTS",
+        value_delimiter = ',',
+        default_value = "http://127.0.0.1:7001"
+    )]
+    pub endpoints: Vec<String>,
+    /// Output format.
+    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// How long to wait for each request (e.g. 500ms, 5s, 2m).
+    #[arg(long, global = true, value_parser = parse_duration, default_value = "5s")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a Raft node.
+    Serve(ServeArgs),
+    /// Read and write keys.
+    #[command(subcommand)]
+    Kv(KvCommand),
+    /// Show every member's state, one row per member.
+    Status,
+    /// Read a stopped node's log and hard state offline.
+    #[command(subcommand)]
+    Wal(WalCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// This member's id (>= 1).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub id: u64,
+    /// Address to listen on for clients and peers.
+    #[arg(long, default_value = "127.0.0.1:7001")]
+    pub listen: String,
+    /// URL other members and clients use to reach this one [default: http://<listen>].
+    #[arg(long)]
+    pub advertise: Option<String>,
+    /// Where this node keeps its state.
+    #[arg(long, default_value = "./raftctl-data")]
+    pub data_dir: PathBuf,
+    /// Members of a new cluster: ID=URL,ID=URL,... (ignored when the data dir holds state).
+    #[arg(long, conflicts_with = "join")]
+    pub initial_cluster: Option<String>,
+    /// Join an existing cluster through this member's URL (after `raftctl member add`).
+    #[arg(long)]
+    pub join: Option<String>,
+    /// Milliseconds per tick.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
+    pub tick_ms: u64,
+    /// Ticks without a leader before an election starts.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..))]
+    pub election_ticks: u64,
+    /// Ticks between leader heartbeats.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub heartbeat_ticks: u64,
+    /// Applied entries between automatic snapshots.
+    #[arg(long, default_value_t = 10_000)]
+    pub snapshot_threshold: u64,
+    /// Entries kept behind a snapshot for slow followers.
+    #[arg(long, default_value_t = 5_000)]
+    pub keep_log: u64,
+    /// Turn off PreVote.
+    #[arg(long)]
+    pub no_pre_vote: bool,
+    /// Turn off CheckQuorum (and the leader lease that goes with it).
+    #[arg(long)]
+    pub no_check_quorum: bool,
+    /// Log level (overridden by RUST_LOG).
+    #[arg(long, default_value = "info")]
+    pub log_level: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KvCommand {
+    /// Write a key.
+    Put { key: String, value: String },
+    /// Read a key (linearizable unless --stale).
+    Get {
+        key: String,
+        /// Answer from the member's local state, without a round trip to the leader.
+        #[arg(long)]
+        stale: bool,
+    },
+    /// Delete a key.
+    Del { key: String },
+    /// List keys.
+    List {
+        /// Only keys that start with this.
+        #[arg(long, default_value = "")]
+        prefix: String,
+        /// At most this many keys.
+        #[arg(long)]
+        limit: Option<u64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WalCommand {
+    /// One row per log entry: index, term, type, size and a decoded summary.
+    Dump {
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// First index to show.
+        #[arg(long)]
+        from: Option<u64>,
+        /// Last index to show.
+        #[arg(long)]
+        to: Option<u64>,
+        /// At most this many entries.
+        #[arg(long)]
+        limit: Option<u64>,
+    },
+    /// Term, vote, commit, applied, log bounds, snapshot, membership and ids.
+    Hardstate {
+        #[arg(long)]
+        data_dir: PathBuf,
+    },
+    /// Check the log and hard state for consistency; exit 1 naming each problem.
+    Verify {
+        #[arg(long)]
+        data_dir: PathBuf,
+    },
+}
+
+/// Parses `500ms`, `5s`, `2m` (humantime), and a bare number as seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    if let Ok(secs) = s.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    humantime::parse_duration(s).map_err(|e| format!("{e} (expected a duration such as 500ms, 5s or 2m)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_accept_units() {
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("5s").unwrap(), Duration::from_secs(5));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert!(parse_duration("soon").is_err());
+    }
+}

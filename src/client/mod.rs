@@ -1,0 +1,1 @@
+//! Typed HTTP client for the API, with endpoint failover and leader following.

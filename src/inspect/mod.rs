@@ -1,0 +1,1 @@
+//! Offline reading of a data dir and snapshot files.

@@ -1,0 +1,32 @@
+//! raftctl: run, operate and inspect a Raft cluster that replicates a key-value store.
+//!
+//! ```text
+//! client ──PUT──▶ api ──propose──▶ node ──step──▶ raft core ──Ready──▶ node
+//!                                                      │                 ├─ storage: append entries + hard state (one redb txn, fsync)
+//!                                                      │                 ├─ transport: send messages to peers (HTTP/JSON, batched)
+//!                                                      │                 ├─ kv: apply committed entries (+ applied index, same txn)
+//!                                                      │                 └─ wake the waiting request ──▶ client 200 {"index"}
+//! peer ──POST /raft/──▶ transport ──step──────────────▶┘
+//! timer ──tick──────────────────────────────────────────▶
+//! ```
+//!
+//! Modules, each using only those listed before it:
+//! - [`raft`]: the sans-IO consensus core (no tokio, no IO, no clock).
+//! - [`storage`]: the redb database of one node; implements `raft::Storage`.
+//! - [`kv`]: the replicated key-value state machine.
+//! - [`transport`]: peer HTTP under `/raft/`, batched, one sender per peer.
+//! - [`node`]: the runtime owning the `RawNode` and its Ready loop.
+//! - [`api`]: client and admin HTTP routes.
+//! - [`client`]: typed HTTP client with endpoint failover.
+//! - [`inspect`]: offline reading of data dirs and snapshot files.
+//! - [`cli`]: the `raftctl` command line.
+
+pub mod raft;
+pub mod storage;
+pub mod kv;
+pub mod transport;
+pub mod node;
+pub mod api;
+pub mod client;
+pub mod inspect;
+pub mod cli;

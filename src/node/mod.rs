@@ -1,0 +1,1 @@
+//! The runtime: one task owns the `RawNode` and runs the Ready loop.

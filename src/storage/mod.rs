@@ -1,0 +1,1 @@
+//! The durable store of one node: a redb database under the data dir.

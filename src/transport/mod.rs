@@ -1,0 +1,1 @@
+//! Peer HTTP transport: routes under `/raft/`, one sender task per peer.
