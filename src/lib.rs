@@ -21,12 +21,12 @@
 //! - [`inspect`]: offline reading of data dirs and snapshot files.
 //! - [`cli`]: the `raftctl` command line.
 
-pub mod raft;
-pub mod storage;
-pub mod kv;
-pub mod transport;
-pub mod node;
 pub mod api;
+pub mod cli;
 pub mod client;
 pub mod inspect;
-pub mod cli;
+pub mod kv;
+pub mod node;
+pub mod raft;
+pub mod storage;
+pub mod transport;

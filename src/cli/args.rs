@@ -159,7 +159,8 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     if let Ok(secs) = s.parse::<u64>() {
         return Ok(Duration::from_secs(secs));
     }
-    humantime::parse_duration(s).map_err(|e| format!("{e} (expected a duration such as 500ms, 5s or 2m)"))
+    humantime::parse_duration(s)
+        .map_err(|e| format!("{e} (expected a duration such as 500ms, 5s or 2m)"))
 }
 
 #[cfg(test)]

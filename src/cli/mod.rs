@@ -11,8 +11,8 @@ pub use error::{CliError, CliResult, ExitCode};
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
-        Command::Serve(_) | Command::Kv(_) | Command::Status | Command::Wal(_) => Err(CliError::failure(
-            "this command is not available in this build yet",
-        )),
+        Command::Serve(_) | Command::Kv(_) | Command::Status | Command::Wal(_) => Err(
+            CliError::failure("this command is not available in this build yet"),
+        ),
     }
 }

@@ -11,7 +11,11 @@ pub fn table(headers: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(NOTHING)
         .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(headers.iter().map(|h| Cell::new(h).set_alignment(CellAlignment::Left)));
+        .set_header(
+            headers
+                .iter()
+                .map(|h| Cell::new(h).set_alignment(CellAlignment::Left)),
+        );
     t
 }
 
@@ -24,7 +28,11 @@ pub fn print_json<T: Serialize>(value: &T) -> CliResult {
 }
 
 /// Prints a table or the JSON form depending on `format`.
-pub fn print<T: Serialize>(format: OutputFormat, value: &T, table: impl FnOnce() -> Table) -> CliResult {
+pub fn print<T: Serialize>(
+    format: OutputFormat,
+    value: &T,
+    table: impl FnOnce() -> Table,
+) -> CliResult {
     match format {
         OutputFormat::Json => print_json(value),
         OutputFormat::Table => {

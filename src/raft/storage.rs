@@ -42,7 +42,12 @@ pub trait Storage {
 
     /// Entries in `[lo, hi)`, at least one if the range is not empty, then as many as fit
     /// in `max_size` bytes (as counted by `Entry::size`). `None` means no limit.
-    fn entries(&self, lo: Index, hi: Index, max_size: Option<u64>) -> Result<Vec<Entry>, StorageError>;
+    fn entries(
+        &self,
+        lo: Index,
+        hi: Index,
+        max_size: Option<u64>,
+    ) -> Result<Vec<Entry>, StorageError>;
 
     /// The term of the entry at `index`, for `first_index() - 1 <= index <= last_index()`.
     fn term(&self, index: Index) -> Result<Term, StorageError>;
@@ -162,7 +167,10 @@ impl MemStorage {
         let held = self.snapshot.meta.index;
         let idx = snapshot.meta.index;
         if idx < held {
-            return Err(StorageError::SnapshotOutOfDate { requested: idx, held });
+            return Err(StorageError::SnapshotOutOfDate {
+                requested: idx,
+                held,
+            });
         }
         self.entries = vec![Entry {
             term: snapshot.meta.term,
@@ -237,7 +245,12 @@ impl Storage for MemStorage {
         })
     }
 
-    fn entries(&self, lo: Index, hi: Index, max_size: Option<u64>) -> Result<Vec<Entry>, StorageError> {
+    fn entries(
+        &self,
+        lo: Index,
+        hi: Index,
+        max_size: Option<u64>,
+    ) -> Result<Vec<Entry>, StorageError> {
         if lo <= self.offset() {
             return Err(StorageError::Compacted);
         }
@@ -316,7 +329,12 @@ mod tests {
         let mut s = MemStorage::new();
         s.append(&[ent(1, 1), ent(2, 1), ent(3, 1)]).unwrap();
         assert_eq!(s.entries(1, 4, Some(0)).unwrap().len(), 1);
-        assert_eq!(s.entries(1, 4, Some(2 * crate::raft::types::ENTRY_OVERHEAD)).unwrap().len(), 2);
+        assert_eq!(
+            s.entries(1, 4, Some(2 * crate::raft::types::ENTRY_OVERHEAD))
+                .unwrap()
+                .len(),
+            2
+        );
     }
 
     #[test]

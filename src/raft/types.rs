@@ -100,7 +100,11 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub reject_hint: Index,
     /// Opaque bytes: the request context of a ReadIndex, or a campaign-transfer marker.
-    #[serde(default, skip_serializing_if = "Bytes::is_empty", with = "base64_bytes")]
+    #[serde(
+        default,
+        skip_serializing_if = "Bytes::is_empty",
+        with = "base64_bytes"
+    )]
     pub context: Bytes,
 }
 
@@ -144,7 +148,11 @@ pub struct Entry {
     pub index: Index,
     #[serde(rename = "type", default)]
     pub entry_type: EntryType,
-    #[serde(default, skip_serializing_if = "Bytes::is_empty", with = "base64_bytes")]
+    #[serde(
+        default,
+        skip_serializing_if = "Bytes::is_empty",
+        with = "base64_bytes"
+    )]
     pub data: Bytes,
 }
 
@@ -168,7 +176,9 @@ impl Entry {
 pub const ENTRY_OVERHEAD: u64 = 16;
 
 /// A log position: an index and the term of the entry there.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub struct EntryId {
     pub index: Index,
     pub term: Term,
@@ -214,7 +224,11 @@ pub enum ConfChangeType {
 pub struct ConfChange {
     pub change_type: ConfChangeType,
     pub node_id: NodeId,
-    #[serde(default, skip_serializing_if = "Bytes::is_empty", with = "base64_bytes")]
+    #[serde(
+        default,
+        skip_serializing_if = "Bytes::is_empty",
+        with = "base64_bytes"
+    )]
     pub context: Bytes,
 }
 
@@ -242,7 +256,11 @@ pub struct SnapshotMeta {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
     pub meta: SnapshotMeta,
-    #[serde(default, skip_serializing_if = "Bytes::is_empty", with = "base64_bytes")]
+    #[serde(
+        default,
+        skip_serializing_if = "Bytes::is_empty",
+        with = "base64_bytes"
+    )]
     pub data: Bytes,
 }
 
@@ -305,7 +323,8 @@ mod tests {
 
     #[test]
     fn bad_base64_is_an_error_not_a_panic() {
-        let json = r#"{"type":"append","to":2,"from":1,"entries":[{"term":1,"index":1,"data":"!!"}]}"#;
+        let json =
+            r#"{"type":"append","to":2,"from":1,"entries":[{"term":1,"index":1,"data":"!!"}]}"#;
         let err = serde_json::from_str::<Message>(json).unwrap_err();
         assert!(err.to_string().contains("base64"), "{err}");
     }
