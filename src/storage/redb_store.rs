@@ -472,12 +472,16 @@ impl RedbStorage {
         mut visit: impl FnMut(Index, usize, std::result::Result<Entry, String>) -> ControlFlow<()>,
     ) -> Result<()> {
         let path = &self.inner.path;
+        let to = to.unwrap_or(u64::MAX);
+        if from > to {
+            return Ok(());
+        }
         let txn = self.begin_read()?;
         let table = txn
             .open_table(LOG)
             .map_err(|e| Error::db("open the log table", path, e))?;
         let range = table
-            .range(from..=to.unwrap_or(u64::MAX))
+            .range(from..=to)
             .map_err(|e| Error::db("read the log", path, e))?;
         for item in range {
             let (k, v) = item.map_err(|e| Error::db("read the log", path, e))?;
@@ -895,11 +899,13 @@ impl WriteBatch<'_> {
     /// may still have reached the disk, so the store refuses further writes after one.
     pub fn commit(self) -> Result<()> {
         let inner = &self.store.inner;
+        // Readers wait out the fsync, so that none of them combines entries read from
+        // the database after this commit with cached ones from before it.
+        let mut c = self.store.cached_mut();
         if let Err(e) = self.txn.commit() {
             inner.poisoned.store(true, Ordering::SeqCst);
             return Err(Error::db("commit", &inner.path, e));
         }
-        let mut c = self.store.cached_mut();
         c.hard_state = self.staged.hard_state;
         c.applied = self.staged.applied;
         c.last_index = self.staged.last_index;
