@@ -321,6 +321,10 @@ fn create_refuses_a_dir_that_holds_something() {
     assert!(RedbStorage::exists(existing.path()));
     assert!(RedbStorage::create(existing.path(), init(1)).is_err());
     assert!(!RedbStorage::exists(dir.path()));
+
+    let fresh = tempfile::tempdir().unwrap();
+    let err = RedbStorage::create(fresh.path(), init(0)).unwrap_err();
+    assert!(err.to_string().contains("node id 0"), "{err}");
 }
 
 #[test]

@@ -199,6 +199,9 @@ impl RedbStorage {
     /// Bootstraps a new data dir. `dir` must be missing or empty.
     pub fn create(dir: impl AsRef<Path>, init: InitialState) -> Result<RedbStorage> {
         let dir = dir.as_ref().to_path_buf();
+        if init.node_id == 0 {
+            return Err(Error::InvalidNodeId { path: dir });
+        }
         prepare_empty_dir(&dir)?;
         let snapshots = dir.join(SNAPSHOT_DIR);
         fs::create_dir_all(&snapshots).map_err(|e| Error::io("create", &snapshots, e))?;
