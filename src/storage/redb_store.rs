@@ -282,6 +282,7 @@ impl RedbStorage {
         drop(open_checked(&path, true)?);
         let (db, mut loaded) = open_checked(&path, false)?;
         fill_recent(&db, &path, &mut loaded.cached)?;
+        super::snapshot_file::remove_unfinished(&dir.join(SNAPSHOT_DIR))?;
         Ok(RedbStorage::from_parts(db, dir, path, false, loaded))
     }
 
@@ -550,6 +551,27 @@ impl RedbStorage {
             });
         }
         SnapshotReader::open(&path)
+    }
+
+    /// The snapshot files present, oldest first: (term, index, path).
+    pub fn snapshot_files(&self) -> Result<Vec<(Term, Index, PathBuf)>> {
+        super::snapshot_file::list_files(&self.snapshot_dir())
+    }
+
+    /// Removes every snapshot file older than the one at `index` (the runtime keeps the
+    /// latest only, once the snapshot record points at it).
+    pub fn remove_snapshot_files_before(&self, index: Index) -> Result<()> {
+        if self.inner.read_only {
+            return Err(Error::ReadOnly {
+                path: self.inner.path.clone(),
+            });
+        }
+        for (_, at, path) in self.snapshot_files()? {
+            if at < index {
+                fs::remove_file(&path).map_err(|e| Error::io("remove", &path, e))?;
+            }
+        }
+        Ok(())
     }
 
     fn read_term_from_db(&self, index: Index) -> Result<Option<Term>> {
