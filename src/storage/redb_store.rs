@@ -1000,9 +1000,16 @@ impl Storage for RedbStorage {
             }
         }
         for index in lo.max(recent_first)..hi {
-            let e = c
-                .recent_get(index)
-                .expect("recent holds every index from recent_first to last_index");
+            let Some(e) = c.recent_get(index) else {
+                // The cache holds every index from recent_first to last_index; if that
+                // ever breaks, fail this read rather than the node.
+                return Err(StorageError::Other(format!(
+                    "entry cache of {} lacks index {index} (cache {recent_first}..={:?}, last index {})",
+                    self.inner.path.display(),
+                    c.recent.back().map(|e| e.index),
+                    c.last_index
+                )));
+            };
             if !limit.admit(e, out.is_empty()) {
                 break;
             }
