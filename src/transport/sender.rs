@@ -102,7 +102,7 @@ pub struct Transport {
 
 impl Transport {
     /// A transport with default settings. Must be called inside a tokio runtime, where
-    /// the peer tasks will run. `peers` may include this node itself (skipped).
+    /// the peer tasks will run (otherwise [`Error::NoRuntime`]). `peers` may include this node itself (skipped).
     pub fn new(
         cluster_id: u64,
         self_id: NodeId,
@@ -126,6 +126,7 @@ impl Transport {
         events: mpsc::Sender<TransportEvent>,
         config: TransportConfig,
     ) -> Result<Transport, Error> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| Error::NoRuntime)?;
         // One client for all peers: it keeps a pool of kept-alive connections per host.
         // Peers talk directly, never through a proxy from the environment.
         let client = reqwest::Client::builder()
@@ -143,7 +144,7 @@ impl Transport {
                 events,
                 config,
             }),
-            runtime: tokio::runtime::Handle::current(),
+            runtime,
             peers: Mutex::new(BTreeMap::new()),
         };
         transport.set_peers(peers);

@@ -120,6 +120,18 @@ async fn post_batch(url: &str, body: Vec<u8>) -> (reqwest::StatusCode, ErrorBody
     (status, response.json().await.unwrap())
 }
 
+#[test]
+fn transport_is_shareable_and_needs_a_runtime() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Transport>();
+    shareable::<Inbound>();
+    let (events, _rx) = mpsc::channel(1);
+    assert!(matches!(
+        Transport::new(CLUSTER, 1, BTreeMap::new(), events),
+        Err(Error::NoRuntime)
+    ));
+}
+
 #[tokio::test]
 async fn two_transports_exchange_batches() {
     let mut n1 = node(1).await;
