@@ -86,8 +86,14 @@ impl Shared {
 
 struct Peer {
     url: String,
+    /// Base URL without a trailing slash.
+    base: String,
     queue: mpsc::Sender<Message>,
     task: JoinHandle<()>,
+    /// Snapshot streams in flight. They bypass the queue so that heartbeats and
+    /// appends keep flowing meanwhile; dropping the set (peer removed or re-addressed,
+    /// transport gone) aborts them, each then reporting failure.
+    snapshots: JoinSet<()>,
 }
 
 /// The outbound side: `send` from the node's Ready loop, one task per peer doing HTTP.
@@ -155,12 +161,35 @@ impl Transport {
     /// queue is full, or to an unknown peer, is dropped and the peer reported
     /// [`TransportEvent::Unreachable`]. Local message types are never sent.
     pub fn send(&self, messages: Vec<Message>) {
-        let peers = self.peers.lock().expect("peer map lock is never poisoned");
+        let mut peers = self.peers.lock().expect("peer map lock is never poisoned");
         let mut reported = BTreeSet::new();
         for m in messages {
             let to = m.to;
             if m.msg_type.is_local() || to == self.shared.self_id {
                 tracing::warn!(to, msg_type = ?m.msg_type, "not sending a local message");
+                continue;
+            }
+            if m.msg_type == MessageType::Snapshot {
+                let outcome = SnapshotOutcome {
+                    events: self.shared.events.clone(),
+                    to,
+                    reported: false,
+                };
+                match peers.get_mut(&to) {
+                    Some(peer) => {
+                        while peer.snapshots.try_join_next().is_some() {}
+                        let task =
+                            send_snapshot(self.shared.clone(), peer.base.clone(), m, outcome);
+                        peer.snapshots.spawn_on(task, &self.runtime);
+                    }
+                    None => {
+                        tracing::warn!(to, "no address for peer, snapshot not sent");
+                        drop(outcome);
+                        if reported.insert(to) {
+                            self.shared.report_unreachable(to);
+                        }
+                    }
+                }
                 continue;
             }
             let queued = match peers.get(&to) {
@@ -203,10 +232,20 @@ impl Transport {
                 continue;
             }
             let (queue, rx) = mpsc::channel(self.shared.config.queue_capacity.max(1));
+            let base = url.trim_end_matches('/').to_owned();
             let task = self
                 .runtime
-                .spawn(run_peer(self.shared.clone(), id, url.clone(), rx));
-            current.insert(id, Peer { url, queue, task });
+                .spawn(run_peer(self.shared.clone(), id, base.clone(), rx));
+            current.insert(
+                id,
+                Peer {
+                    url,
+                    base,
+                    queue,
+                    task,
+                    snapshots: JoinSet::new(),
+                },
+            );
         }
     }
 
@@ -281,33 +320,23 @@ async fn run_peer(
     url: String,
     mut queue: mpsc::Receiver<Message>,
 ) {
-    let base = url.trim_end_matches('/').to_owned();
-    let messages_url = format!("{base}{}", wire::MESSAGES_PATH);
-    let mut snapshots = JoinSet::new();
+    let messages_url = format!("{url}{}", wire::MESSAGES_PATH);
     let mut batch: Vec<Message> = Vec::new();
     let mut backoff = shared.config.min_backoff;
     let mut reachable = true;
     tracing::debug!(peer, url, "peer sender started");
     while let Some(first) = queue.recv().await {
-        while snapshots.try_join_next().is_some() {}
         batch.clear();
         let mut size = 0;
         let mut next = Some(first);
         while let Some(m) = next {
-            if m.msg_type == MessageType::Snapshot {
-                snapshots.spawn(send_snapshot(shared.clone(), peer, base.clone(), m));
-            } else {
-                size += wire::estimate_message_size(&m);
-                batch.push(m);
-            }
+            size += wire::estimate_message_size(&m);
+            batch.push(m);
             next = if size < shared.config.max_batch_bytes {
                 queue.try_recv().ok()
             } else {
                 None
             };
-        }
-        if batch.is_empty() {
-            continue;
         }
         let body = wire::encode_batch(&shared.cluster_id, shared.self_id, &batch);
         let result = async {
@@ -346,8 +375,35 @@ async fn run_peer(
     tracing::debug!(peer, "peer sender stopped");
 }
 
-/// Streams one snapshot file to `peer` and reports the outcome.
-async fn send_snapshot(shared: Arc<Shared>, peer: NodeId, base: String, mut message: Message) {
+/// Reports a snapshot as failed if its task ends without reporting, e.g. when the
+/// peer is removed or re-addressed, or the transport shuts down mid-stream: the core
+/// keeps the peer in snapshot state until it hears an outcome.
+struct SnapshotOutcome {
+    events: mpsc::Sender<TransportEvent>,
+    to: NodeId,
+    reported: bool,
+}
+
+impl Drop for SnapshotOutcome {
+    fn drop(&mut self) {
+        if !self.reported {
+            let _ = self.events.try_send(TransportEvent::SnapshotStatus {
+                to: self.to,
+                ok: false,
+            });
+        }
+    }
+}
+
+/// Streams one snapshot file to its peer and reports the outcome. `outcome` is made
+/// by the caller so that even a task aborted before it first runs reports failure.
+async fn send_snapshot(
+    shared: Arc<Shared>,
+    base: String,
+    mut message: Message,
+    mut outcome: SnapshotOutcome,
+) {
+    let peer = outcome.to;
     let (index, term) = message
         .snapshot
         .as_ref()
@@ -372,6 +428,7 @@ async fn send_snapshot(shared: Arc<Shared>, peer: NodeId, base: String, mut mess
         .events
         .send(TransportEvent::SnapshotStatus { to: peer, ok })
         .await;
+    outcome.reported = true;
 }
 
 async fn stream_snapshot(

@@ -538,8 +538,44 @@ async fn bad_snapshot_is_reported_and_not_delivered() {
         recv(&mut events).await,
         TransportEvent::SnapshotStatus { to: 2, ok: false }
     );
+    // So does a snapshot for a peer the transport has no address for.
+    let mut stranger = snapshot_message();
+    stranger.to = 7;
+    t.send(vec![stranger]);
+    assert_eq!(
+        recv(&mut events).await,
+        TransportEvent::SnapshotStatus { to: 7, ok: false }
+    );
+    assert_eq!(recv(&mut events).await, TransportEvent::Unreachable(7));
     assert!(n2.inbox.try_recv().is_err());
     assert!(sink.stored.lock().unwrap().is_none());
+}
+
+#[tokio::test]
+async fn snapshot_cut_off_by_peer_removal_is_reported_failed() {
+    // A peer that accepts the connection and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let hold = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let config = TransportConfig {
+        snapshot_source: Some(Arc::new(FakeSource(snapshot_file()))),
+        ..TransportConfig::default()
+    };
+    let (t, mut events) = transport(1, &[(2, &url)], config);
+    t.send(vec![snapshot_message()]);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(events.try_recv().is_err(), "still streaming");
+    t.set_peers(BTreeMap::new());
+    assert_eq!(
+        recv(&mut events).await,
+        TransportEvent::SnapshotStatus { to: 2, ok: false }
+    );
+    hold.abort();
 }
 
 #[tokio::test]
