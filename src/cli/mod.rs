@@ -4,6 +4,8 @@
 pub mod args;
 pub mod error;
 pub mod output;
+pub mod recover;
+pub mod snapshot;
 pub mod wal;
 
 pub use args::{Cli, Command, GlobalArgs, OutputFormat};
@@ -13,6 +15,8 @@ pub use error::{CliError, CliResult, ExitCode};
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Wal(cmd) => wal::run(cmd, &cli.global),
+        Command::Snapshot(cmd) => snapshot::run(cmd, &cli.global),
+        Command::Recover(args) => recover::run(args, &cli.global),
         Command::Serve(_) | Command::Kv(_) | Command::Status => Err(CliError::failure(
             "this command is not available in this build yet",
         )),
