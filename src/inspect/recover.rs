@@ -185,6 +185,19 @@ fn survivor(dir: &Path, store: &RedbStorage) -> Result<Survivor, Error> {
 /// Reads every survivor's data dir read-only and works out the plan. Refuses dirs in
 /// use, dirs of different clusters and a node id given twice.
 pub fn plan(dirs: &[PathBuf]) -> Result<RecoverPlan, Error> {
+    // Checked before opening: a second open of the same database would report it as in
+    // use, which is not the problem.
+    let mut given = BTreeMap::new();
+    for dir in dirs {
+        let key = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+        if let Some(first) = given.insert(key, dir) {
+            return Err(Error::refused(format!(
+                "data dir {} is given twice (also as {}): give each survivor's data dir once",
+                dir.display(),
+                first.display()
+            )));
+        }
+    }
     let mut stores = Vec::new();
     for dir in dirs {
         let store = RedbStorage::open_read_only(dir)?;
