@@ -178,7 +178,7 @@ fn run_recover(dir: &Path, id: u64, format: OutputFormat) -> CliResult {
             t.add_row(vec![
                 field.to_string(),
                 value.to_string(),
-                "kept".to_string(),
+                format!("{value} (kept)"),
             ]);
         }
         t
