@@ -325,6 +325,26 @@ fn recover_refuses_a_membership_change_above_applied() {
 }
 
 #[test]
+fn recover_refuses_missing_empty_and_foreign_dirs_in_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("missing");
+    recover(&missing, 1, false)
+        .assert_fails_with(&[&missing.display().to_string(), "does not exist"]);
+    assert!(!missing.exists());
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    recover(&empty, 1, false).assert_fails_with(&[&empty.display().to_string(), "empty"]);
+    assert!(fingerprint(&empty).is_empty());
+    let junk = tmp.path().join("junk");
+    std::fs::create_dir(&junk).unwrap();
+    std::fs::write(junk.join("raftctl.redb"), [7u8; 5000]).unwrap();
+    let before = fingerprint(&junk);
+    recover(&junk, 1, false).assert_fails_with(&["not a redb database"]);
+    plan(&[&junk], false).assert_fails_with(&["not a redb database"]);
+    assert_eq!(fingerprint(&junk), before);
+}
+
+#[test]
 fn both_refuse_a_dir_in_use() {
     let s = survivors();
     let held = RedbStorage::open(&s.c).unwrap();

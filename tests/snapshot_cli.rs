@@ -122,6 +122,10 @@ fn inspect_refuses_bad_files_in_one_line() {
     longer.extend_from_slice(b"trailing");
     let p = bad("longer.snap", &longer);
     inspect_fails(&p, &[&name(&p), "after the end"]);
+    let mut newer = good.clone();
+    newer[8] = 9;
+    let p = bad("newer.snap", &newer);
+    inspect_fails(&p, &[&name(&p), "format version 9", "newer"]);
     let redb = tmp.path().join("source").join("raftctl.redb");
     inspect_fails(&redb, &[&name(&redb), "magic"]);
     let missing = tmp.path().join("missing.snap");

@@ -491,6 +491,45 @@ mod tests {
         assert_eq!((next.index, next.keys), (6, 6));
     }
 
+    /// Every entry i puts a new key, so a snapshot at applied index A holds exactly A
+    /// keys exactly when index and KV come from one view, whatever the writer does
+    /// meanwhile.
+    #[test]
+    fn index_and_kv_come_from_one_view_during_writes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = source(&tmp.path().join("src"), 1);
+        let writer = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for i in 2..=400 {
+                    let mut w = store.begin_write().unwrap();
+                    let (e, cmd) = put(i, &format!("key/{i:05}"), b"v");
+                    kv::apply(w.txn(), i, &cmd).unwrap();
+                    w.append(&[e]).unwrap();
+                    w.set_hard_state(&HardState {
+                        term: 2,
+                        vote: Some(1),
+                        commit: i,
+                    })
+                    .unwrap();
+                    w.set_applied(i).unwrap();
+                    w.commit().unwrap();
+                }
+            })
+        };
+        let out = tmp.path().join("out");
+        let mut taken = 0;
+        while !writer.is_finished() || taken == 0 {
+            let info = create_snapshot_file(&store, &out).unwrap();
+            assert_eq!(info.keys, info.index, "{info:?}");
+            assert_eq!(info.term, 2);
+            taken += 1;
+        }
+        writer.join().unwrap();
+        let last = create_snapshot_file(&store, &out).unwrap();
+        assert_eq!((last.index, last.keys), (400, 400));
+    }
+
     #[test]
     fn membership_can_be_replaced_for_a_new_cluster() {
         let tmp = tempfile::tempdir().unwrap();
