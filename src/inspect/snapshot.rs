@@ -212,7 +212,13 @@ pub fn restore(opts: &RestoreOptions) -> Result<RestoreReport, Error> {
             cluster_id,
             membership: opts.membership.clone(),
         },
-    )?;
+    )
+    .inspect_err(|_| {
+        if !existed {
+            // Only if still empty: whatever else is there is not ours to remove.
+            let _ = fs::remove_dir(dir);
+        }
+    })?;
     let written = (|| -> Result<_, Error> {
         let mut batch = store.begin_write()?;
         let installed = install_snapshot_file_with(
