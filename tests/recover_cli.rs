@@ -284,6 +284,34 @@ fn recover_makes_the_survivor_a_one_member_cluster_keeping_its_log() {
 }
 
 #[test]
+fn a_learner_can_be_recovered_but_a_removed_node_cannot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut m = voters(&[1, 2, 3]);
+    m.learners.insert(4, url(4));
+    let learner = tmp.path().join("n4");
+    node_dir(&learner, 4, m, &common(), 9, 9);
+    let run = recover(&learner, 4, true);
+    run.assert_ok();
+    let r = run.json();
+    assert_eq!(
+        r["voters"],
+        json!([{"id": 4, "url": "http://127.0.0.1:7004"}])
+    );
+    assert_eq!(
+        r["old_learners"],
+        json!([{"id": 4, "url": "http://127.0.0.1:7004"}])
+    );
+    assert_eq!(r["learners"], json!([]));
+    assert_eq!(r["changed"], true);
+
+    let removed = tmp.path().join("n5");
+    node_dir(&removed, 5, voters(&[1, 2, 3]), &common(), 9, 9);
+    let before = fingerprint(&removed);
+    recover(&removed, 5, false).assert_fails_with(&["node 5 is not a member", "removed"]);
+    assert_eq!(fingerprint(&removed), before);
+}
+
+#[test]
 fn recover_refuses_a_wrong_id_and_changes_nothing() {
     let s = survivors();
     let before = fingerprint(&s.c);

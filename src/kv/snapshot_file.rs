@@ -605,6 +605,24 @@ mod tests {
     }
 
     #[test]
+    fn an_applied_index_without_its_entry_is_reported() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = fresh(tmp.path(), 1);
+        let mut w = store.begin_write().unwrap();
+        w.set_applied(10).unwrap();
+        w.commit().unwrap();
+        let err = create_snapshot_file(&store, &store.snapshot_dir()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the applied index 10 has no log entry"),
+            "{err}"
+        );
+        assert!(storage::snapshot_file::list_files(&store.snapshot_dir())
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
     fn nothing_applied_is_no_snapshot() {
         let tmp = tempfile::tempdir().unwrap();
         let store = fresh(tmp.path(), 1);
