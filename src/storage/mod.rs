@@ -1,1 +1,53 @@
-//! The durable store of one node: a redb database under the data dir.
+//! The durable store of one node: a redb database under the data dir, and snapshot files
+//! next to it. Owns the on-disk formats; knows nothing of HTTP or the KV's tables (the
+//! KV writes those itself, inside the transactions this module hands out).
+//!
+//! ```text
+//! <data-dir>/raftctl.redb                 log table (index -> term, type, data),
+//!                                         meta table (format version, node id, cluster id,
+//!                                         hard state, applied, membership, snapshot, log start),
+//!                                         and the KV's tables
+//! <data-dir>/snapshots/snap-<term>-<index>.snap   header, state machine image, crc32c
+//! ```
+//!
+//! # Durability
+//!
+//! - **What is fsynced, when.** Every write goes through a [`WriteBatch`]: one redb write
+//!   transaction with `Durability::Immediate`. `WriteBatch::commit` returns only after
+//!   redb has written the transaction and fsynced the file, so everything in the batch
+//!   (appended entries, hard state, applied index, membership, snapshot record, the KV's
+//!   changes) is durable together; one fsync per batch, however many entries it holds.
+//!   The runtime persists each Ready in one batch and sends `persisted_messages` only
+//!   after `commit` returned.
+//! - **What a crash leaves.** redb commits are atomic: after a crash (kill -9, power
+//!   loss) the database holds exactly the batches whose `commit` returned, plus possibly
+//!   the batch in flight, entirely or not at all. Never half a batch: applied index and
+//!   KV state always match, and hard state and log entries written together stay
+//!   together. The next `open` runs redb's recovery.
+//! - **Caches.** First/last index, hard state, applied index, membership, snapshot
+//!   record and a bounded window of recent entries are kept in memory and changed only
+//!   after a commit succeeded, so readers never see what is not durable. A failed commit
+//!   may still have reached the disk (redb's warning), so the store then refuses further
+//!   writes until it is reopened.
+//! - **Bootstrap.** `create` builds the database as `raftctl.redb.tmp`, commits, renames
+//!   it to `raftctl.redb` and fsyncs the directory: a crash leaves either no database or
+//!   a complete one.
+//! - **Snapshot files** are written to a temporary name, fsynced, renamed and the
+//!   directory fsynced; their crc32c is checked while they are read back.
+//! - **Read-only opens** (the offline tools) never write: redb's open-time writes go to
+//!   memory, and a database held by a running node is reported as in use.
+
+mod backend;
+pub mod codec;
+pub mod error;
+mod redb_store;
+pub mod snapshot_file;
+
+pub use error::{Error, Result};
+pub use redb_store::{
+    InitialState, Membership, RedbStorage, StoredSnapshot, WriteBatch, DB_FILE, FORMAT_VERSION,
+    SNAPSHOT_DIR,
+};
+pub use snapshot_file::{
+    SnapshotFileInfo, SnapshotFileMeta, SnapshotReader, SnapshotWriter, SNAPSHOT_FORMAT_VERSION,
+};

@@ -1,0 +1,178 @@
+//! A redb storage backend that never writes to its file.
+//!
+//! redb 2 opens every database read-write: it marks the header "recovery needed" on open
+//! and repairs an uncleanly closed file in place. The offline tools must never modify a
+//! data dir, so they open the file read-only behind this backend: reads come from the
+//! file, and every write redb makes lands in an in-memory overlay that is thrown away.
+//! The file is still locked the way redb locks it (`flock`, exclusive, through redb's
+//! own `FileBackend`), so a running node's database is reported as in use rather than
+//! read while it changes.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io;
+use std::sync::Mutex;
+
+use redb::backends::FileBackend;
+use redb::{DatabaseError, StorageBackend};
+
+const BLOCK: u64 = 4096;
+
+#[derive(Debug)]
+pub struct ReadOnlyBackend {
+    file: FileBackend,
+    state: Mutex<Overlay>,
+}
+
+#[derive(Debug)]
+struct Overlay {
+    /// Bytes of the file that are still visible (shrinks if redb truncates).
+    file_len: u64,
+    /// The length redb believes the storage has.
+    len: u64,
+    /// Blocks written by redb, keyed by block number.
+    blocks: BTreeMap<u64, Vec<u8>>,
+}
+
+impl ReadOnlyBackend {
+    /// Wraps a file opened for reading; fails with `DatabaseAlreadyOpen` when another
+    /// process holds the database.
+    pub fn new(file: File) -> Result<ReadOnlyBackend, DatabaseError> {
+        let len = file.metadata()?.len();
+        Ok(ReadOnlyBackend {
+            file: FileBackend::new(file)?,
+            state: Mutex::new(Overlay {
+                file_len: len,
+                len,
+                blocks: BTreeMap::new(),
+            }),
+        })
+    }
+
+    fn overlay(&self) -> io::Result<std::sync::MutexGuard<'_, Overlay>> {
+        self.state
+            .lock()
+            .map_err(|_| io::Error::other("read-only overlay lock poisoned"))
+    }
+
+    fn read_file(&self, file_len: u64, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        let end = offset.saturating_add(buf.len() as u64);
+        let readable_end = end.min(file_len);
+        if offset < readable_end {
+            let n = (readable_end - offset) as usize;
+            let bytes = self.file.read(offset, n)?;
+            buf[..n].copy_from_slice(&bytes);
+            buf[n..].fill(0);
+        } else {
+            buf.fill(0);
+        }
+        Ok(())
+    }
+}
+
+impl StorageBackend for ReadOnlyBackend {
+    fn len(&self) -> io::Result<u64> {
+        Ok(self.overlay()?.len)
+    }
+
+    fn read(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        let overlay = self.overlay()?;
+        let end = offset
+            .checked_add(len as u64)
+            .filter(|end| *end <= overlay.len)
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "read of {len} bytes at offset {offset} runs past the end of the {}-byte file",
+                        overlay.len
+                    ),
+                )
+            })?;
+        let mut buf = vec![0u8; len];
+        self.read_file(overlay.file_len, offset, &mut buf)?;
+        for (block, data) in overlay.blocks.range(offset / BLOCK..end.div_ceil(BLOCK)) {
+            let block_start = block * BLOCK;
+            let from = offset.max(block_start);
+            let to = end.min(block_start + BLOCK);
+            buf[(from - offset) as usize..(to - offset) as usize]
+                .copy_from_slice(&data[(from - block_start) as usize..(to - block_start) as usize]);
+        }
+        Ok(buf)
+    }
+
+    fn set_len(&self, len: u64) -> io::Result<()> {
+        let mut overlay = self.overlay()?;
+        if len < overlay.len {
+            overlay.file_len = overlay.file_len.min(len);
+            let first_gone = len.div_ceil(BLOCK);
+            overlay.blocks.split_off(&first_gone);
+            if len % BLOCK != 0 {
+                if let Some(last) = overlay.blocks.get_mut(&(len / BLOCK)) {
+                    last[(len % BLOCK) as usize..].fill(0);
+                }
+            }
+        }
+        overlay.len = len;
+        Ok(())
+    }
+
+    fn sync_data(&self, _eventual: bool) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn write(&self, offset: u64, data: &[u8]) -> io::Result<()> {
+        let mut overlay = self.overlay()?;
+        let end = offset.saturating_add(data.len() as u64);
+        if end > overlay.len {
+            overlay.len = end;
+        }
+        let file_len = overlay.file_len;
+        let mut at = offset;
+        while at < end {
+            let block = at / BLOCK;
+            let block_start = block * BLOCK;
+            let to = end.min(block_start + BLOCK);
+            let dest = match overlay.blocks.entry(block) {
+                std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    let mut fresh = vec![0u8; BLOCK as usize];
+                    self.read_file(file_len, block_start, &mut fresh)?;
+                    v.insert(fresh)
+                }
+            };
+            dest[(at - block_start) as usize..(to - block_start) as usize]
+                .copy_from_slice(&data[(at - offset) as usize..(to - offset) as usize]);
+            at = to;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn writes_stay_in_memory_and_reads_see_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let original: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+        File::create(&path).unwrap().write_all(&original).unwrap();
+        let b = ReadOnlyBackend::new(File::open(&path).unwrap()).unwrap();
+        b.write(4090, &[7; 20]).unwrap();
+        let got = b.read(4080, 40).unwrap();
+        let mut want = original[4080..4120].to_vec();
+        want[10..30].fill(7);
+        assert_eq!(got, want);
+        b.set_len(20_000).unwrap();
+        assert_eq!(b.read(9_990, 20).unwrap()[10..], [0; 10]);
+        b.set_len(4095).unwrap();
+        b.set_len(8192).unwrap();
+        assert_eq!(b.read(4094, 2).unwrap(), vec![7, 0]);
+        assert!(b.read(8000, 1000).is_err());
+        drop(b);
+        assert_eq!(std::fs::read(&path).unwrap(), original, "file untouched");
+    }
+}
