@@ -1,0 +1,416 @@
+//! The sending side: one task and one bounded queue per peer.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::BytesMut;
+use reqwest::header::{HeaderValue, CONTENT_TYPE};
+use tokio::io::AsyncReadExt;
+use tokio::sync::mpsc;
+use tokio::task::{JoinHandle, JoinSet};
+
+use super::wire;
+use super::{Error, SnapshotSource, TransportEvent};
+use crate::raft::{Message, MessageType, NodeId};
+
+/// Sender settings.
+#[derive(Clone)]
+pub struct TransportConfig {
+    /// Messages queued per peer before `send` starts dropping them.
+    pub queue_capacity: usize,
+    /// A batch stops growing once its JSON is estimated to pass this size (kept well
+    /// under the receiver's body limit).
+    pub max_batch_bytes: usize,
+    /// Time allowed for one message batch request, connection included.
+    pub request_timeout: Duration,
+    /// Time allowed to open a connection.
+    pub connect_timeout: Duration,
+    /// Pause after the first failed request to a peer; doubled per further failure up
+    /// to `max_backoff`, reset by a success.
+    pub min_backoff: Duration,
+    pub max_backoff: Duration,
+    /// Where snapshot files come from; without one every `MsgSnapshot` fails.
+    pub snapshot_source: Option<Arc<dyn SnapshotSource>>,
+}
+
+impl Default for TransportConfig {
+    fn default() -> Self {
+        TransportConfig {
+            queue_capacity: 4096,
+            max_batch_bytes: 16 * 1024 * 1024,
+            request_timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(1),
+            min_backoff: Duration::from_millis(50),
+            max_backoff: Duration::from_secs(1),
+            snapshot_source: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for TransportConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransportConfig")
+            .field("queue_capacity", &self.queue_capacity)
+            .field("max_batch_bytes", &self.max_batch_bytes)
+            .field("request_timeout", &self.request_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("min_backoff", &self.min_backoff)
+            .field("max_backoff", &self.max_backoff)
+            .field("snapshot_source", &self.snapshot_source.is_some())
+            .finish()
+    }
+}
+
+/// Snapshots are given this long plus [`SNAPSHOT_SECS_PER_MIB`] per MiB: a stalled
+/// receiver must not leave the leader waiting forever for a snapshot outcome.
+const SNAPSHOT_BASE_TIMEOUT: Duration = Duration::from_secs(30);
+const SNAPSHOT_SECS_PER_MIB: u64 = 1;
+
+/// What every peer task shares.
+struct Shared {
+    self_id: NodeId,
+    cluster_id: String,
+    client: reqwest::Client,
+    events: mpsc::Sender<TransportEvent>,
+    config: TransportConfig,
+}
+
+impl Shared {
+    /// Unreachable reports are hints: when the node is behind on events, dropping one
+    /// is harmless (the next failure reports again), and blocking here is not.
+    fn report_unreachable(&self, peer: NodeId) {
+        let _ = self.events.try_send(TransportEvent::Unreachable(peer));
+    }
+}
+
+struct Peer {
+    url: String,
+    queue: mpsc::Sender<Message>,
+    task: JoinHandle<()>,
+}
+
+/// The outbound side: `send` from the node's Ready loop, one task per peer doing HTTP.
+///
+/// Dropping it stops every peer task; [`shutdown`](Transport::shutdown) also waits for
+/// them.
+pub struct Transport {
+    shared: Arc<Shared>,
+    runtime: tokio::runtime::Handle,
+    peers: Mutex<BTreeMap<NodeId, Peer>>,
+}
+
+impl Transport {
+    /// A transport with default settings. Must be called inside a tokio runtime, where
+    /// the peer tasks will run. `peers` may include this node itself (skipped).
+    pub fn new(
+        cluster_id: u64,
+        self_id: NodeId,
+        peers: BTreeMap<NodeId, String>,
+        events: mpsc::Sender<TransportEvent>,
+    ) -> Result<Transport, Error> {
+        Transport::with_config(
+            cluster_id,
+            self_id,
+            peers,
+            events,
+            TransportConfig::default(),
+        )
+    }
+
+    /// A transport with explicit settings.
+    pub fn with_config(
+        cluster_id: u64,
+        self_id: NodeId,
+        peers: BTreeMap<NodeId, String>,
+        events: mpsc::Sender<TransportEvent>,
+        config: TransportConfig,
+    ) -> Result<Transport, Error> {
+        // One client for all peers: it keeps a pool of kept-alive connections per host.
+        // Peers talk directly, never through a proxy from the environment.
+        let client = reqwest::Client::builder()
+            .tcp_nodelay(true)
+            .no_proxy()
+            .connect_timeout(config.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_max_idle_per_host(4)
+            .build()?;
+        let transport = Transport {
+            shared: Arc::new(Shared {
+                self_id,
+                cluster_id: wire::format_cluster_id(cluster_id),
+                client,
+                events,
+                config,
+            }),
+            runtime: tokio::runtime::Handle::current(),
+            peers: Mutex::new(BTreeMap::new()),
+        };
+        transport.set_peers(peers);
+        Ok(transport)
+    }
+
+    /// Queues messages for their peers and returns at once. A message to a peer whose
+    /// queue is full, or to an unknown peer, is dropped and the peer reported
+    /// [`TransportEvent::Unreachable`]. Local message types are never sent.
+    pub fn send(&self, messages: Vec<Message>) {
+        let peers = self.peers.lock().expect("peer map lock is never poisoned");
+        let mut reported = BTreeSet::new();
+        for m in messages {
+            let to = m.to;
+            if m.msg_type.is_local() || to == self.shared.self_id {
+                tracing::warn!(to, msg_type = ?m.msg_type, "not sending a local message");
+                continue;
+            }
+            let queued = match peers.get(&to) {
+                Some(peer) => match peer.queue.try_send(m) {
+                    Ok(()) => true,
+                    Err(mpsc::error::TrySendError::Full(m)) => {
+                        tracing::debug!(to, msg_type = ?m.msg_type, "peer queue full, message dropped");
+                        false
+                    }
+                    Err(mpsc::error::TrySendError::Closed(_)) => false,
+                },
+                None => {
+                    tracing::debug!(to, "no address for peer, message dropped");
+                    false
+                }
+            };
+            if !queued && reported.insert(to) {
+                self.shared.report_unreachable(to);
+            }
+        }
+    }
+
+    /// Makes the peer set exactly `peers` (this node's own id is skipped): starts tasks
+    /// for new peers, stops those of removed ones, restarts those whose URL changed.
+    pub fn set_peers(&self, peers: BTreeMap<NodeId, String>) {
+        let mut current = self.peers.lock().expect("peer map lock is never poisoned");
+        current.retain(|id, peer| {
+            let keep = peers.get(id) == Some(&peer.url);
+            if !keep {
+                peer.task.abort();
+            }
+            keep
+        });
+        for (id, url) in peers {
+            if id == self.shared.self_id || current.contains_key(&id) {
+                continue;
+            }
+            if let Err(e) = reqwest::Url::parse(&url) {
+                tracing::error!(peer = id, url, error = %e, "peer URL is invalid; not sending to it");
+                continue;
+            }
+            let (queue, rx) = mpsc::channel(self.shared.config.queue_capacity.max(1));
+            let task = self
+                .runtime
+                .spawn(run_peer(self.shared.clone(), id, url.clone(), rx));
+            current.insert(id, Peer { url, queue, task });
+        }
+    }
+
+    /// The peers messages can currently be sent to, with their URLs.
+    pub fn peers(&self) -> BTreeMap<NodeId, String> {
+        let peers = self.peers.lock().expect("peer map lock is never poisoned");
+        peers.iter().map(|(id, p)| (*id, p.url.clone())).collect()
+    }
+
+    /// Stops every peer task (queued and in-flight messages are dropped) and waits
+    /// until they are gone.
+    pub async fn shutdown(&self) {
+        let peers =
+            std::mem::take(&mut *self.peers.lock().expect("peer map lock is never poisoned"));
+        for peer in peers.values() {
+            peer.task.abort();
+        }
+        for (_, peer) in peers {
+            let _ = peer.task.await;
+        }
+    }
+}
+
+impl Drop for Transport {
+    fn drop(&mut self) {
+        if let Ok(peers) = self.peers.get_mut() {
+            for peer in peers.values() {
+                peer.task.abort();
+            }
+        }
+    }
+}
+
+/// Why one request to a peer failed.
+#[derive(Debug, thiserror::Error)]
+enum SendError {
+    #[error("{0}")]
+    Http(#[from] reqwest::Error),
+    #[error("peer answered {status}: {body}")]
+    Status {
+        status: reqwest::StatusCode,
+        body: String,
+    },
+    #[error("cannot open the snapshot file: {0}")]
+    Source(std::io::Error),
+    #[error("no snapshot source configured")]
+    NoSource,
+    #[error("snapshot message does not fit in a header: {0}")]
+    Header(String),
+}
+
+/// Turns a non-2xx answer into an error carrying (the start of) its body.
+async fn check_status(response: reqwest::Response) -> Result<(), SendError> {
+    let status = response.status();
+    if status.is_success() {
+        // Read to the end so the connection goes back to the pool.
+        let _ = response.bytes().await?;
+        return Ok(());
+    }
+    let mut body = response.text().await.unwrap_or_default();
+    if body.len() > 300 {
+        let cut = (0..=300).rev().find(|&i| body.is_char_boundary(i));
+        body.truncate(cut.unwrap_or(0));
+    }
+    Err(SendError::Status { status, body })
+}
+
+/// One peer: drains its queue into batches, one request in flight at a time.
+async fn run_peer(
+    shared: Arc<Shared>,
+    peer: NodeId,
+    url: String,
+    mut queue: mpsc::Receiver<Message>,
+) {
+    let base = url.trim_end_matches('/').to_owned();
+    let messages_url = format!("{base}{}", wire::MESSAGES_PATH);
+    let mut snapshots = JoinSet::new();
+    let mut batch: Vec<Message> = Vec::new();
+    let mut backoff = shared.config.min_backoff;
+    let mut reachable = true;
+    tracing::debug!(peer, url, "peer sender started");
+    while let Some(first) = queue.recv().await {
+        while snapshots.try_join_next().is_some() {}
+        batch.clear();
+        let mut size = 0;
+        let mut next = Some(first);
+        while let Some(m) = next {
+            if m.msg_type == MessageType::Snapshot {
+                snapshots.spawn(send_snapshot(shared.clone(), peer, base.clone(), m));
+            } else {
+                size += wire::estimate_message_size(&m);
+                batch.push(m);
+            }
+            next = if size < shared.config.max_batch_bytes {
+                queue.try_recv().ok()
+            } else {
+                None
+            };
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        let body = wire::encode_batch(&shared.cluster_id, shared.self_id, &batch);
+        let result = async {
+            let response = shared
+                .client
+                .post(&messages_url)
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .timeout(shared.config.request_timeout)
+                .body(body)
+                .send()
+                .await?;
+            check_status(response).await
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                if !reachable {
+                    tracing::info!(peer, url, "peer reachable again");
+                }
+                reachable = true;
+                backoff = shared.config.min_backoff;
+            }
+            Err(e) => {
+                if reachable {
+                    tracing::warn!(peer, url, error = %e, messages = batch.len(), "cannot send to peer");
+                } else {
+                    tracing::debug!(peer, url, error = %e, messages = batch.len(), "cannot send to peer");
+                }
+                reachable = false;
+                shared.report_unreachable(peer);
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(shared.config.max_backoff);
+            }
+        }
+    }
+    tracing::debug!(peer, "peer sender stopped");
+}
+
+/// Streams one snapshot file to `peer` and reports the outcome.
+async fn send_snapshot(shared: Arc<Shared>, peer: NodeId, base: String, mut message: Message) {
+    let (index, term) = message
+        .snapshot
+        .as_ref()
+        .map_or((0, 0), |s| (s.meta.index, s.meta.term));
+    if let Some(snapshot) = &mut message.snapshot {
+        // The file travels as the body; never inline.
+        snapshot.data = bytes::Bytes::new();
+    }
+    let result = stream_snapshot(&shared, &base, &message, index, term).await;
+    let ok = match result {
+        Ok(size) => {
+            tracing::info!(peer, index, term, bytes = size, "sent snapshot");
+            true
+        }
+        Err(e) => {
+            tracing::warn!(peer, index, term, error = %e, "cannot send snapshot");
+            false
+        }
+    };
+    // Unlike unreachable hints, the core waits for this outcome: wait for room.
+    let _ = shared
+        .events
+        .send(TransportEvent::SnapshotStatus { to: peer, ok })
+        .await;
+}
+
+async fn stream_snapshot(
+    shared: &Shared,
+    base: &str,
+    message: &Message,
+    index: u64,
+    term: u64,
+) -> Result<u64, SendError> {
+    let source = shared
+        .config
+        .snapshot_source
+        .as_ref()
+        .ok_or(SendError::NoSource)?;
+    let (reader, size) = source.open(index, term).map_err(SendError::Source)?;
+    let header_json =
+        serde_json::to_string(message).map_err(|e| SendError::Header(e.to_string()))?;
+    let header_value =
+        HeaderValue::from_str(&header_json).map_err(|e| SendError::Header(e.to_string()))?;
+    let chunks = futures_util::stream::try_unfold(reader, |mut reader| async move {
+        let mut buf = BytesMut::with_capacity(64 * 1024);
+        let n = reader.read_buf(&mut buf).await?;
+        Ok::<_, std::io::Error>((n > 0).then(|| (buf.freeze(), reader)))
+    });
+    let timeout = SNAPSHOT_BASE_TIMEOUT + Duration::from_secs(SNAPSHOT_SECS_PER_MIB * (size >> 20));
+    let response = shared
+        .client
+        .post(format!("{base}{}", wire::SNAPSHOT_PATH))
+        .header(wire::HEADER_CLUSTER_ID, shared.cluster_id.as_str())
+        .header(wire::HEADER_FROM, shared.self_id.to_string())
+        .header(wire::HEADER_SNAPSHOT_SIZE, size.to_string())
+        .header(wire::HEADER_MESSAGE, header_value)
+        .header(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/octet-stream"),
+        )
+        .timeout(timeout)
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await?;
+    check_status(response).await?;
+    Ok(size)
+}

@@ -1,0 +1,327 @@
+//! The receiving side: `POST /raft/messages` and `POST /raft/snapshot`.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::mpsc;
+
+use super::wire::{self, ErrorBody, ErrorDetail};
+use super::{Members, SnapshotSink};
+use crate::raft::{Message, MessageType, NodeId};
+
+/// Default cap on a message batch body. Senders cap their batches well below it.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// What the receiving side needs from the node.
+pub struct Inbound {
+    /// This cluster's id; requests carrying another are refused with 409.
+    pub cluster_id: u64,
+    /// This member's id; every message must be addressed to it.
+    pub self_id: NodeId,
+    /// Who may send to this node.
+    pub members: Arc<dyn Members>,
+    /// Where accepted messages go, in order. Bounded: a full channel holds the request
+    /// open, which is the backpressure the sender feels.
+    pub deliver: mpsc::Sender<Message>,
+    /// Where incoming snapshot files are written; `None` refuses snapshots (503).
+    pub snapshots: Option<Arc<dyn SnapshotSink>>,
+    /// Largest message batch body accepted (413 above it).
+    pub max_body_bytes: usize,
+}
+
+impl Inbound {
+    /// Settings with no snapshot sink and the default body limit.
+    pub fn new(
+        cluster_id: u64,
+        self_id: NodeId,
+        members: impl Members,
+        deliver: mpsc::Sender<Message>,
+    ) -> Inbound {
+        Inbound {
+            cluster_id,
+            self_id,
+            members: Arc::new(members),
+            deliver,
+            snapshots: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+
+    /// Accepts snapshots into `sink`.
+    pub fn with_snapshot_sink(mut self, sink: impl SnapshotSink) -> Inbound {
+        self.snapshots = Some(Arc::new(sink));
+        self
+    }
+}
+
+/// The peer routes, to be merged into the node's HTTP server.
+pub fn router(inbound: Inbound) -> Router {
+    Router::new()
+        .route(wire::MESSAGES_PATH, post(receive_messages))
+        .route(wire::SNAPSHOT_PATH, post(receive_snapshot))
+        .with_state(Arc::new(inbound))
+}
+
+/// A refused peer request: status and the SPEC error body.
+#[derive(Debug)]
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Refusal {
+        Refusal {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn bad_request(message: impl Into<String>) -> Refusal {
+        Refusal::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+            },
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl Inbound {
+    /// The checks every peer request passes before anything is read or delivered.
+    fn admit(&self, cluster_id: &str, from: NodeId) -> Result<(), Refusal> {
+        let ours = wire::format_cluster_id(self.cluster_id);
+        match wire::parse_cluster_id(cluster_id) {
+            None => {
+                return Err(Refusal::bad_request(format!(
+                    "cluster id {cluster_id:?} is not 16 hex digits"
+                )))
+            }
+            Some(theirs) if theirs != self.cluster_id => {
+                tracing::warn!(
+                    from,
+                    their_cluster = cluster_id,
+                    our_cluster = %ours,
+                    "refused peer request from another cluster"
+                );
+                return Err(Refusal::new(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    format!(
+                        "cluster id mismatch: this node belongs to cluster {ours}, \
+                         the request came from cluster {cluster_id}"
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+        if !self.members.is_member(from) {
+            tracing::warn!(
+                from,
+                "refused peer request from a node that is not a member"
+            );
+            return Err(Refusal::new(
+                StatusCode::FORBIDDEN,
+                "not_member",
+                format!("node {from} is not a member of cluster {ours}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A message this node may step: a peer type, from the sender, to this node.
+    fn check_message(&self, from: NodeId, m: &Message) -> Result<(), Refusal> {
+        if m.msg_type.is_local() {
+            return Err(Refusal::bad_request(format!(
+                "message type {:?} never leaves a node",
+                m.msg_type
+            )));
+        }
+        if m.from != from {
+            return Err(Refusal::bad_request(format!(
+                "a message from {} in a request from {from}",
+                m.from
+            )));
+        }
+        if m.to != self.self_id {
+            return Err(Refusal::bad_request(format!(
+                "a message to {} sent to node {}",
+                m.to, self.self_id
+            )));
+        }
+        Ok(())
+    }
+
+    async fn deliver(&self, m: Message) -> Result<(), Refusal> {
+        self.deliver.send(m).await.map_err(|_| {
+            Refusal::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "this node is shutting down",
+            )
+        })
+    }
+}
+
+/// Reads a whole body, refusing it as soon as it passes `limit`.
+async fn read_limited(body: Body, limit: usize) -> Result<Bytes, Refusal> {
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| Refusal::bad_request(format!("reading the body: {e}")))?;
+        if buf.len() + chunk.len() > limit {
+            return Err(Refusal::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("message batch is larger than {limit} bytes"),
+            ));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(buf))
+}
+
+async fn receive_messages(
+    State(inbound): State<Arc<Inbound>>,
+    body: Body,
+) -> Result<StatusCode, Refusal> {
+    let body = read_limited(body, inbound.max_body_bytes).await?;
+    let batch = wire::decode_batch(&body)
+        .map_err(|e| Refusal::bad_request(format!("malformed message batch: {e}")))?;
+    inbound.admit(&batch.cluster_id, batch.from)?;
+    for m in &batch.messages {
+        inbound.check_message(batch.from, m)?;
+        if m.msg_type == MessageType::Snapshot {
+            return Err(Refusal::bad_request(format!(
+                "snapshots travel on {}, not in a batch",
+                wire::SNAPSHOT_PATH
+            )));
+        }
+    }
+    for m in batch.messages {
+        inbound.deliver(m).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, Refusal> {
+    headers
+        .get(name)
+        .ok_or_else(|| Refusal::bad_request(format!("header {name} is missing")))?
+        .to_str()
+        .map_err(|_| Refusal::bad_request(format!("header {name} is not visible ASCII")))
+}
+
+fn header_number(headers: &HeaderMap, name: &str) -> Result<u64, Refusal> {
+    let text = header(headers, name)?;
+    text.parse()
+        .map_err(|_| Refusal::bad_request(format!("header {name} is not a number: {text:?}")))
+}
+
+async fn receive_snapshot(
+    State(inbound): State<Arc<Inbound>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, Refusal> {
+    let cluster_id = header(&headers, wire::HEADER_CLUSTER_ID)?;
+    let from = header_number(&headers, wire::HEADER_FROM)?;
+    inbound.admit(cluster_id, from)?;
+    let size = header_number(&headers, wire::HEADER_SNAPSHOT_SIZE)?;
+    let message: Message = serde_json::from_str(header(&headers, wire::HEADER_MESSAGE)?)
+        .map_err(|e| Refusal::bad_request(format!("malformed snapshot message: {e}")))?;
+    inbound.check_message(from, &message)?;
+    let meta = match (&message.msg_type, &message.snapshot) {
+        (MessageType::Snapshot, Some(snapshot)) => snapshot.meta.clone(),
+        _ => {
+            return Err(Refusal::bad_request(
+                "the snapshot route carries one MsgSnapshot with its snapshot meta",
+            ))
+        }
+    };
+    let Some(sink) = &inbound.snapshots else {
+        return Err(Refusal::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "this node does not accept snapshots",
+        ));
+    };
+    let internal = |what: &str, e: std::io::Error| {
+        tracing::error!(from, index = meta.index, error = %e, "{what}");
+        Refusal::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("{what}: {e}"),
+        )
+    };
+
+    let mut writer = sink
+        .create(&message)
+        .map_err(|e| internal("cannot store the incoming snapshot", e))?;
+    let mut received = 0u64;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| {
+            tracing::warn!(from, index = meta.index, received, error = %e, "snapshot stream broke");
+            Refusal::bad_request(format!("snapshot stream broke after {received} bytes: {e}"))
+        })?;
+        received += chunk.len() as u64;
+        if received > size {
+            return Err(Refusal::bad_request(format!(
+                "snapshot body is longer than the {size} bytes announced"
+            )));
+        }
+        writer
+            .write_all(&chunk)
+            .await
+            .map_err(|e| internal("cannot write the incoming snapshot", e))?;
+    }
+    if received != size {
+        tracing::warn!(
+            from,
+            index = meta.index,
+            received,
+            size,
+            "snapshot stream cut short"
+        );
+        return Err(Refusal::bad_request(format!(
+            "snapshot body ended after {received} of {size} bytes"
+        )));
+    }
+    writer
+        .flush()
+        .await
+        .map_err(|e| internal("cannot write the incoming snapshot", e))?;
+    writer.finish().await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidData {
+            tracing::warn!(from, index = meta.index, error = %e, "refused a bad snapshot file");
+            Refusal::bad_request(format!("snapshot file refused: {e}"))
+        } else {
+            internal("cannot keep the incoming snapshot", e)
+        }
+    })?;
+    tracing::info!(
+        from,
+        index = meta.index,
+        term = meta.term,
+        bytes = size,
+        "received snapshot"
+    );
+    inbound.deliver(message).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
