@@ -4,6 +4,7 @@
 pub mod args;
 pub mod error;
 pub mod output;
+pub mod wal;
 
 pub use args::{Cli, Command, GlobalArgs, OutputFormat};
 pub use error::{CliError, CliResult, ExitCode};
@@ -11,8 +12,9 @@ pub use error::{CliError, CliResult, ExitCode};
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
-        Command::Serve(_) | Command::Kv(_) | Command::Status | Command::Wal(_) => Err(
-            CliError::failure("this command is not available in this build yet"),
-        ),
+        Command::Wal(cmd) => wal::run(cmd, &cli.global),
+        Command::Serve(_) | Command::Kv(_) | Command::Status => Err(CliError::failure(
+            "this command is not available in this build yet",
+        )),
     }
 }

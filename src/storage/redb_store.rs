@@ -1128,10 +1128,11 @@ fn check_db_file(dir: &Path) -> Result<PathBuf> {
 const REDB_MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0A];
 
 /// Opens the database (read-only through the overlay backend, or for writing) and
-/// loads its metadata, turning every failure, including a panic inside redb on a
-/// damaged file, into one clear error.
+/// loads its metadata, turning every failure into one clear error. redb asserts on some
+/// damaged files (a truncated one, for instance) instead of returning an error; such a
+/// panic is caught here and reported as a damaged file, without its message on stderr.
 fn open_checked(path: &Path, read_only: bool) -> Result<(Database, Loaded)> {
-    let attempt = catch_unwind(AssertUnwindSafe(|| -> Result<(Database, Loaded)> {
+    let attempt = quiet_panics(|| -> Result<(Database, Loaded)> {
         let db = if read_only {
             let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
             let backend = ReadOnlyBackend::new(file).map_err(|e| open_error(path, e))?;
@@ -1145,21 +1146,54 @@ fn open_checked(path: &Path, read_only: bool) -> Result<(Database, Loaded)> {
         };
         let loaded = load(&db, path)?;
         Ok((db, loaded))
-    }));
+    });
     match attempt {
         Ok(result) => result,
-        Err(panic) => {
-            let detail = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "the database could not be read".to_string());
-            Err(Error::Corrupt {
-                path: path.to_path_buf(),
-                detail,
-            })
+        Err(message) => {
+            let len = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            if message.contains("raw_file_len") {
+                Err(Error::Truncated {
+                    path: path.to_path_buf(),
+                    len,
+                    detail: "the file is shorter than its header says".into(),
+                })
+            } else {
+                Err(Error::Corrupt {
+                    path: path.to_path_buf(),
+                    detail: format!("redb cannot read it (its internal check failed: {message})"),
+                })
+            }
         }
     }
+}
+
+thread_local! {
+    /// Set while this thread runs `quiet_panics`: the panic hook stays silent.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into `Err(message)` without printing it. Other threads'
+/// panics are printed as usual.
+fn quiet_panics<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    result.map_err(|panic| {
+        panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown failure".to_string())
+    })
 }
 
 fn open_error(path: &Path, e: DatabaseError) -> Error {

@@ -1,0 +1,355 @@
+//! `wal dump`, `wal hardstate` and `wal verify`: what a stopped node's data dir holds,
+//! and whether it is consistent.
+
+use std::ops::ControlFlow;
+
+use serde::Serialize;
+
+use super::{json_opt_u64, json_u64};
+use crate::kv::Command;
+use crate::raft::{ConfChange, ConfChangeType, Entry, EntryType, Index, NodeId, Term};
+use crate::storage::{Membership, RedbStorage, Result, FORMAT_VERSION};
+
+/// One row of `wal dump`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DumpEntry {
+    #[serde(serialize_with = "json_u64")]
+    pub index: Index,
+    #[serde(serialize_with = "json_u64")]
+    pub term: Term,
+    /// `normal`, `conf_change`, `empty`, or `unreadable` for a value that cannot be decoded.
+    #[serde(rename = "type")]
+    pub entry_type: &'static str,
+    /// Payload bytes.
+    pub size: u64,
+    pub summary: String,
+}
+
+/// `wal dump -o json`: `{"entries": [...]}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WalDump {
+    pub entries: Vec<DumpEntry>,
+}
+
+/// Which entries `dump` shows: `from ..= to`, at most `limit` of them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DumpOptions {
+    pub from: Option<Index>,
+    pub to: Option<Index>,
+    pub limit: Option<u64>,
+}
+
+/// The name of an entry type as shown by the offline tools.
+pub fn type_name(t: EntryType) -> &'static str {
+    match t {
+        EntryType::Normal => "normal",
+        EntryType::ConfChange => "conf_change",
+        EntryType::Empty => "empty",
+    }
+}
+
+/// A one-line description of an entry's payload: a KV command (`put "k" (12 B)`), a
+/// membership change (`add_learner 4 http://127.0.0.1:7004`), or why it cannot be read.
+pub fn summarize(entry: &Entry) -> String {
+    match entry.entry_type {
+        EntryType::Empty => String::new(),
+        EntryType::Normal if entry.data.is_empty() => String::new(),
+        EntryType::Normal => match Command::decode(&entry.data) {
+            Ok(cmd) => cmd.summary(),
+            Err(e) => format!("not a KV command: {e}"),
+        },
+        EntryType::ConfChange => match ConfChange::decode(&entry.data) {
+            Ok(cc) => conf_change_summary(&cc),
+            Err(e) => format!("not a membership change: {e}"),
+        },
+    }
+}
+
+/// `add_voter 2 http://...`, `add_learner 4 http://...`, `promote_learner 4`, `remove 3`.
+pub fn conf_change_summary(cc: &ConfChange) -> String {
+    let url = String::from_utf8_lossy(&cc.context);
+    let with_url = |verb: &str| {
+        if url.is_empty() {
+            format!("{verb} {}", cc.node_id)
+        } else {
+            format!("{verb} {} {url}", cc.node_id)
+        }
+    };
+    match cc.change_type {
+        ConfChangeType::AddVoter => with_url("add_voter"),
+        ConfChangeType::AddLearner => with_url("add_learner"),
+        ConfChangeType::PromoteLearner => format!("promote_learner {}", cc.node_id),
+        ConfChangeType::Remove => format!("remove {}", cc.node_id),
+    }
+}
+
+/// The entries of the log, decoded, in index order.
+pub fn dump(store: &RedbStorage, opts: DumpOptions) -> Result<WalDump> {
+    let mut entries = Vec::new();
+    let limit = opts.limit.unwrap_or(u64::MAX);
+    if limit == 0 {
+        return Ok(WalDump { entries });
+    }
+    store.scan_log(opts.from.unwrap_or(0), opts.to, |index, size, entry| {
+        entries.push(match entry {
+            Ok(e) => DumpEntry {
+                index,
+                term: e.term,
+                entry_type: type_name(e.entry_type),
+                size: size as u64,
+                summary: summarize(&e),
+            },
+            Err(why) => DumpEntry {
+                index,
+                term: 0,
+                entry_type: "unreadable",
+                size: size as u64,
+                summary: why,
+            },
+        });
+        if entries.len() as u64 >= limit {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })?;
+    Ok(WalDump { entries })
+}
+
+/// A member as listed by `wal hardstate`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MemberRow {
+    #[serde(serialize_with = "json_u64")]
+    pub id: NodeId,
+    pub url: String,
+}
+
+/// A snapshot position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct SnapshotPosition {
+    #[serde(serialize_with = "json_u64")]
+    pub index: Index,
+    #[serde(serialize_with = "json_u64")]
+    pub term: Term,
+}
+
+/// `wal hardstate`: everything a node restarts from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HardStateReport {
+    #[serde(serialize_with = "json_u64")]
+    pub node_id: NodeId,
+    /// 16 hex digits.
+    pub cluster_id: String,
+    #[serde(serialize_with = "json_u64")]
+    pub term: Term,
+    #[serde(serialize_with = "json_opt_u64")]
+    pub vote: Option<NodeId>,
+    #[serde(serialize_with = "json_u64")]
+    pub commit: Index,
+    #[serde(serialize_with = "json_u64")]
+    pub applied: Index,
+    #[serde(serialize_with = "json_u64")]
+    pub first_index: Index,
+    #[serde(serialize_with = "json_u64")]
+    pub last_index: Index,
+    pub snapshot: SnapshotPosition,
+    pub voters: Vec<MemberRow>,
+    pub learners: Vec<MemberRow>,
+    pub format_version: u32,
+    pub db_size_bytes: u64,
+}
+
+fn member_rows(m: &std::collections::BTreeMap<NodeId, String>) -> Vec<MemberRow> {
+    m.iter()
+        .map(|(id, url)| MemberRow {
+            id: *id,
+            url: url.clone(),
+        })
+        .collect()
+}
+
+pub fn hardstate(store: &RedbStorage) -> Result<HardStateReport> {
+    let hs = store.hard_state();
+    let snap = store.snapshot_meta();
+    let membership = store.membership();
+    Ok(HardStateReport {
+        node_id: store.node_id(),
+        cluster_id: format!("{:016x}", store.cluster_id()),
+        term: hs.term,
+        vote: hs.vote,
+        commit: hs.commit,
+        applied: store.applied(),
+        first_index: store.first_index(),
+        last_index: store.last_index(),
+        snapshot: SnapshotPosition {
+            index: snap.index,
+            term: snap.term,
+        },
+        voters: member_rows(&membership.voters),
+        learners: member_rows(&membership.learners),
+        format_version: store.format_version(),
+        db_size_bytes: store.db_size_bytes()?,
+    })
+}
+
+/// `wal verify`: `ok` is true when `problems` is empty.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub ok: bool,
+    pub problems: Vec<String>,
+    /// Entries read from the log table.
+    pub entries_checked: u64,
+}
+
+/// Checks the log, hard state, snapshot record and membership against each other.
+/// Problems are returned as sentences; an error means the store could not be read.
+pub fn verify(store: &RedbStorage) -> Result<VerifyReport> {
+    let mut problems = Vec::new();
+    let version = store.format_version();
+    if version != FORMAT_VERSION {
+        problems.push(format!(
+            "data format version is {version}, this build writes version {FORMAT_VERSION}"
+        ));
+    }
+    let hs = store.hard_state();
+    let applied = store.applied();
+    let start = store.log_start();
+    let snap = store.snapshot_meta();
+    let first_index = start.index + 1;
+    let last_index = store.last_index();
+
+    // The log table itself: contiguous from the compaction point, terms never falling
+    // and never above the hard state's term.
+    let mut previous: Option<(Index, Term)> = None;
+    let mut count = 0u64;
+    let mut term_above_hard_state = false;
+    let mut term_at_snapshot = None;
+    store.scan_log(0, None, |index, _size, entry| {
+        count += 1;
+        match previous {
+            None if index != first_index => problems.push(format!(
+                "the log starts at index {index}, but its compaction point says it starts at index {first_index}"
+            )),
+            Some((prev, _)) if index != prev + 1 => problems.push(format!(
+                "the log is not contiguous: index {prev} is followed by index {index}"
+            )),
+            _ => {}
+        }
+        match entry {
+            Err(why) => {
+                problems.push(format!("entry {index} cannot be decoded: {why}"));
+                previous = Some((index, previous.map_or(start.term, |(_, t)| t)));
+            }
+            Ok(e) => {
+                let prev_term = previous.map_or(start.term, |(_, t)| t);
+                if e.term < prev_term {
+                    let what = match previous {
+                        Some((prev, _)) => format!("entry {prev}"),
+                        None => format!("the compacted entry {}", start.index),
+                    };
+                    problems.push(format!(
+                        "terms decrease: entry {index} has term {}, after term {prev_term} of {what}",
+                        e.term
+                    ));
+                }
+                if e.term > hs.term && !term_above_hard_state {
+                    term_above_hard_state = true;
+                    problems.push(format!(
+                        "entry {index} has term {}, above the hard state's term {}",
+                        e.term, hs.term
+                    ));
+                }
+                if index == snap.index {
+                    term_at_snapshot = Some(e.term);
+                }
+                previous = Some((index, e.term));
+            }
+        }
+        ControlFlow::Continue(())
+    })?;
+    if let Some((last_stored, _)) = previous {
+        if last_stored != last_index {
+            problems.push(format!(
+                "the last stored entry is {last_stored}, but the log's last index is {last_index}"
+            ));
+        }
+    }
+
+    if hs.commit > last_index {
+        problems.push(format!(
+            "commit index {} is past the last index {last_index}",
+            hs.commit
+        ));
+    }
+    if applied > hs.commit {
+        problems.push(format!(
+            "applied index {applied} is past the commit index {}",
+            hs.commit
+        ));
+    }
+    if first_index > snap.index + 1 {
+        problems.push(format!(
+            "the log starts at index {first_index} but the latest snapshot is at index {}: entries {} to {} are in neither",
+            snap.index,
+            snap.index + 1,
+            first_index - 1
+        ));
+    }
+    if snap.index > 0 {
+        if applied < snap.index {
+            problems.push(format!(
+                "applied index {applied} is behind the snapshot index {}",
+                snap.index
+            ));
+        }
+        let log_term = if snap.index == start.index {
+            Some(start.term)
+        } else {
+            term_at_snapshot
+        };
+        match log_term {
+            Some(t) if t != snap.term => problems.push(format!(
+                "the snapshot is at index {} term {}, but the log has term {t} at that index",
+                snap.index, snap.term
+            )),
+            None if snap.index > last_index => problems.push(format!(
+                "the snapshot index {} is past the last index {last_index}",
+                snap.index
+            )),
+            _ => {}
+        }
+    }
+    check_membership(&store.membership(), "membership", &mut problems);
+    check_membership(
+        &store.stored_snapshot().membership,
+        "snapshot's membership",
+        &mut problems,
+    );
+    let conf = store.snapshot_meta().conf_state;
+    if snap.index > 0 && conf != store.stored_snapshot().membership.conf_state() {
+        problems.push("the snapshot's voters and learners differ from its member list".into());
+    }
+    Ok(VerifyReport {
+        ok: problems.is_empty(),
+        problems,
+        entries_checked: count,
+    })
+}
+
+fn check_membership(m: &Membership, what: &str, problems: &mut Vec<String>) {
+    for id in m.voters.keys() {
+        if m.learners.contains_key(id) {
+            problems.push(format!(
+                "the {what} lists node {id} as both voter and learner"
+            ));
+        }
+    }
+    if what == "membership" && m.voters.is_empty() {
+        problems.push("the membership has no voters".into());
+    }
+    if m.voters.contains_key(&0) || m.learners.contains_key(&0) {
+        problems.push(format!(
+            "the {what} lists node id 0, which is not a valid id"
+        ));
+    }
+}
