@@ -228,6 +228,9 @@ impl Client {
         let mut last_cause = String::from("no attempt was made");
         let mut last_refusal: Option<ClientError> = None;
         loop {
+            // Rounds repeat only while some member answers (e.g. an election is going
+            // on); when nobody answers at all, waiting longer rarely helps.
+            let mut answered = false;
             for endpoint in &self.endpoints {
                 let mut target = endpoint.clone();
                 for _ in 0..=MAX_REDIRECTS {
@@ -256,6 +259,7 @@ impl Client {
                                 Err(_) => return Err(e),
                             },
                             Some(Redirect::Elsewhere) => {
+                                answered = true;
                                 last_refusal = Some(e);
                                 break;
                             }
@@ -267,7 +271,7 @@ impl Client {
                     break;
                 }
             }
-            if Instant::now() + RETRY_PAUSE >= deadline {
+            if !answered || Instant::now() + RETRY_PAUSE >= deadline {
                 break;
             }
             tokio::time::sleep(RETRY_PAUSE).await;
