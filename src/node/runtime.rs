@@ -120,10 +120,14 @@ impl NodeTask {
             stop,
             leader: None,
             role: Role::Follower,
-            next_request_id: 1,
+            // Random start: entries proposed before a restart may still be applied after
+            // it, and must not answer a request of this run that reuses their id.
+            next_request_id: rand::random::<u64>() >> 1,
             write_waiters: HashMap::new(),
             reads_to_start: Vec::new(),
-            next_read_ctx: 1,
+            // Random start for the same reason: a late answer to a read of an earlier run
+            // must not serve a read of this one.
+            next_read_ctx: rand::random::<u64>() >> 1,
             reads_in_flight: HashMap::new(),
             reads_waiting_apply: Vec::new(),
             ticks: 0,
@@ -228,7 +232,7 @@ impl NodeTask {
             return;
         }
         let request_id = self.next_request_id;
-        self.next_request_id += 1;
+        self.next_request_id = self.next_request_id.wrapping_add(1);
         let command = Command {
             origin: self.config.id,
             request_id,
@@ -256,7 +260,7 @@ impl NodeTask {
         let mut ctx = Vec::with_capacity(16);
         ctx.extend_from_slice(&self.config.id.to_be_bytes());
         ctx.extend_from_slice(&self.next_read_ctx.to_be_bytes());
-        self.next_read_ctx += 1;
+        self.next_read_ctx = self.next_read_ctx.wrapping_add(1);
         let ctx = Bytes::from(ctx);
         self.raw.read_index(ctx.clone());
         let batch = std::mem::take(&mut self.reads_to_start);
