@@ -35,6 +35,8 @@ use crate::transport::{Transport, TransportEvent};
 pub(crate) const PEER_INBOX: usize = 4096;
 /// Capacity of the API request inbox.
 pub(crate) const REQUEST_INBOX: usize = 8192;
+/// Log entries deleted per Ready while a compaction is pending.
+const COMPACT_CHUNK: u64 = 64;
 /// Waiters whose requester gave up are swept every this many ticks.
 const SWEEP_EVERY_TICKS: u64 = 20;
 
@@ -72,6 +74,9 @@ pub(crate) struct NodeTask {
     ticks: u64,
     /// A snapshot file is being written in the background.
     snapshotting: bool,
+    /// The log is compacted up to here, a chunk per Ready, so that no single
+    /// transaction stalls the loop deleting thousands of entries.
+    compact_target: Index,
     snapshot_done_tx: mpsc::Sender<Result<MadeSnapshot, String>>,
     snapshot_done: mpsc::Receiver<Result<MadeSnapshot, String>>,
 }
@@ -81,6 +86,7 @@ struct MadeSnapshot {
     meta: SnapshotMeta,
     membership: Membership,
     size_bytes: u64,
+    write_time: std::time::Duration,
 }
 
 /// What a persisted Ready applied, for answering waiters.
@@ -132,6 +138,7 @@ impl NodeTask {
             reads_waiting_apply: Vec::new(),
             ticks: 0,
             snapshotting: false,
+            compact_target: 0,
             snapshot_done_tx,
             snapshot_done,
         }
@@ -413,8 +420,18 @@ impl NodeTask {
         if let Some(m) = &membership {
             w.set_membership(m)?;
         }
+        if let Some(upto) = self.compaction_step() {
+            w.compact(upto)?;
+        }
         w.commit()?;
         Ok(out)
+    }
+
+    /// Where this Ready's transaction compacts the log to, if anywhere: at most
+    /// `COMPACT_CHUNK` entries past the current start, never past the target.
+    fn compaction_step(&self) -> Option<Index> {
+        let start = self.store.first_index().saturating_sub(1);
+        (self.compact_target > start).then(|| self.compact_target.min(start + COMPACT_CHUNK))
     }
 
     fn apply_entries(
@@ -480,6 +497,7 @@ impl NodeTask {
         let store = self.store.clone();
         let done = self.snapshot_done_tx.clone();
         tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
             let made = (|| -> Result<MadeSnapshot, String> {
                 let mut w = store
                     .create_snapshot_file(&meta, &membership)
@@ -490,6 +508,7 @@ impl NodeTask {
                     meta,
                     membership,
                     size_bytes: std::fs::metadata(&info.path).map_or(0, |m| m.len()),
+                    write_time: started.elapsed(),
                 })
             })();
             let _ = done.blocking_send(made);
@@ -508,23 +527,24 @@ impl NodeTask {
                 return Ok(());
             }
         };
-        let compact_to = made.meta.index.saturating_sub(self.config.keep_log);
+        let previous = self.store.snapshot_meta().index;
         tokio::task::block_in_place(|| -> Result<(), Error> {
             let mut w = self.store.begin_write()?;
             w.set_snapshot(&made.meta, &made.membership)?;
-            if compact_to > 0 {
-                w.compact(compact_to)?;
-            }
             w.commit()?;
             Ok(())
         })?;
+        self.compact_target = made.meta.index.saturating_sub(self.config.keep_log);
         tracing::info!(
             index = made.meta.index,
             term = made.meta.term,
             size_bytes = made.size_bytes,
-            compacted_through = compact_to,
+            write_ms = made.write_time.as_millis() as u64,
+            compact_to = self.compact_target,
             "took a snapshot"
         );
+        // Keep the new file and the previous one (a transfer may still be reading it).
+        super::snapshot::remove_older_than(&self.store.snapshot_dir(), previous);
         Ok(())
     }
 
