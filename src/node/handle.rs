@@ -108,7 +108,11 @@ impl NodeHandle {
         let deadline = tokio::time::Instant::now() + self.request_timeout;
         tokio::time::timeout_at(deadline, self.requests.send(make(tx)))
             .await
-            .map_err(|_| NodeError::Unavailable(format!("{what}: this member is overloaded")))?
+            .map_err(|_| {
+                NodeError::Unavailable(format!(
+                    "{what} was not taken: this member is overloaded; nothing was done"
+                ))
+            })?
             .map_err(|_| NodeError::Stopped)?;
         match tokio::time::timeout_at(deadline, rx).await {
             Ok(Ok(v)) => Ok(v),
@@ -128,7 +132,7 @@ impl NodeHandle {
                     command_op: op,
                     reply,
                 },
-                "the write was proposed but",
+                "the write",
             )
             .await;
         match res {
