@@ -110,7 +110,19 @@ pub struct Raft<S: Storage> {
     pub disable_proposal_forwarding: bool,
     pub max_msg_size: u64,
     pub max_uncommitted_size: Option<u64>,
+    /// Appends to broadcast when the next Ready is built (messages only leave then, so
+    /// deferring loses nothing and batches many proposals into one message).
+    pub pending_bcast: Option<BcastKind>,
     rng: SplitMix64,
+}
+
+/// What a deferred broadcast must carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BcastKind {
+    /// New entries only: followers with nothing new get nothing.
+    Entries,
+    /// A commit index advance: every follower gets a message, empty or not.
+    Commit,
 }
 
 impl<S: Storage> Raft<S> {
@@ -143,6 +155,7 @@ impl<S: Storage> Raft<S> {
             disable_proposal_forwarding: c.disable_proposal_forwarding,
             max_msg_size: c.max_size_per_msg,
             max_uncommitted_size: c.max_uncommitted_entries_size,
+            pending_bcast: None,
             rng: SplitMix64::new(c.seed ^ c.id.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
         };
         let next = r.raft_log.last_index() + 1;
@@ -356,7 +369,24 @@ impl<S: Storage> Raft<S> {
             .get_mut(&id)
             .is_some_and(|pr| pr.maybe_update(persisted));
         if updated && self.maybe_commit() {
-            self.bcast_append();
+            self.pending_bcast = Some(BcastKind::Commit);
+        }
+    }
+
+    /// Sends the appends deferred since the last Ready: one message per follower for
+    /// however many proposals or commit advances came in between.
+    pub(crate) fn flush_pending_bcast(&mut self) {
+        let Some(kind) = self.pending_bcast.take() else {
+            return;
+        };
+        if self.role != Role::Leader {
+            return;
+        }
+        for id in self.peers() {
+            let sent = self.maybe_send_append(id, kind == BcastKind::Commit);
+            if sent {
+                while self.maybe_send_append(id, false) {}
+            }
         }
     }
 
@@ -421,6 +451,7 @@ impl<S: Storage> Raft<S> {
         self.uncommitted_size = 0;
         self.read_only = ReadOnly::default();
         self.pending_read_index.clear();
+        self.pending_bcast = None;
     }
 
     fn reset_randomized_election_timeout(&mut self) {

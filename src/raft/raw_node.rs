@@ -158,11 +158,13 @@ impl<S: Storage> RawNode<S> {
             || !r.msgs.is_empty()
             || r.raft_log.has_next_committed_ents()
             || !r.read_states.is_empty()
+            || r.pending_bcast.is_some()
     }
 
     /// Hands out everything pending. Call `advance` with it once done.
     pub fn ready(&mut self) -> Ready {
         let r = &mut self.raft;
+        r.flush_pending_bcast();
         let soft = r.soft_state();
         let hard = r.hard_state();
         let soft_state = (soft != self.prev_soft_state).then_some(soft);

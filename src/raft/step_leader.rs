@@ -2,7 +2,7 @@
 //! quorum checks, reads and leader transfer.
 
 use super::errors::{DropReason, Error};
-use super::raft::{dropped, Raft, ReadState, Role};
+use super::raft::{dropped, BcastKind, Raft, ReadState, Role};
 use super::read_only;
 use super::storage::Storage;
 use super::tracker::ProgressState;
@@ -93,7 +93,9 @@ impl<S: Storage> Raft<S> {
         if let Some(ci) = conf_index {
             self.pending_conf_index = ci;
         }
-        self.bcast_append();
+        if self.pending_bcast.is_none() {
+            self.pending_bcast = Some(BcastKind::Entries);
+        }
         Ok(())
     }
 
@@ -172,7 +174,7 @@ impl<S: Storage> Raft<S> {
             ProgressState::Replicate => pr.inflights.free_le(m.index),
         }
         if self.maybe_commit() {
-            self.bcast_append();
+            self.pending_bcast = Some(BcastKind::Commit);
         } else if was_paused {
             self.send_append(from);
         }
