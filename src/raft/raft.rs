@@ -616,7 +616,7 @@ impl<S: Storage> Raft<S> {
                 // and CheckQuorum never letting its term advance.
                 let resp = Message::new(MessageType::AppendResp, self.id, m.from);
                 self.send(resp);
-            } else if m.msg_type == MessageType::PreVote {
+            } else if m.msg_type == MessageType::PreVote && self.term > 0 {
                 let mut resp = Message::new(MessageType::PreVoteResp, self.id, m.from);
                 resp.term = self.term;
                 resp.reject = true;
@@ -664,7 +664,9 @@ impl<S: Storage> Raft<S> {
                 self.election_elapsed = 0;
                 self.vote = Some(m.from);
             }
-        } else {
+        } else if self.term > 0 {
+            // (At term 0 there is nothing to reject with: the requester would drop a
+            // response without a term anyway.)
             resp.term = self.term;
             resp.reject = true;
             self.send(resp);

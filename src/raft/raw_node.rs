@@ -135,6 +135,11 @@ impl<S: Storage> RawNode<S> {
         if m.msg_type.is_local() {
             return Err(Error::StepLocalMsg);
         }
+        if m.to != self.raft.id {
+            // Misrouted: counting it (a vote meant for another candidate, say) would
+            // be unsafe.
+            return Ok(());
+        }
         let is_response = matches!(
             m.msg_type,
             MessageType::AppendResp

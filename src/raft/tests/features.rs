@@ -709,6 +709,48 @@ fn malformed_peer_messages_are_ignored() {
     assert_eq!(net.applied_data(2).len(), 2);
 }
 
+/// A message addressed to another node is not processed: a vote meant for one
+/// candidate must never count for another.
+#[test]
+fn misrouted_messages_are_ignored() {
+    let mut n = RawNode::new(
+        &config(1),
+        MemStorage::new_with_conf_state(conf(&[1, 2, 3])),
+    )
+    .unwrap();
+    n.campaign().unwrap();
+    let mut pv = Message::new(MessageType::PreVoteResp, 2, 3);
+    pv.term = 1;
+    n.step(pv).unwrap();
+    assert_eq!(n.raft.role, Role::PreCandidate);
+    let mut pv = Message::new(MessageType::PreVoteResp, 2, 1);
+    pv.term = 1;
+    n.step(pv).unwrap();
+    assert_eq!(n.raft.role, Role::Candidate);
+}
+
+/// Committed entries are handed out in Readys of at most `max_committed_size_per_ready`
+/// bytes (at least one entry each), in order.
+#[test]
+fn committed_entries_are_paced_per_ready() {
+    let store = storage_with(&[1], &[1; 10], 1);
+    let mut hs = store.hard_state();
+    hs.commit = 10;
+    let mut store = store;
+    store.set_hard_state(hs);
+    let mut c = config(1);
+    c.max_committed_size_per_ready = 3 * crate::raft::ENTRY_OVERHEAD;
+    let mut n = RawNode::new(&c, store).unwrap();
+    let mut seen = Vec::new();
+    while n.has_ready() {
+        let rd = n.ready();
+        assert!(rd.committed_entries.len() <= 3);
+        seen.extend(rd.committed_entries.iter().map(|e| e.index));
+        n.advance(rd);
+    }
+    assert_eq!(seen, (1..=10).collect::<Vec<_>>());
+}
+
 /// A config that cannot work is refused with the reason.
 #[test]
 fn invalid_config_is_refused() {
