@@ -517,7 +517,9 @@ impl<S: Storage> Raft<S> {
             return;
         }
         // A conf change committed but not applied may remove us or change the quorum.
-        if self.raft_log.has_unapplied_conf_change() {
+        // A transfer is exempt: the leader chose us from its (newer) membership and
+        // waits for us; one-step changes keep every old and new majority overlapping.
+        if t != CampaignType::Transfer && self.raft_log.has_unapplied_conf_change() {
             return;
         }
         self.campaign(t);
@@ -827,11 +829,13 @@ impl<S: Storage> Raft<S> {
             self.lead_transferee = None;
         }
         if !self.trk.voters.contains(&self.id) {
-            // Removed (or not a voter): tell the others the commit index, then step
-            // down; the remaining voters elect a leader among themselves.
+            // Removed: step down by handing leadership to a remaining voter. Simply
+            // stepping down could leave the cluster without a possible leader: the
+            // others take the new membership only once they apply it, and until then
+            // they need this node's vote, which it denies to any log shorter than its
+            // own. A transferee is first brought fully up to date, so it gets that vote.
             self.bcast_append();
-            let term = self.term;
-            self.become_follower(term, None);
+            self.maybe_hand_over();
             return Ok(cs);
         }
         // The quorum changed: a removal may commit entries at once.
@@ -843,6 +847,29 @@ impl<S: Storage> Raft<S> {
             }
         }
         Ok(cs)
+    }
+
+    /// Whether this node leads a membership it is no longer a voter of.
+    pub(crate) fn is_retiring(&self) -> bool {
+        self.role == Role::Leader && !self.trk.voters.contains(&self.id)
+    }
+
+    /// A retiring leader starts a transfer to the most up-to-date remaining voter (and
+    /// again whenever the previous attempt timed out). It becomes a follower when the
+    /// transferee's higher term reaches it.
+    pub(crate) fn maybe_hand_over(&mut self) {
+        if !self.is_retiring() || self.lead_transferee.is_some() {
+            return;
+        }
+        let best = self
+            .trk
+            .voters
+            .iter()
+            .filter_map(|&id| self.trk.progress.get(&id).map(|p| (p.matched, id)))
+            .max_by_key(|&(matched, id)| (matched, std::cmp::Reverse(id)));
+        if let Some((_, transferee)) = best {
+            self.handle_transfer_leader(transferee);
+        }
     }
 
     // ---- ticks ------------------------------------------------------------------------
@@ -877,9 +904,11 @@ impl<S: Storage> Raft<S> {
             if self.check_quorum {
                 let _ = self.step(Message::new(MessageType::CheckQuorum, self.id, self.id));
             }
-            // A transfer that did not finish within an election timeout is abandoned.
+            // A transfer that did not finish within an election timeout is abandoned
+            // (a retiring leader tries again).
             if self.role == Role::Leader && self.lead_transferee.is_some() {
                 self.lead_transferee = None;
+                self.maybe_hand_over();
             }
         }
         if self.role != Role::Leader {

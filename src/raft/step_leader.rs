@@ -56,7 +56,9 @@ impl<S: Storage> Raft<S> {
                 pr.recent_active = false;
             }
         }
-        if !active {
+        if !active && !self.is_retiring() {
+            // (A retiring leader keeps trying to hand over instead: see
+            // `maybe_hand_over`.)
             // Cut off from a majority: stop serving (reads could be stale) and let the
             // majority side elect a leader.
             let term = self.term;
@@ -233,7 +235,7 @@ impl<S: Storage> Raft<S> {
         pr.probe_sent = true;
     }
 
-    fn handle_transfer_leader(&mut self, transferee: NodeId) {
+    pub(crate) fn handle_transfer_leader(&mut self, transferee: NodeId) {
         let Some(pr) = self.trk.progress.get(&transferee) else {
             return;
         };

@@ -288,6 +288,47 @@ fn removed_leader_steps_down_and_cluster_continues() {
     assert_ne!(net.role(1), Role::Leader);
 }
 
+/// A removed leader with entries the others lack still lets them elect a leader: it
+/// hands over to an up-to-date voter instead of just stepping down (which would leave
+/// them needing its vote, denied to their shorter logs). Until then it refuses
+/// proposals and is not deposed by the quorum check.
+#[test]
+fn removed_leader_hands_over_even_when_others_lag() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.isolate(3);
+    net.node(1)
+        .propose_conf_change(cc(ConfChangeType::Remove, 1))
+        .unwrap();
+    // 2 acknowledges, then hears nothing more: 1 commits and applies its removal.
+    net.ignore(MessageType::Heartbeat);
+    net.ignore(MessageType::TimeoutNow);
+    net.drain();
+    net.cut(1, 2);
+    net.drain();
+    assert!(net.nodes[&1].raft.is_retiring());
+    assert_eq!(
+        net.propose(1, b"x"),
+        Err(Error::ProposalDropped(DropReason::NotMember))
+    );
+    net.tick(1, 30);
+    assert_eq!(
+        net.role(1),
+        Role::Leader,
+        "no quorum-check step-down while retiring"
+    );
+    net.recover();
+    net.tick_all(60);
+    let l = leader_of(&net);
+    assert_ne!(l, 1);
+    net.propose(l, b"after").unwrap();
+    for id in [2, 3] {
+        assert_eq!(net.applied_data(id), vec![Bytes::from_static(b"after")]);
+        assert_eq!(net.nodes[&id].status().conf_state.voters, vec![2, 3]);
+    }
+    assert_eq!(net.role(1), Role::Follower);
+}
+
 /// Invalid changes are refused at apply time and change nothing.
 #[test]
 fn invalid_conf_changes_are_errors() {
