@@ -865,8 +865,12 @@ impl<S: Storage> Raft<S> {
             .trk
             .voters
             .iter()
-            .filter_map(|&id| self.trk.progress.get(&id).map(|p| (p.matched, id)))
-            .max_by_key(|&(matched, id)| (matched, std::cmp::Reverse(id)));
+            .filter_map(|&id| {
+                let p = self.trk.progress.get(&id)?;
+                // Prefer peers heard from lately: a down voter would never answer.
+                Some(((p.recent_active, p.matched, std::cmp::Reverse(id)), id))
+            })
+            .max_by_key(|&(key, _)| key);
         if let Some((_, transferee)) = best {
             self.handle_transfer_leader(transferee);
         }
