@@ -329,6 +329,31 @@ fn removed_leader_hands_over_even_when_others_lag() {
     assert_eq!(net.role(1), Role::Follower);
 }
 
+/// While its own removal is in the log, a leader takes no new proposals: when it
+/// applies the removal, all it holds is committed, so a remaining voter can always
+/// collect its vote, even if it crashes before handing over.
+#[test]
+fn leader_pending_own_removal_takes_no_proposals() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.isolate(2);
+    net.isolate(3);
+    net.node(1)
+        .propose_conf_change(cc(ConfChangeType::Remove, 1))
+        .unwrap();
+    assert_eq!(
+        net.propose(1, b"x"),
+        Err(Error::ProposalDropped(DropReason::NotMember))
+    );
+    // Re-elected before applying it, the leader finds it in its log again.
+    net.recover();
+    net.isolate(1);
+    net.node(1).raft.become_follower(5, None);
+    net.node(1).raft.become_candidate();
+    net.node(1).raft.become_leader();
+    assert!(net.nodes[&1].raft.self_removal_pending);
+}
+
 /// Invalid changes are refused at apply time and change nothing.
 #[test]
 fn invalid_conf_changes_are_errors() {
