@@ -103,7 +103,13 @@ impl<S: Storage> RawNode<S> {
         self.raft.step(m)
     }
 
-    /// Applies a committed conf change; call while applying its entry.
+    /// Applies a committed conf change; call while applying its entry. Invalid changes
+    /// (promoting a non-learner, removing the last voter, ...) change nothing and are an
+    /// error, the same on every node.
+    ///
+    /// A leader that applies its own removal stays leader, refusing proposals, until it
+    /// has handed leadership to a remaining voter: keep a removed node running until it
+    /// is no longer leader, or the others may be left unable to elect anyone.
     pub fn apply_conf_change(&mut self, cc: &ConfChange) -> Result<ConfState, Error> {
         let r = self.raft.apply_conf_change(cc);
         if cfg!(debug_assertions) {
@@ -135,6 +141,11 @@ impl<S: Storage> RawNode<S> {
         if m.msg_type.is_local() {
             return Err(Error::StepLocalMsg);
         }
+        if m.to != self.raft.id {
+            // Misrouted: counting it (a vote meant for another candidate, say) would
+            // be unsafe.
+            return Ok(());
+        }
         let is_response = matches!(
             m.msg_type,
             MessageType::AppendResp
@@ -158,11 +169,13 @@ impl<S: Storage> RawNode<S> {
             || !r.msgs.is_empty()
             || r.raft_log.has_next_committed_ents()
             || !r.read_states.is_empty()
+            || r.pending_bcast.is_some()
     }
 
     /// Hands out everything pending. Call `advance` with it once done.
     pub fn ready(&mut self) -> Ready {
         let r = &mut self.raft;
+        r.flush_pending_bcast();
         let soft = r.soft_state();
         let hard = r.hard_state();
         let soft_state = (soft != self.prev_soft_state).then_some(soft);

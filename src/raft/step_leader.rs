@@ -2,7 +2,7 @@
 //! quorum checks, reads and leader transfer.
 
 use super::errors::{DropReason, Error};
-use super::raft::{dropped, Raft, ReadState, Role};
+use super::raft::{dropped, removes, BcastKind, Raft, ReadState, Role};
 use super::read_only;
 use super::storage::Storage;
 use super::tracker::ProgressState;
@@ -56,7 +56,9 @@ impl<S: Storage> Raft<S> {
                 pr.recent_active = false;
             }
         }
-        if !active {
+        if !active && !self.is_retiring() {
+            // (A retiring leader keeps trying to hand over instead: see
+            // `maybe_hand_over`.)
             // Cut off from a majority: stop serving (reads could be stale) and let the
             // majority side elect a leader.
             let term = self.term;
@@ -68,7 +70,7 @@ impl<S: Storage> Raft<S> {
         if m.entries.is_empty() {
             return Ok(());
         }
-        if !self.trk.is_member(self.id) {
+        if !self.trk.is_member(self.id) || self.self_removal_pending {
             return dropped(DropReason::NotMember);
         }
         if self.lead_transferee.is_some() {
@@ -87,13 +89,18 @@ impl<S: Storage> Raft<S> {
                 e.entry_type = EntryType::Normal;
             }
         }
+        let id = self.id;
+        let removes_self = conf_index.is_some() && ents.iter().any(|e| removes(e, id));
         if !self.append_entry(ents) {
             return dropped(DropReason::UncommittedSizeLimit);
         }
         if let Some(ci) = conf_index {
             self.pending_conf_index = ci;
+            self.self_removal_pending |= removes_self;
         }
-        self.bcast_append();
+        if self.pending_bcast.is_none() {
+            self.pending_bcast = Some(BcastKind::Entries);
+        }
         Ok(())
     }
 
@@ -172,7 +179,7 @@ impl<S: Storage> Raft<S> {
             ProgressState::Replicate => pr.inflights.free_le(m.index),
         }
         if self.maybe_commit() {
-            self.bcast_append();
+            self.pending_bcast = Some(BcastKind::Commit);
         } else if was_paused {
             self.send_append(from);
         }
@@ -231,7 +238,7 @@ impl<S: Storage> Raft<S> {
         pr.probe_sent = true;
     }
 
-    fn handle_transfer_leader(&mut self, transferee: NodeId) {
+    pub(crate) fn handle_transfer_leader(&mut self, transferee: NodeId) {
         let Some(pr) = self.trk.progress.get(&transferee) else {
             return;
         };
