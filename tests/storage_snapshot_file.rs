@@ -161,3 +161,37 @@ fn an_unfinished_writer_leaves_no_file() {
         0
     );
 }
+
+#[test]
+fn old_and_unfinished_snapshot_files_are_cleaned_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = RedbStorage::create(dir.path(), init(1)).unwrap();
+    let m = three_voters();
+    for (term, index) in [(1, 10), (2, 30), (2, 20)] {
+        let meta = SnapshotMeta {
+            index,
+            term,
+            conf_state: m.conf_state(),
+        };
+        let mut w = store.create_snapshot_file(&meta, &m).unwrap();
+        w.write_all(b"image").unwrap();
+        w.finish().unwrap();
+    }
+    let listed: Vec<(u64, u64)> = store
+        .snapshot_files()
+        .unwrap()
+        .into_iter()
+        .map(|(t, i, _)| (t, i))
+        .collect();
+    assert_eq!(listed, vec![(1, 10), (2, 20), (2, 30)]);
+    store.remove_snapshot_files_before(30).unwrap();
+    assert_eq!(store.snapshot_files().unwrap().len(), 1);
+
+    // A writer killed mid-file leaves a .tmp; the next open removes it.
+    let tmp = dir.path().join("snapshots/snap-3-40.snap.tmp");
+    fs::write(&tmp, b"half").unwrap();
+    drop(store);
+    let store = RedbStorage::open(dir.path()).unwrap();
+    assert!(!tmp.exists());
+    assert_eq!(store.snapshot_files().unwrap()[0].1, 30);
+}

@@ -321,6 +321,10 @@ fn create_refuses_a_dir_that_holds_something() {
     assert!(RedbStorage::exists(existing.path()));
     assert!(RedbStorage::create(existing.path(), init(1)).is_err());
     assert!(!RedbStorage::exists(dir.path()));
+
+    let fresh = tempfile::tempdir().unwrap();
+    let err = RedbStorage::create(fresh.path(), init(0)).unwrap_err();
+    assert!(err.to_string().contains("node id 0"), "{err}");
 }
 
 #[test]
@@ -628,4 +632,54 @@ fn redb_storage_answers_like_mem_storage_under_random_operations() {
             }
         }
     }
+}
+
+#[test]
+fn readers_see_whole_committed_states_while_a_writer_appends_and_compacts() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let store = RedbStorage::create(dir.path(), init(1)).unwrap();
+    let done = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = (0..2)
+        .map(|_| {
+            let (store, done) = (store.clone(), done.clone());
+            std::thread::spawn(move || {
+                let mut reads = 0u64;
+                while !done.load(Ordering::SeqCst) {
+                    let first = Storage::first_index(&store).unwrap();
+                    let last = Storage::last_index(&store).unwrap();
+                    match store.entries(first, last + 1, None) {
+                        Ok(got) => {
+                            for (e, i) in got.iter().zip(first..) {
+                                assert_eq!(*e, ent(i, 1 + i / 100), "read {reads}");
+                            }
+                            reads += 1;
+                        }
+                        Err(StorageError::Compacted | StorageError::Unavailable) => {}
+                        Err(e) => panic!("{e}"),
+                    }
+                }
+                reads
+            })
+        })
+        .collect();
+    let mut next = 1;
+    for batch in 0..120u64 {
+        let entries: Vec<Entry> = (next..next + 20).map(|i| ent(i, 1 + i / 100)).collect();
+        next += 20;
+        let mut w = store.begin_write().unwrap();
+        w.append(&entries).unwrap();
+        w.set_applied(next - 1).unwrap();
+        if batch % 10 == 9 {
+            w.compact(next - 50).unwrap();
+        }
+        w.commit().unwrap();
+    }
+    done.store(true, Ordering::SeqCst);
+    for r in readers {
+        assert!(r.join().unwrap() > 0, "a reader never completed a read");
+    }
+    assert_eq!(store.last_index(), 2400);
+    assert_eq!(store.first_index(), 2401 - 50 + 1);
 }

@@ -18,6 +18,8 @@ pub enum Error {
     MissingDatabase { dir: PathBuf, path: PathBuf },
     #[error("cannot create a new data dir in {path}: it is not empty (it holds {entry})")]
     NotEmpty { path: PathBuf, entry: String },
+    #[error("cannot create a data dir in {path} for node id 0: ids start at 1")]
+    InvalidNodeId { path: PathBuf },
     #[error("{path} is an empty file (0 bytes), not a raftctl database")]
     EmptyFile { path: PathBuf },
     #[error("{path} is not a redb database: its first bytes are not a redb header ({len} bytes in the file)")]

@@ -26,7 +26,8 @@
 //!   together. The next `open` runs redb's recovery.
 //! - **Caches.** First/last index, hard state, applied index, membership, snapshot
 //!   record and a bounded window of recent entries are kept in memory and changed only
-//!   after a commit succeeded, so readers never see what is not durable. A failed commit
+//!   after a commit succeeded, so readers never see what is not durable (they wait out
+//!   the commit's fsync rather than mix states from before and after it). A failed commit
 //!   may still have reached the disk (redb's warning), so the store then refuses further
 //!   writes until it is reopened.
 //! - **Bootstrap.** `create` builds the database as `raftctl.redb.tmp`, commits, renames

@@ -199,6 +199,9 @@ impl RedbStorage {
     /// Bootstraps a new data dir. `dir` must be missing or empty.
     pub fn create(dir: impl AsRef<Path>, init: InitialState) -> Result<RedbStorage> {
         let dir = dir.as_ref().to_path_buf();
+        if init.node_id == 0 {
+            return Err(Error::InvalidNodeId { path: dir });
+        }
         prepare_empty_dir(&dir)?;
         let snapshots = dir.join(SNAPSHOT_DIR);
         fs::create_dir_all(&snapshots).map_err(|e| Error::io("create", &snapshots, e))?;
@@ -279,6 +282,7 @@ impl RedbStorage {
         drop(open_checked(&path, true)?);
         let (db, mut loaded) = open_checked(&path, false)?;
         fill_recent(&db, &path, &mut loaded.cached)?;
+        super::snapshot_file::remove_unfinished(&dir.join(SNAPSHOT_DIR))?;
         Ok(RedbStorage::from_parts(db, dir, path, false, loaded))
     }
 
@@ -472,12 +476,16 @@ impl RedbStorage {
         mut visit: impl FnMut(Index, usize, std::result::Result<Entry, String>) -> ControlFlow<()>,
     ) -> Result<()> {
         let path = &self.inner.path;
+        let to = to.unwrap_or(u64::MAX);
+        if from > to {
+            return Ok(());
+        }
         let txn = self.begin_read()?;
         let table = txn
             .open_table(LOG)
             .map_err(|e| Error::db("open the log table", path, e))?;
         let range = table
-            .range(from..=to.unwrap_or(u64::MAX))
+            .range(from..=to)
             .map_err(|e| Error::db("read the log", path, e))?;
         for item in range {
             let (k, v) = item.map_err(|e| Error::db("read the log", path, e))?;
@@ -543,6 +551,27 @@ impl RedbStorage {
             });
         }
         SnapshotReader::open(&path)
+    }
+
+    /// The snapshot files present, oldest first: (term, index, path).
+    pub fn snapshot_files(&self) -> Result<Vec<(Term, Index, PathBuf)>> {
+        super::snapshot_file::list_files(&self.snapshot_dir())
+    }
+
+    /// Removes every snapshot file older than the one at `index` (the runtime keeps the
+    /// latest only, once the snapshot record points at it).
+    pub fn remove_snapshot_files_before(&self, index: Index) -> Result<()> {
+        if self.inner.read_only {
+            return Err(Error::ReadOnly {
+                path: self.inner.path.clone(),
+            });
+        }
+        for (_, at, path) in self.snapshot_files()? {
+            if at < index {
+                fs::remove_file(&path).map_err(|e| Error::io("remove", &path, e))?;
+            }
+        }
+        Ok(())
     }
 
     fn read_term_from_db(&self, index: Index) -> Result<Option<Term>> {
@@ -895,11 +924,13 @@ impl WriteBatch<'_> {
     /// may still have reached the disk, so the store refuses further writes after one.
     pub fn commit(self) -> Result<()> {
         let inner = &self.store.inner;
+        // Readers wait out the fsync, so that none of them combines entries read from
+        // the database after this commit with cached ones from before it.
+        let mut c = self.store.cached_mut();
         if let Err(e) = self.txn.commit() {
             inner.poisoned.store(true, Ordering::SeqCst);
             return Err(Error::db("commit", &inner.path, e));
         }
-        let mut c = self.store.cached_mut();
         c.hard_state = self.staged.hard_state;
         c.applied = self.staged.applied;
         c.last_index = self.staged.last_index;
@@ -969,9 +1000,16 @@ impl Storage for RedbStorage {
             }
         }
         for index in lo.max(recent_first)..hi {
-            let e = c
-                .recent_get(index)
-                .expect("recent holds every index from recent_first to last_index");
+            let Some(e) = c.recent_get(index) else {
+                // The cache holds every index from recent_first to last_index; if that
+                // ever breaks, fail this read rather than the node.
+                return Err(StorageError::Other(format!(
+                    "entry cache of {} lacks index {index} (cache {recent_first}..={:?}, last index {})",
+                    self.inner.path.display(),
+                    c.recent.back().map(|e| e.index),
+                    c.last_index
+                )));
+            };
             if !limit.admit(e, out.is_empty()) {
                 break;
             }

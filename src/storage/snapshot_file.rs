@@ -54,6 +54,51 @@ pub fn file_name(term: Term, index: Index) -> String {
     format!("snap-{term}-{index}.snap")
 }
 
+/// The (term, index) of a snapshot file name, if it is one.
+pub fn parse_file_name(name: &str) -> Option<(Term, Index)> {
+    let rest = name.strip_prefix("snap-")?.strip_suffix(".snap")?;
+    let (term, index) = rest.split_once('-')?;
+    Some((term.parse().ok()?, index.parse().ok()?))
+}
+
+/// The snapshot files in `dir`, oldest first by (index, term). Temporary files left by
+/// an interrupted writer are not listed.
+pub fn list_files(dir: &Path) -> Result<Vec<(Term, Index, PathBuf)>> {
+    let mut found = Vec::new();
+    let items = match fs::read_dir(dir) {
+        Ok(items) => items,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(found),
+        Err(e) => return Err(Error::io("list", dir, e)),
+    };
+    for item in items {
+        let item = item.map_err(|e| Error::io("list", dir, e))?;
+        if let Some((term, index)) = item.file_name().to_str().and_then(parse_file_name) {
+            found.push((term, index, item.path()));
+        }
+    }
+    found.sort_by_key(|(term, index, _)| (*index, *term));
+    Ok(found)
+}
+
+/// Removes temporary files of snapshot writers that never finished (a crash mid-write).
+pub fn remove_unfinished(dir: &Path) -> Result<()> {
+    let items = match fs::read_dir(dir) {
+        Ok(items) => items,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io("list", dir, e)),
+    };
+    for item in items {
+        let item = item.map_err(|e| Error::io("list", dir, e))?;
+        let name = item.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap-") && name.ends_with(".snap.tmp") {
+            let p = item.path();
+            fs::remove_file(&p).map_err(|e| Error::io("remove", &p, e))?;
+        }
+    }
+    Ok(())
+}
+
 /// A finished snapshot file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SnapshotFileInfo {
