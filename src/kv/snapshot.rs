@@ -267,10 +267,12 @@ mod tests {
         let w = source.begin_write().unwrap();
         apply(&w, 301, &put("", b"empty key")).unwrap();
         apply(&w, 302, &put("β/unicode", b"")).unwrap();
-        apply(&w, 303, &del("key/0007")).unwrap();
+        // Larger than one read: the value arrives over several reads.
+        apply(&w, 303, &put("big", &vec![7u8; 200_000])).unwrap();
+        apply(&w, 304, &del("key/0007")).unwrap();
         w.commit().unwrap();
         let (bytes, stats) = snapshot_bytes(&source);
-        assert_eq!(stats.keys, 301);
+        assert_eq!(stats.keys, 302);
         assert_eq!(stats.bytes, bytes.len() as u64);
 
         let (_d2, target) = temp_db();
@@ -284,7 +286,7 @@ mod tests {
         assert_eq!(restored, stats);
 
         let (a, b) = (source.begin_read().unwrap(), target.begin_read().unwrap());
-        assert_eq!(count(&b).unwrap(), 301);
+        assert_eq!(count(&b).unwrap(), 302);
         assert_eq!(get(&b, "stale").unwrap(), None);
         assert_eq!(
             list(&a, "", usize::MAX).unwrap(),

@@ -134,6 +134,13 @@ pub(crate) mod tests {
         (dir, db)
     }
 
+    /// For many short-lived databases (property cases): no files, no fsyncs.
+    fn memory_db() -> redb::Database {
+        redb::Database::builder()
+            .create_with_backend(redb::backends::InMemoryBackend::new())
+            .expect("in-memory db")
+    }
+
     pub(crate) fn put(key: &str, value: &[u8]) -> Command {
         Command {
             origin: 1,
@@ -252,7 +259,7 @@ pub(crate) mod tests {
             prefix in "[ab]{0,2}",
             limit in 0usize..6,
         ) {
-            let (_dir, db) = temp_db();
+            let db = memory_db();
             let mut model: BTreeMap<String, (u64, Vec<u8>)> = BTreeMap::new();
             let w = db.begin_write().unwrap();
             {

@@ -52,6 +52,8 @@ pub enum TransportEvent {
 pub enum Error {
     #[error("cannot build the peer HTTP client: {0}")]
     Client(#[from] reqwest::Error),
+    #[error("the transport must be created inside a tokio runtime, which runs its peer tasks")]
+    NoRuntime,
 }
 
 /// A boxed future, for the async methods of the node-supplied traits.

@@ -86,8 +86,14 @@ impl Shared {
 
 struct Peer {
     url: String,
+    /// Base URL without a trailing slash.
+    base: String,
     queue: mpsc::Sender<Message>,
     task: JoinHandle<()>,
+    /// Snapshot streams in flight. They bypass the queue so that heartbeats and
+    /// appends keep flowing meanwhile; dropping the set (peer removed or re-addressed,
+    /// transport gone) aborts them, each then reporting failure.
+    snapshots: JoinSet<()>,
 }
 
 /// The outbound side: `send` from the node's Ready loop, one task per peer doing HTTP.
@@ -102,7 +108,8 @@ pub struct Transport {
 
 impl Transport {
     /// A transport with default settings. Must be called inside a tokio runtime, where
-    /// the peer tasks will run. `peers` may include this node itself (skipped).
+    /// the peer tasks will run (otherwise [`Error::NoRuntime`]). `peers` may include
+    /// this node itself (skipped).
     pub fn new(
         cluster_id: u64,
         self_id: NodeId,
@@ -126,6 +133,7 @@ impl Transport {
         events: mpsc::Sender<TransportEvent>,
         config: TransportConfig,
     ) -> Result<Transport, Error> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| Error::NoRuntime)?;
         // One client for all peers: it keeps a pool of kept-alive connections per host.
         // Peers talk directly, never through a proxy from the environment.
         let client = reqwest::Client::builder()
@@ -143,7 +151,7 @@ impl Transport {
                 events,
                 config,
             }),
-            runtime: tokio::runtime::Handle::current(),
+            runtime,
             peers: Mutex::new(BTreeMap::new()),
         };
         transport.set_peers(peers);
@@ -154,12 +162,35 @@ impl Transport {
     /// queue is full, or to an unknown peer, is dropped and the peer reported
     /// [`TransportEvent::Unreachable`]. Local message types are never sent.
     pub fn send(&self, messages: Vec<Message>) {
-        let peers = self.peers.lock().expect("peer map lock is never poisoned");
+        let mut peers = self.lock_peers();
         let mut reported = BTreeSet::new();
         for m in messages {
             let to = m.to;
             if m.msg_type.is_local() || to == self.shared.self_id {
-                tracing::warn!(to, msg_type = ?m.msg_type, "not sending a local message");
+                tracing::warn!(to, msg_type = ?m.msg_type, "not sending a local or self-addressed message");
+                continue;
+            }
+            if m.msg_type == MessageType::Snapshot {
+                let outcome = SnapshotOutcome {
+                    events: self.shared.events.clone(),
+                    to,
+                    reported: false,
+                };
+                match peers.get_mut(&to) {
+                    Some(peer) => {
+                        while peer.snapshots.try_join_next().is_some() {}
+                        let task =
+                            send_snapshot(self.shared.clone(), peer.base.clone(), m, outcome);
+                        peer.snapshots.spawn_on(task, &self.runtime);
+                    }
+                    None => {
+                        tracing::warn!(to, "no address for peer, snapshot not sent");
+                        drop(outcome);
+                        if reported.insert(to) {
+                            self.shared.report_unreachable(to);
+                        }
+                    }
+                }
                 continue;
             }
             let queued = match peers.get(&to) {
@@ -185,7 +216,7 @@ impl Transport {
     /// Makes the peer set exactly `peers` (this node's own id is skipped): starts tasks
     /// for new peers, stops those of removed ones, restarts those whose URL changed.
     pub fn set_peers(&self, peers: BTreeMap<NodeId, String>) {
-        let mut current = self.peers.lock().expect("peer map lock is never poisoned");
+        let mut current = self.lock_peers();
         current.retain(|id, peer| {
             let keep = peers.get(id) == Some(&peer.url);
             if !keep {
@@ -202,24 +233,39 @@ impl Transport {
                 continue;
             }
             let (queue, rx) = mpsc::channel(self.shared.config.queue_capacity.max(1));
+            let base = url.trim_end_matches('/').to_owned();
             let task = self
                 .runtime
-                .spawn(run_peer(self.shared.clone(), id, url.clone(), rx));
-            current.insert(id, Peer { url, queue, task });
+                .spawn(run_peer(self.shared.clone(), id, base.clone(), rx));
+            current.insert(
+                id,
+                Peer {
+                    url,
+                    base,
+                    queue,
+                    task,
+                    snapshots: JoinSet::new(),
+                },
+            );
         }
+    }
+
+    /// The peer map. Nothing panics while holding it; should that ever change, the map
+    /// stays usable rather than poisoning every later `send`.
+    fn lock_peers(&self) -> std::sync::MutexGuard<'_, BTreeMap<NodeId, Peer>> {
+        self.peers.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The peers messages can currently be sent to, with their URLs.
     pub fn peers(&self) -> BTreeMap<NodeId, String> {
-        let peers = self.peers.lock().expect("peer map lock is never poisoned");
+        let peers = self.lock_peers();
         peers.iter().map(|(id, p)| (*id, p.url.clone())).collect()
     }
 
     /// Stops every peer task (queued and in-flight messages are dropped) and waits
     /// until they are gone.
     pub async fn shutdown(&self) {
-        let peers =
-            std::mem::take(&mut *self.peers.lock().expect("peer map lock is never poisoned"));
+        let peers = std::mem::take(&mut *self.lock_peers());
         for peer in peers.values() {
             peer.task.abort();
         }
@@ -231,10 +277,9 @@ impl Transport {
 
 impl Drop for Transport {
     fn drop(&mut self) {
-        if let Ok(peers) = self.peers.get_mut() {
-            for peer in peers.values() {
-                peer.task.abort();
-            }
+        let peers = self.peers.get_mut().unwrap_or_else(|e| e.into_inner());
+        for peer in peers.values() {
+            peer.task.abort();
         }
     }
 }
@@ -280,33 +325,23 @@ async fn run_peer(
     url: String,
     mut queue: mpsc::Receiver<Message>,
 ) {
-    let base = url.trim_end_matches('/').to_owned();
-    let messages_url = format!("{base}{}", wire::MESSAGES_PATH);
-    let mut snapshots = JoinSet::new();
+    let messages_url = format!("{url}{}", wire::MESSAGES_PATH);
     let mut batch: Vec<Message> = Vec::new();
     let mut backoff = shared.config.min_backoff;
     let mut reachable = true;
     tracing::debug!(peer, url, "peer sender started");
     while let Some(first) = queue.recv().await {
-        while snapshots.try_join_next().is_some() {}
         batch.clear();
         let mut size = 0;
         let mut next = Some(first);
         while let Some(m) = next {
-            if m.msg_type == MessageType::Snapshot {
-                snapshots.spawn(send_snapshot(shared.clone(), peer, base.clone(), m));
-            } else {
-                size += wire::estimate_message_size(&m);
-                batch.push(m);
-            }
+            size += wire::estimate_message_size(&m);
+            batch.push(m);
             next = if size < shared.config.max_batch_bytes {
                 queue.try_recv().ok()
             } else {
                 None
             };
-        }
-        if batch.is_empty() {
-            continue;
         }
         let body = wire::encode_batch(&shared.cluster_id, shared.self_id, &batch);
         let result = async {
@@ -345,8 +380,35 @@ async fn run_peer(
     tracing::debug!(peer, "peer sender stopped");
 }
 
-/// Streams one snapshot file to `peer` and reports the outcome.
-async fn send_snapshot(shared: Arc<Shared>, peer: NodeId, base: String, mut message: Message) {
+/// Reports a snapshot as failed if its task ends without reporting, e.g. when the
+/// peer is removed or re-addressed, or the transport shuts down mid-stream: the core
+/// keeps the peer in snapshot state until it hears an outcome.
+struct SnapshotOutcome {
+    events: mpsc::Sender<TransportEvent>,
+    to: NodeId,
+    reported: bool,
+}
+
+impl Drop for SnapshotOutcome {
+    fn drop(&mut self) {
+        if !self.reported {
+            let _ = self.events.try_send(TransportEvent::SnapshotStatus {
+                to: self.to,
+                ok: false,
+            });
+        }
+    }
+}
+
+/// Streams one snapshot file to its peer and reports the outcome. `outcome` is made
+/// by the caller so that even a task aborted before it first runs reports failure.
+async fn send_snapshot(
+    shared: Arc<Shared>,
+    base: String,
+    mut message: Message,
+    mut outcome: SnapshotOutcome,
+) {
+    let peer = outcome.to;
     let (index, term) = message
         .snapshot
         .as_ref()
@@ -371,6 +433,7 @@ async fn send_snapshot(shared: Arc<Shared>, peer: NodeId, base: String, mut mess
         .events
         .send(TransportEvent::SnapshotStatus { to: peer, ok })
         .await;
+    outcome.reported = true;
 }
 
 async fn stream_snapshot(

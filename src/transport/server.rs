@@ -247,10 +247,10 @@ async fn receive_snapshot(
         .map_err(|e| Refusal::bad_request(format!("malformed snapshot message: {e}")))?;
     inbound.check_message(from, &message)?;
     let meta = match (&message.msg_type, &message.snapshot) {
-        (MessageType::Snapshot, Some(snapshot)) => snapshot.meta.clone(),
+        (MessageType::Snapshot, Some(snapshot)) if !snapshot.is_empty() => snapshot.meta.clone(),
         _ => {
             return Err(Refusal::bad_request(
-                "the snapshot route carries one MsgSnapshot with its snapshot meta",
+                "the snapshot route carries one MsgSnapshot with a non-empty snapshot meta",
             ))
         }
     };

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Request};
 use axum::middleware::Next;
 use bytes::Bytes;
 use tokio::io::AsyncWrite;
@@ -27,6 +27,8 @@ struct Node {
     url: String,
     inbox: mpsc::Receiver<Message>,
     requests: Arc<AtomicUsize>,
+    /// Client addresses seen: one per TCP connection.
+    connections: Arc<Mutex<std::collections::BTreeSet<SocketAddr>>>,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -40,9 +42,14 @@ async fn node_with(inbound: impl FnOnce(mpsc::Sender<Message>) -> Inbound) -> No
     let (deliver, inbox) = mpsc::channel(1024);
     let requests = Arc::new(AtomicUsize::new(0));
     let counter = requests.clone();
+    let connections = Arc::new(Mutex::new(std::collections::BTreeSet::new()));
+    let seen = connections.clone();
     let app = router(inbound(deliver)).layer(axum::middleware::from_fn(
         move |req: Request, next: Next| {
             let counter = counter.clone();
+            if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>() {
+                seen.lock().unwrap().insert(*addr);
+            }
             async move {
                 counter.fetch_add(1, Ordering::SeqCst);
                 next.run(req).await
@@ -52,12 +59,14 @@ async fn node_with(inbound: impl FnOnce(mpsc::Sender<Message>) -> Inbound) -> No
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move {
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         let _ = axum::serve(listener, app).await;
     });
     Node {
         url: format!("http://{addr}"),
         inbox,
         requests,
+        connections,
         server,
     }
 }
@@ -120,6 +129,18 @@ async fn post_batch(url: &str, body: Vec<u8>) -> (reqwest::StatusCode, ErrorBody
     (status, response.json().await.unwrap())
 }
 
+#[test]
+fn transport_is_shareable_and_needs_a_runtime() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Transport>();
+    shareable::<Inbound>();
+    let (events, _rx) = mpsc::channel(1);
+    assert!(matches!(
+        Transport::new(CLUSTER, 1, BTreeMap::new(), events),
+        Err(Error::NoRuntime)
+    ));
+}
+
 #[tokio::test]
 async fn two_transports_exchange_batches() {
     let mut n1 = node(1).await;
@@ -152,6 +173,42 @@ async fn many_messages_share_one_request() {
     }
     let requests = n2.requests.load(Ordering::SeqCst);
     assert_eq!(requests, 1, "500 messages took {requests} requests");
+}
+
+#[tokio::test]
+async fn requests_reuse_one_connection() {
+    let mut n2 = node(2).await;
+    let (t1, _events) = transport(1, &[(2, &n2.url)], TransportConfig::default());
+    for i in 0..5 {
+        t1.send(vec![append(1, 2, i)]);
+        assert_eq!(recv(&mut n2.inbox).await.index, i);
+    }
+    assert_eq!(n2.requests.load(Ordering::SeqCst), 5);
+    assert_eq!(n2.connections.lock().unwrap().len(), 1, "kept alive");
+}
+
+#[tokio::test]
+async fn a_full_inbox_holds_the_request_open() {
+    let (deliver, mut inbox) = mpsc::channel(1);
+    let n2 = node_with(|_| Inbound::new(CLUSTER, 2, |_| true, deliver)).await;
+    let body = wire::encode_batch(
+        &wire::format_cluster_id(CLUSTER),
+        1,
+        &(0..3).map(|i| append(1, 2, i)).collect::<Vec<_>>(),
+    );
+    let request = tokio::spawn(
+        reqwest::Client::new()
+            .post(format!("{}{}", n2.url, wire::MESSAGES_PATH))
+            .body(body)
+            .send(),
+    );
+    // Only the first message fits; the request waits for the node to take it.
+    assert_eq!(recv(&mut inbox).await.index, 0);
+    assert!(!request.is_finished());
+    assert_eq!(recv(&mut inbox).await.index, 1);
+    assert_eq!(recv(&mut inbox).await.index, 2);
+    let response = request.await.unwrap().unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::NO_CONTENT);
 }
 
 #[tokio::test]
@@ -481,8 +538,44 @@ async fn bad_snapshot_is_reported_and_not_delivered() {
         recv(&mut events).await,
         TransportEvent::SnapshotStatus { to: 2, ok: false }
     );
+    // So does a snapshot for a peer the transport has no address for.
+    let mut stranger = snapshot_message();
+    stranger.to = 7;
+    t.send(vec![stranger]);
+    assert_eq!(
+        recv(&mut events).await,
+        TransportEvent::SnapshotStatus { to: 7, ok: false }
+    );
+    assert_eq!(recv(&mut events).await, TransportEvent::Unreachable(7));
     assert!(n2.inbox.try_recv().is_err());
     assert!(sink.stored.lock().unwrap().is_none());
+}
+
+#[tokio::test]
+async fn snapshot_cut_off_by_peer_removal_is_reported_failed() {
+    // A peer that accepts the connection and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let hold = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let config = TransportConfig {
+        snapshot_source: Some(Arc::new(FakeSource(snapshot_file()))),
+        ..TransportConfig::default()
+    };
+    let (t, mut events) = transport(1, &[(2, &url)], config);
+    t.send(vec![snapshot_message()]);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(events.try_recv().is_err(), "still streaming");
+    t.set_peers(BTreeMap::new());
+    assert_eq!(
+        recv(&mut events).await,
+        TransportEvent::SnapshotStatus { to: 2, ok: false }
+    );
+    hold.abort();
 }
 
 #[tokio::test]
