@@ -292,6 +292,12 @@ impl NodeTask {
         let conf_changes = self.apply_conf_changes(&rd);
         let applied = tokio::task::block_in_place(|| self.persist_ready(&rd, conf_changes))?;
 
+        if let Some(snap) = &rd.snapshot {
+            // The installed snapshot is the one to send on; older files are dead weight.
+            if let Err(e) = self.store.remove_snapshot_files_before(snap.meta.index) {
+                tracing::warn!(error = %e, "cannot remove old snapshot files");
+            }
+        }
         let persisted = std::mem::take(&mut rd.persisted_messages);
         if !persisted.is_empty() {
             self.transport.send(persisted);
@@ -544,7 +550,9 @@ impl NodeTask {
             "took a snapshot"
         );
         // Keep the new file and the previous one (a transfer may still be reading it).
-        super::snapshot::remove_older_than(&self.store.snapshot_dir(), previous);
+        if let Err(e) = self.store.remove_snapshot_files_before(previous) {
+            tracing::warn!(error = %e, "cannot remove old snapshot files");
+        }
         Ok(())
     }
 

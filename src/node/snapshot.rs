@@ -43,33 +43,6 @@ pub(crate) fn install(
     Ok(())
 }
 
-/// Removes snapshot files (and leftover temp files) of indexes below `index`.
-pub(crate) fn remove_older_than(dir: &Path, index: Index) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let Some(name) = name.to_str() else { continue };
-        let Some(file_index) = snapshot_index_of(name) else {
-            continue;
-        };
-        if file_index < index {
-            if let Err(err) = std::fs::remove_file(e.path()) {
-                tracing::warn!(file = name, error = %err, "cannot remove an old snapshot file");
-            }
-        }
-    }
-}
-
-/// The index in `snap-<term>-<index>.snap` (also with a temp suffix).
-fn snapshot_index_of(name: &str) -> Option<Index> {
-    let rest = name.strip_prefix("snap-")?;
-    let (_term, rest) = rest.split_once('-')?;
-    let (index, _) = rest.split_once(".snap")?;
-    index.parse().ok()
-}
-
 /// Reads snapshot files to send from a data dir's `snapshots/`.
 pub(crate) struct FileSource {
     pub(crate) dir: PathBuf,
@@ -211,41 +184,5 @@ impl Drop for IncomingFile {
         if !self.tmp.as_os_str().is_empty() {
             let _ = std::fs::remove_file(&self.tmp);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn snapshot_file_names_give_their_index() {
-        assert_eq!(snapshot_index_of(&file_name(3, 120)), Some(120));
-        assert_eq!(
-            snapshot_index_of("snap-3-120.snap.recv-00ff.tmp"),
-            Some(120)
-        );
-        assert_eq!(snapshot_index_of("raftctl.redb"), None);
-        assert_eq!(snapshot_index_of("snap-x.snap"), None);
-    }
-
-    #[test]
-    fn old_snapshot_files_go_new_ones_stay() {
-        let dir = tempfile::tempdir().unwrap();
-        for name in [
-            "snap-1-10.snap",
-            "snap-2-20.snap",
-            "snap-2-30.snap",
-            "other",
-        ] {
-            std::fs::write(dir.path().join(name), b"x").unwrap();
-        }
-        remove_older_than(dir.path(), 20);
-        let mut left: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        left.sort();
-        assert_eq!(left, ["other", "snap-2-20.snap", "snap-2-30.snap"]);
     }
 }
