@@ -333,11 +333,17 @@ impl NodeTask {
                 None => tracing::info!(term, "no leader known"),
             }
         }
-        if leader.is_none() {
-            // Reads waiting for a leader's answer will not get one from this term.
+        if leader != self.leader {
+            // ReadIndex requests sent to the old leader may never be answered. Asking the
+            // new one is safe: a read index obtained after a read arrived is a valid
+            // point to serve it at. Without a leader, tell the clients to retry.
             for (_, batch) in self.reads_in_flight.drain() {
                 for r in batch {
-                    let _ = r.send(Err(NodeError::NoLeader));
+                    if leader.is_some() {
+                        self.reads_to_start.push(r);
+                    } else {
+                        let _ = r.send(Err(NodeError::NoLeader));
+                    }
                 }
             }
         }
