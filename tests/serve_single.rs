@@ -213,6 +213,7 @@ fn sigterm_stops_cleanly_and_restart_keeps_the_data() {
         .get_json(&format!("{url}/v1/status"))
         .expect("status");
     assert!(s["applied"].as_u64() >= Some(20), "{s}");
+    assert_eq!(c.node(1).interrupt(), Some(0));
 }
 
 #[test]

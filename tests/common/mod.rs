@@ -130,9 +130,18 @@ impl Node {
 
     /// SIGTERM, then waits for the exit code.
     pub fn terminate(&mut self) -> Option<i32> {
+        self.stop_with("-TERM")
+    }
+
+    /// SIGINT (Ctrl-C), then waits for the exit code.
+    pub fn interrupt(&mut self) -> Option<i32> {
+        self.stop_with("-INT")
+    }
+
+    fn stop_with(&mut self, sig: &str) -> Option<i32> {
         let mut c = self.child.take()?;
         let _ = Command::new("kill")
-            .args(["-TERM", &c.id().to_string()])
+            .args([sig, &c.id().to_string()])
             .status();
         let deadline = Instant::now() + DEADLINE;
         loop {
@@ -142,7 +151,7 @@ impl Node {
             if Instant::now() > deadline {
                 let _ = c.kill();
                 let _ = c.wait();
-                panic!("member {} did not stop after SIGTERM", self.id);
+                panic!("member {} did not stop after kill {sig}", self.id);
             }
             std::thread::sleep(Duration::from_millis(20));
         }
