@@ -530,7 +530,16 @@ impl<S: Storage> Raft<S> {
         // A conf change committed but not applied may remove us or change the quorum.
         // A transfer is exempt: the leader chose us from its (newer) membership and
         // waits for us; one-step changes keep every old and new majority overlapping.
-        if t != CampaignType::Transfer && self.raft_log.has_unapplied_conf_change() {
+        // (Unless the change removes us: a leader must never start out with its own
+        // removal committed and entries after it that only it holds.)
+        let blocked = if t == CampaignType::Transfer {
+            let id = self.id;
+            self.raft_log
+                .any_unapplied(self.raft_log.committed, |e| removes(e, id))
+        } else {
+            self.raft_log.has_unapplied_conf_change()
+        };
+        if blocked {
             return;
         }
         self.campaign(t);
