@@ -61,7 +61,9 @@ impl Inbound {
     }
 }
 
-/// The peer routes, to be merged into the node's HTTP server.
+/// The peer routes, to be merged into the node's HTTP server. They enforce their own
+/// body limits (batches: `max_body_bytes`; snapshots: the announced size), so keep
+/// server-wide body-limit layers off `/raft/`, or snapshots will be cut off.
 pub fn router(inbound: Inbound) -> Router {
     Router::new()
         .route(
