@@ -1,1 +1,13 @@
-//! Client and admin HTTP routes and their JSON types.
+//! Client and admin HTTP routes (SPEC §2) and their JSON types.
+//!
+//! The API talks to the node only through a [`NodeHandle`](crate::node::NodeHandle); it
+//! never touches the core. Every failure leaves here as an [`ApiError`]: a status code and
+//! a JSON body, including unknown routes, wrong methods, malformed input and oversized
+//! bodies.
+
+pub mod error;
+mod routes;
+pub mod types;
+
+pub use error::{ApiError, ErrorBody, ErrorDetail};
+pub use routes::{router, MAX_KEY_BYTES, MAX_VALUE_BYTES};

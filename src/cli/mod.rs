@@ -3,9 +3,12 @@
 
 pub mod args;
 pub mod error;
+pub mod kv;
 pub mod output;
 pub mod recover;
+pub mod serve;
 pub mod snapshot;
+pub mod status;
 pub mod wal;
 
 pub use args::{Cli, Command, GlobalArgs, OutputFormat};
@@ -14,11 +17,11 @@ pub use error::{CliError, CliResult, ExitCode};
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
+        Command::Serve(args) => serve::run(&args),
+        Command::Kv(cmd) => kv::run(&cli.global, cmd),
+        Command::Status => status::run(&cli.global),
         Command::Wal(cmd) => wal::run(cmd, &cli.global),
         Command::Snapshot(cmd) => snapshot::run(cmd, &cli.global),
         Command::Recover(args) => recover::run(args, &cli.global),
-        Command::Serve(_) | Command::Kv(_) | Command::Status => Err(CliError::failure(
-            "this command is not available in this build yet",
-        )),
     }
 }

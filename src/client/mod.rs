@@ -1,1 +1,523 @@
 //! Typed HTTP client for the API, with endpoint failover and leader following.
+//!
+//! Endpoints are tried in order. A member that cannot be reached, or that answers
+//! `no_leader` or `unavailable` (nothing was done), is skipped; a `not_leader` answer that
+//! names the leader sends the request there. When every endpoint has been tried the round
+//! starts again after a short pause, until the overall timeout. A write whose answer does
+//! not arrive in time is never retried: its outcome is unknown and the error says so.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+
+use crate::api::types::{
+    DeleteResponse, ListResponse, MembersResponse, PutResponse, StatusResponse,
+};
+use crate::api::ErrorBody;
+
+/// Pause between two rounds over all endpoints.
+const RETRY_PAUSE: Duration = Duration::from_millis(100);
+/// How many `not_leader` redirects one request follows.
+const MAX_REDIRECTS: usize = 3;
+
+/// Why a client request failed. Messages are one line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientError {
+    #[error("{0:?} is not a valid endpoint URL (expected e.g. http://127.0.0.1:7001)")]
+    BadEndpoint(String),
+    #[error("no endpoints given")]
+    NoEndpoints,
+    #[error("no member of {endpoints} answered: {cause}")]
+    NoMemberAnswered { endpoints: String, cause: String },
+    /// The member answered with an error (SPEC §2 code and message).
+    #[error("{message} ({code} from {url})")]
+    Api {
+        url: String,
+        status: u16,
+        code: String,
+        message: String,
+        /// For `not_leader`: the leader's URL, when the member knows it.
+        leader: Option<String>,
+    },
+    /// The request was sent but no answer came in time: a write may or may not have
+    /// taken effect.
+    #[error("{url} did not answer ({cause}); the outcome is unknown")]
+    OutcomeUnknown { url: String, cause: String },
+    #[error("unexpected answer from {url}: {detail}")]
+    BadResponse { url: String, detail: String },
+}
+
+impl ClientError {
+    /// The SPEC §2 error code, when the member answered with one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ClientError::Api { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a request may be sent again after it was sent once without an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    /// Reads: sending twice is harmless.
+    Idempotent,
+    /// Writes: a lost answer means an unknown outcome; never resend.
+    Once,
+}
+
+/// One successful HTTP answer.
+struct Answer {
+    url: String,
+    headers: reqwest::header::HeaderMap,
+    body: Bytes,
+}
+
+/// A value read with `get`, and the applied index it reflects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetResult {
+    pub value: Bytes,
+    pub index: u64,
+}
+
+/// The client: a list of endpoints and a per-operation timeout.
+#[derive(Debug, Clone)]
+pub struct Client {
+    endpoints: Vec<Url>,
+    timeout: Duration,
+    http: reqwest::Client,
+}
+
+impl Client {
+    /// A client for `endpoints` (tried in order) where each operation gives up after
+    /// `timeout`.
+    pub fn new(endpoints: &[String], timeout: Duration) -> Result<Client, ClientError> {
+        if endpoints.is_empty() {
+            return Err(ClientError::NoEndpoints);
+        }
+        let endpoints = endpoints
+            .iter()
+            .map(|e| parse_endpoint(e))
+            .collect::<Result<Vec<_>, _>>()?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(timeout.min(Duration::from_secs(2)))
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| ClientError::BadEndpoint(format!("cannot build an HTTP client: {e}")))?;
+        Ok(Client {
+            endpoints,
+            timeout,
+            http,
+        })
+    }
+
+    /// The endpoints, as given.
+    pub fn endpoints(&self) -> Vec<String> {
+        self.endpoints.iter().map(display_url).collect()
+    }
+
+    /// `PUT /v1/kv/{key}`.
+    pub async fn put(&self, key: &str, value: Bytes) -> Result<PutResponse, ClientError> {
+        let a = self
+            .send(Method::PUT, &kv_path(key), &[], Some(value), Retry::Once)
+            .await?;
+        parse_json(&a)
+    }
+
+    /// `DELETE /v1/kv/{key}`.
+    pub async fn delete(&self, key: &str) -> Result<DeleteResponse, ClientError> {
+        let a = self
+            .send(Method::DELETE, &kv_path(key), &[], None, Retry::Once)
+            .await?;
+        parse_json(&a)
+    }
+
+    /// `GET /v1/kv/{key}`: `None` when the key does not exist.
+    pub async fn get(&self, key: &str, stale: bool) -> Result<Option<GetResult>, ClientError> {
+        let query: &[(&str, &str)] = if stale {
+            &[("consistency", "stale")]
+        } else {
+            &[]
+        };
+        match self
+            .send(Method::GET, &kv_path(key), query, None, Retry::Idempotent)
+            .await
+        {
+            Ok(a) => {
+                let index = a
+                    .headers
+                    .get("x-raft-index")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| ClientError::BadResponse {
+                        url: a.url.clone(),
+                        detail: "no X-Raft-Index header".into(),
+                    })?;
+                Ok(Some(GetResult {
+                    value: a.body,
+                    index,
+                }))
+            }
+            Err(ClientError::Api { code, .. }) if code == "not_found" => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `GET /v1/kv?prefix=P&limit=N`.
+    pub async fn list(
+        &self,
+        prefix: &str,
+        limit: Option<u64>,
+    ) -> Result<ListResponse, ClientError> {
+        let limit_text = limit.map(|l| l.to_string());
+        let mut query = vec![("prefix", prefix)];
+        if let Some(l) = &limit_text {
+            query.push(("limit", l));
+        }
+        let a = self
+            .send(Method::GET, &["v1", "kv"], &query, None, Retry::Idempotent)
+            .await?;
+        parse_json(&a)
+    }
+
+    /// `GET /v1/members` from the first member that answers.
+    pub async fn members(&self) -> Result<(String, MembersResponse), ClientError> {
+        let a = self
+            .send(
+                Method::GET,
+                &["v1", "members"],
+                &[],
+                None,
+                Retry::Idempotent,
+            )
+            .await?;
+        Ok((a.url.clone(), parse_json(&a)?))
+    }
+
+    /// `GET /v1/status` of exactly the member at `url` (no failover).
+    pub async fn status_of(&self, url: &str) -> Result<StatusResponse, ClientError> {
+        let base = parse_endpoint(url)?;
+        let deadline = Instant::now() + self.timeout;
+        let a = self
+            .send_once(&base, Method::GET, &["v1", "status"], &[], None, deadline)
+            .await
+            .map_err(|e| match e {
+                Attempt::Failed(e) => e,
+                Attempt::Unreachable(cause) | Attempt::NoAnswer(cause) => {
+                    ClientError::NoMemberAnswered {
+                        endpoints: display_url(&base),
+                        cause,
+                    }
+                }
+            })?;
+        parse_json(&a)
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &[&str],
+        query: &[(&str, &str)],
+        body: Option<Bytes>,
+        retry: Retry,
+    ) -> Result<Answer, ClientError> {
+        let deadline = Instant::now() + self.timeout;
+        let mut last_cause = String::from("no attempt was made");
+        let mut last_refusal: Option<ClientError> = None;
+        loop {
+            // Rounds repeat only while some member answers (e.g. an election is going
+            // on); when nobody answers at all, waiting longer rarely helps.
+            let mut answered = false;
+            for endpoint in &self.endpoints {
+                let mut target = endpoint.clone();
+                for _ in 0..=MAX_REDIRECTS {
+                    let res = self
+                        .send_once(&target, method.clone(), path, query, body.clone(), deadline)
+                        .await;
+                    match res {
+                        Ok(a) => return Ok(a),
+                        Err(Attempt::Unreachable(cause)) => {
+                            last_cause = cause;
+                            break;
+                        }
+                        Err(Attempt::NoAnswer(cause)) => {
+                            if retry == Retry::Once {
+                                let cause = if cause == "timed out" {
+                                    format!(
+                                        "timed out after {}",
+                                        humantime::format_duration(self.timeout)
+                                    )
+                                } else {
+                                    cause
+                                };
+                                return Err(ClientError::OutcomeUnknown {
+                                    url: display_url(&target),
+                                    cause,
+                                });
+                            }
+                            last_cause = cause;
+                            break;
+                        }
+                        Err(Attempt::Failed(e)) => match redirect(&e) {
+                            Some(Redirect::To(url)) => match parse_endpoint(&url) {
+                                Ok(u) => target = u,
+                                Err(_) => return Err(e),
+                            },
+                            Some(Redirect::Elsewhere) => {
+                                answered = true;
+                                last_refusal = Some(e);
+                                break;
+                            }
+                            None => return Err(e),
+                        },
+                    }
+                }
+                if Instant::now() >= deadline {
+                    break;
+                }
+            }
+            if !answered || Instant::now() + RETRY_PAUSE >= deadline {
+                break;
+            }
+            tokio::time::sleep(RETRY_PAUSE).await;
+        }
+        Err(
+            last_refusal.unwrap_or_else(|| ClientError::NoMemberAnswered {
+                endpoints: self.endpoints().join(", "),
+                cause: last_cause,
+            }),
+        )
+    }
+
+    async fn send_once(
+        &self,
+        base: &Url,
+        method: Method,
+        path: &[&str],
+        query: &[(&str, &str)],
+        body: Option<Bytes>,
+        deadline: Instant,
+    ) -> Result<Answer, Attempt> {
+        let url = build_url(base, path, query);
+        let shown = display_url(base);
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(Attempt::Unreachable("timed out".into()));
+        }
+        let mut req = self.http.request(method, url).timeout(remaining);
+        if let Some(b) = body {
+            req = req
+                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                .body(b);
+        }
+        let resp = match req.send().await {
+            Ok(r) => r,
+            Err(e) if e.is_connect() => return Err(Attempt::Unreachable(cause_of(&e))),
+            Err(e) => return Err(Attempt::NoAnswer(cause_of(&e))),
+        };
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| Attempt::NoAnswer(cause_of(&e)))?;
+        if status.is_success() {
+            return Ok(Answer {
+                url: shown,
+                headers,
+                body,
+            });
+        }
+        Err(Attempt::Failed(api_error(&shown, status, &body)))
+    }
+}
+
+/// Outcome of one attempt against one member.
+enum Attempt {
+    /// Never connected: nothing was sent.
+    Unreachable(String),
+    /// Sent, but no (complete) answer.
+    NoAnswer(String),
+    /// The member answered with an error.
+    Failed(ClientError),
+}
+
+enum Redirect {
+    /// `not_leader` naming the leader.
+    To(String),
+    /// Nothing was done; another member may do better.
+    Elsewhere,
+}
+
+fn redirect(e: &ClientError) -> Option<Redirect> {
+    let ClientError::Api { code, leader, .. } = e else {
+        return None;
+    };
+    match code.as_str() {
+        "no_leader" | "unavailable" => Some(Redirect::Elsewhere),
+        "not_leader" => Some(match leader {
+            Some(url) => Redirect::To(url.clone()),
+            None => Redirect::Elsewhere,
+        }),
+        _ => None,
+    }
+}
+
+fn api_error(url: &str, status: StatusCode, body: &[u8]) -> ClientError {
+    match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(b) => ClientError::Api {
+            url: url.to_string(),
+            status: status.as_u16(),
+            code: b.error.code,
+            message: b.error.message,
+            leader: b.error.leader.map(|l| l.url),
+        },
+        Err(_) => ClientError::BadResponse {
+            url: url.to_string(),
+            detail: format!(
+                "HTTP {status} with a body that is not a JSON error: {}",
+                String::from_utf8_lossy(&body[..body.len().min(200)])
+            ),
+        },
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(a: &Answer) -> Result<T, ClientError> {
+    serde_json::from_slice(&a.body).map_err(|e| ClientError::BadResponse {
+        url: a.url.clone(),
+        detail: format!("cannot parse the JSON body: {e}"),
+    })
+}
+
+/// The innermost cause of a transport error, in a few words ("connection refused").
+fn cause_of(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        return "timed out".into();
+    }
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    let mut last = e.to_string();
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => "connection refused".into(),
+                std::io::ErrorKind::ConnectionReset => "connection reset".into(),
+                std::io::ErrorKind::TimedOut => "timed out".into(),
+                _ => io.to_string(),
+            };
+        }
+        last = s.to_string();
+        source = s.source();
+    }
+    last
+}
+
+fn parse_endpoint(text: &str) -> Result<Url, ClientError> {
+    let url = Url::parse(text.trim()).map_err(|_| ClientError::BadEndpoint(text.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(ClientError::BadEndpoint(text.to_string()));
+    }
+    Ok(url)
+}
+
+/// An endpoint as the user wrote it, without a trailing slash.
+fn display_url(u: &Url) -> String {
+    u.as_str().trim_end_matches('/').to_string()
+}
+
+fn kv_path(key: &str) -> [&str; 3] {
+    ["v1", "kv", key]
+}
+
+/// `base` + path segments (each percent-encoded) + query.
+fn build_url(base: &Url, path: &[&str], query: &[(&str, &str)]) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut segs) = url.path_segments_mut() {
+        segs.pop_if_empty();
+        segs.extend(path);
+    }
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_one_encoded_segment() {
+        let base = parse_endpoint("http://127.0.0.1:7001").unwrap();
+        let u = build_url(&base, &kv_path("a/b c%"), &[("consistency", "stale")]);
+        assert_eq!(
+            u.as_str(),
+            "http://127.0.0.1:7001/v1/kv/a%2Fb%20c%25?consistency=stale"
+        );
+        let base = parse_endpoint("http://h:1/").unwrap();
+        assert_eq!(
+            build_url(&base, &["v1", "status"], &[]).as_str(),
+            "http://h:1/v1/status"
+        );
+    }
+
+    #[test]
+    fn bad_endpoints_are_refused() {
+        assert!(parse_endpoint("127.0.0.1:7001").is_err());
+        assert!(parse_endpoint("ftp://x").is_err());
+        assert!(Client::new(&[], Duration::from_secs(1)).is_err());
+    }
+
+    #[test]
+    fn not_leader_names_where_to_go() {
+        let body = br#"{"error":{"code":"not_leader","message":"member 1 is not the leader","leader":{"id":2,"url":"http://127.0.0.1:7002"}}}"#;
+        let e = api_error("http://a", StatusCode::MISDIRECTED_REQUEST, body);
+        match redirect(&e) {
+            Some(Redirect::To(u)) => assert_eq!(u, "http://127.0.0.1:7002"),
+            _ => panic!("expected a redirect: {e}"),
+        }
+        let body = br#"{"error":{"code":"no_leader","message":"none"}}"#;
+        let e = api_error("http://a", StatusCode::SERVICE_UNAVAILABLE, body);
+        assert!(matches!(redirect(&e), Some(Redirect::Elsewhere)));
+        let e = api_error("http://a", StatusCode::BAD_GATEWAY, b"<html>");
+        assert!(matches!(e, ClientError::BadResponse { .. }));
+    }
+
+    #[tokio::test]
+    async fn a_write_without_an_answer_is_never_resent() {
+        // Accepts connections and never answers.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = accepted.clone();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((conn, _)) = listener.accept().await {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                held.push(conn);
+            }
+        });
+        let c = Client::new(std::slice::from_ref(&url), Duration::from_millis(300)).unwrap();
+        let err = c.put("k", Bytes::from_static(b"v")).await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{url} did not answer (timed out after 300ms); the outcome is unknown")
+        );
+        assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn nobody_listening_is_one_line() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        drop(listener);
+        let c = Client::new(std::slice::from_ref(&url), Duration::from_millis(300)).unwrap();
+        let err = c.put("k", Bytes::from_static(b"v")).await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("no member of {url} answered: connection refused")
+        );
+    }
+}

@@ -1,1 +1,24 @@
 //! The runtime: one task owns the `RawNode` and runs the Ready loop.
+//!
+//! ```text
+//! ticks ──────────┐
+//! peer messages ──┼─▶ node task (owns RawNode<RedbStorage>) ──Ready──▶ send messages
+//! NodeHandle ─────┘        │                                    ├─▶ one redb txn: snapshot, entries,
+//!   (API requests)         │                                    │   hard state, apply + applied index
+//!                          │                                    ├─▶ send persisted messages
+//!                          └────────── advance ◀────────────────┴─▶ answer waiting requests
+//! ```
+//!
+//! Requests and peer messages queue in channels while a Ready is being persisted, so the
+//! next Ready carries every proposal that arrived meanwhile (group commit: one fsync for
+//! all of them). The API reaches the node only through [`NodeHandle`].
+
+mod handle;
+mod runtime;
+mod server;
+mod snapshot;
+mod status;
+
+pub use handle::{Consistency, NodeError, NodeHandle, WriteOutcome};
+pub use server::{serve, Error, NodeConfig, StartMode};
+pub use status::{FollowerProgress, MembersInfo, NodeStatus, RoleView};

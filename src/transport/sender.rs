@@ -108,7 +108,8 @@ pub struct Transport {
 
 impl Transport {
     /// A transport with default settings. Must be called inside a tokio runtime, where
-    /// the peer tasks will run (otherwise [`Error::NoRuntime`]). `peers` may include this node itself (skipped).
+    /// the peer tasks will run (otherwise [`Error::NoRuntime`]). `peers` may include
+    /// this node itself (skipped).
     pub fn new(
         cluster_id: u64,
         self_id: NodeId,
@@ -161,12 +162,12 @@ impl Transport {
     /// queue is full, or to an unknown peer, is dropped and the peer reported
     /// [`TransportEvent::Unreachable`]. Local message types are never sent.
     pub fn send(&self, messages: Vec<Message>) {
-        let mut peers = self.peers.lock().expect("peer map lock is never poisoned");
+        let mut peers = self.lock_peers();
         let mut reported = BTreeSet::new();
         for m in messages {
             let to = m.to;
             if m.msg_type.is_local() || to == self.shared.self_id {
-                tracing::warn!(to, msg_type = ?m.msg_type, "not sending a local message");
+                tracing::warn!(to, msg_type = ?m.msg_type, "not sending a local or self-addressed message");
                 continue;
             }
             if m.msg_type == MessageType::Snapshot {
@@ -215,7 +216,7 @@ impl Transport {
     /// Makes the peer set exactly `peers` (this node's own id is skipped): starts tasks
     /// for new peers, stops those of removed ones, restarts those whose URL changed.
     pub fn set_peers(&self, peers: BTreeMap<NodeId, String>) {
-        let mut current = self.peers.lock().expect("peer map lock is never poisoned");
+        let mut current = self.lock_peers();
         current.retain(|id, peer| {
             let keep = peers.get(id) == Some(&peer.url);
             if !keep {
@@ -249,17 +250,22 @@ impl Transport {
         }
     }
 
+    /// The peer map. Nothing panics while holding it; should that ever change, the map
+    /// stays usable rather than poisoning every later `send`.
+    fn lock_peers(&self) -> std::sync::MutexGuard<'_, BTreeMap<NodeId, Peer>> {
+        self.peers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// The peers messages can currently be sent to, with their URLs.
     pub fn peers(&self) -> BTreeMap<NodeId, String> {
-        let peers = self.peers.lock().expect("peer map lock is never poisoned");
+        let peers = self.lock_peers();
         peers.iter().map(|(id, p)| (*id, p.url.clone())).collect()
     }
 
     /// Stops every peer task (queued and in-flight messages are dropped) and waits
     /// until they are gone.
     pub async fn shutdown(&self) {
-        let peers =
-            std::mem::take(&mut *self.peers.lock().expect("peer map lock is never poisoned"));
+        let peers = std::mem::take(&mut *self.lock_peers());
         for peer in peers.values() {
             peer.task.abort();
         }
@@ -271,10 +277,9 @@ impl Transport {
 
 impl Drop for Transport {
     fn drop(&mut self) {
-        if let Ok(peers) = self.peers.get_mut() {
-            for peer in peers.values() {
-                peer.task.abort();
-            }
+        let peers = self.peers.get_mut().unwrap_or_else(|e| e.into_inner());
+        for peer in peers.values() {
+            peer.task.abort();
         }
     }
 }

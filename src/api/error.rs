@@ -1,0 +1,164 @@
+//! `ApiError`: the one place where a failed request becomes an HTTP status and a JSON body
+//! (SPEC §2): `{"error": {"code": "<snake_case>", "message": "<one sentence>", ...}}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use super::types::LeaderRef;
+
+/// Every way a client or admin request can fail. Each variant maps to one stable `code`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// The request itself is wrong (bad key, bad JSON, bad query); retrying will not help.
+    #[error("{0}")]
+    BadRequest(String),
+    /// No such key, member or route.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request body is larger than this route accepts.
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    TooLarge { limit: usize },
+    /// The route exists but not with this method.
+    #[error("method {method} is not allowed on {path}")]
+    MethodNotAllowed { method: String, path: String },
+    /// Only the leader can do this; `leader` says where to go when it is known.
+    #[error("{message}")]
+    NotLeader {
+        message: String,
+        leader: Option<LeaderRef>,
+    },
+    /// No leader is known right now (election in progress, or no quorum); nothing was done.
+    #[error("no leader is known right now; nothing was done, try again shortly")]
+    NoLeader,
+    /// The request may or may not have taken effect: its outcome is unknown.
+    #[error("{0}")]
+    Timeout(String),
+    /// The request conflicts with the current state (e.g. another membership change).
+    #[error("{0}")]
+    Conflict(String),
+    /// This member cannot serve the request right now (shutting down, overloaded).
+    #[error("{0}")]
+    Unavailable(String),
+    /// A bug or a storage failure on this member.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// The stable, snake_case code of SPEC §2.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::TooLarge { .. } => "too_large",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::NotLeader { .. } => "not_leader",
+            ApiError::NoLeader => "no_leader",
+            ApiError::Timeout(_) => "timeout",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    /// The HTTP status that goes with the code. `not_leader` is 421 (Misdirected Request):
+    /// the request was fine, it reached the wrong member.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::NotLeader { .. } => StatusCode::MISDIRECTED_REQUEST,
+            ApiError::NoLeader | ApiError::Timeout(_) | ApiError::Unavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> ErrorBody {
+        let leader = match self {
+            ApiError::NotLeader { leader, .. } => leader.clone(),
+            _ => None,
+        };
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_string(),
+                message: self.to_string(),
+                leader,
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if matches!(self, ApiError::Internal(_)) {
+            tracing::error!(error = %self, "request failed");
+        }
+        (self.status(), Json(self.body())).into_response()
+    }
+}
+
+/// `{"error": {...}}`, as sent and as parsed by the client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader: Option<LeaderRef>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_leader_carries_the_leader() {
+        let err = ApiError::NotLeader {
+            message: "member 1 is not the leader".into(),
+            leader: Some(LeaderRef {
+                id: 2,
+                url: "http://127.0.0.1:7002".into(),
+            }),
+        };
+        let json = serde_json::to_value(err.body()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"error": {
+                "code": "not_leader",
+                "message": "member 1 is not the leader",
+                "leader": {"id": 2, "url": "http://127.0.0.1:7002"}
+            }})
+        );
+        assert_eq!(err.status(), StatusCode::MISDIRECTED_REQUEST);
+    }
+
+    #[test]
+    fn codes_and_statuses_follow_the_spec() {
+        let cases = [
+            (ApiError::BadRequest("x".into()), "bad_request", 400),
+            (ApiError::NotFound("x".into()), "not_found", 404),
+            (ApiError::NoLeader, "no_leader", 503),
+            (ApiError::Timeout("x".into()), "timeout", 503),
+            (ApiError::Conflict("x".into()), "conflict", 409),
+            (ApiError::Unavailable("x".into()), "unavailable", 503),
+            (ApiError::Internal("x".into()), "internal", 500),
+        ];
+        for (err, code, status) in cases {
+            assert_eq!(err.code(), code);
+            assert_eq!(err.status().as_u16(), status);
+            assert!(err.body().error.leader.is_none());
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! The axum routes of SPEC §2, one small handler each.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use super::error::ApiError;
+use super::types::{
+    format_cluster_id, DeleteResponse, HealthResponse, ListResponse, Member, MemberUrl,
+    MembersResponse, ProgressEntry, PutResponse, SnapshotRef, StatusResponse,
+};
+use crate::kv::Op;
+use crate::node::{Consistency, MembersInfo, NodeError, NodeHandle, NodeStatus};
+
+/// Longest key accepted, in bytes of UTF-8.
+pub const MAX_KEY_BYTES: usize = 4096;
+/// Largest value accepted, in bytes. Bounded so that one entry always fits in one
+/// replication message.
+pub const MAX_VALUE_BYTES: usize = 512 * 1024;
+
+/// The client and admin routes, with `peer_routes` (the transport's `/raft/...`) merged
+/// into the same router so one listener serves both.
+pub fn router(node: NodeHandle, peer_routes: Router) -> Router {
+    let api = Router::new()
+        .route("/v1/kv", get(list_keys))
+        .route(
+            "/v1/kv/{*key}",
+            get(get_key).put(put_key).delete(delete_key),
+        )
+        .route("/v1/kv/", axum::routing::any(empty_key))
+        .route("/v1/status", get(status))
+        .route("/v1/members", get(members))
+        .route("/health", get(health))
+        .layer(DefaultBodyLimit::max(MAX_VALUE_BYTES))
+        .with_state(node);
+    api.merge(peer_routes)
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(wrong_method)
+}
+
+async fn empty_key() -> ApiError {
+    ApiError::BadRequest("the key is empty".into())
+}
+
+async fn unknown_route(uri: Uri) -> ApiError {
+    ApiError::NotFound(format!("no route {}", uri.path()))
+}
+
+async fn wrong_method(method: Method, uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed {
+        method: method.to_string(),
+        path: uri.path().to_string(),
+    }
+}
+
+impl From<NodeError> for ApiError {
+    fn from(e: NodeError) -> ApiError {
+        match e {
+            NodeError::NoLeader => ApiError::NoLeader,
+            NodeError::Refused(_) | NodeError::Unavailable(_) | NodeError::Stopped => {
+                ApiError::Unavailable(e.to_string())
+            }
+            NodeError::Timeout(m) => ApiError::Timeout(m),
+            NodeError::Storage(_) => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+/// A key from the path: percent-decoded, valid UTF-8, non-empty, at most 4096 bytes.
+fn parse_key(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    let Path(key) = path.map_err(|e| match e {
+        PathRejection::FailedToDeserializePathParams(_) => {
+            ApiError::BadRequest("the key is not valid UTF-8 once percent-decoded".into())
+        }
+        other => ApiError::BadRequest(format!("bad key in the path: {}", other.body_text())),
+    })?;
+    check_key(&key)?;
+    Ok(key)
+}
+
+fn check_key(key: &str) -> Result<(), ApiError> {
+    if key.is_empty() {
+        return Err(ApiError::BadRequest("the key is empty".into()));
+    }
+    if key.len() > MAX_KEY_BYTES {
+        return Err(ApiError::BadRequest(format!(
+            "the key is {} bytes long; the limit is {MAX_KEY_BYTES}",
+            key.len()
+        )));
+    }
+    Ok(())
+}
+
+fn body_error(e: BytesRejection) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::TooLarge {
+            limit: MAX_VALUE_BYTES,
+        }
+    } else {
+        ApiError::BadRequest(format!("cannot read the request body: {}", e.body_text()))
+    }
+}
+
+fn query_error(e: QueryRejection) -> ApiError {
+    ApiError::BadRequest(format!("bad query string: {}", e.body_text()))
+}
+
+#[derive(Debug, Deserialize)]
+struct ReadQuery {
+    consistency: Option<String>,
+}
+
+fn parse_consistency(v: Option<&str>) -> Result<Consistency, ApiError> {
+    match v {
+        None | Some("linearizable") => Ok(Consistency::Linearizable),
+        Some("stale") => Ok(Consistency::Stale),
+        Some(other) => Err(ApiError::BadRequest(format!(
+            "consistency must be linearizable or stale, not {other:?}"
+        ))),
+    }
+}
+
+async fn put_key(
+    State(node): State<NodeHandle>,
+    path: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<PutResponse>, ApiError> {
+    let key = parse_key(path)?;
+    let value = body.map_err(body_error)?;
+    let outcome = node.write(Op::Put { key, value }).await?;
+    Ok(Json(PutResponse {
+        index: outcome.index,
+    }))
+}
+
+async fn delete_key(
+    State(node): State<NodeHandle>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<DeleteResponse>, ApiError> {
+    let key = parse_key(path)?;
+    let outcome = node.write(Op::Delete { key }).await?;
+    Ok(Json(DeleteResponse {
+        index: outcome.index,
+        deleted: outcome.existed,
+    }))
+}
+
+async fn get_key(
+    State(node): State<NodeHandle>,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<ReadQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let key = parse_key(path)?;
+    let Query(q) = query.map_err(query_error)?;
+    let consistency = parse_consistency(q.consistency.as_deref())?;
+    let (value, index) = node.get(key.clone(), consistency).await?;
+    let Some(value) = value else {
+        return Err(ApiError::NotFound(format!("key {key:?} not found")));
+    };
+    let mut resp = value.into_response();
+    let headers = resp.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    headers.insert("x-raft-index", HeaderValue::from(index));
+    Ok(resp)
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    prefix: String,
+    limit: Option<u64>,
+    consistency: Option<String>,
+}
+
+async fn list_keys(
+    State(node): State<NodeHandle>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<ListResponse>, ApiError> {
+    let Query(q) = query.map_err(query_error)?;
+    let consistency = parse_consistency(q.consistency.as_deref())?;
+    if q.prefix.len() > MAX_KEY_BYTES {
+        return Err(ApiError::BadRequest(format!(
+            "the prefix is {} bytes long; the limit is {MAX_KEY_BYTES}",
+            q.prefix.len()
+        )));
+    }
+    let (keys, index) = node.list(q.prefix, q.limit, consistency).await?;
+    Ok(Json(ListResponse { index, keys }))
+}
+
+fn member_urls(m: &std::collections::BTreeMap<u64, String>) -> Vec<MemberUrl> {
+    m.iter()
+        .map(|(id, url)| MemberUrl {
+            id: *id,
+            url: url.clone(),
+        })
+        .collect()
+}
+
+/// The JSON form of a node's status.
+pub(crate) fn status_json(s: &NodeStatus) -> StatusResponse {
+    StatusResponse {
+        id: s.id,
+        cluster_id: format_cluster_id(s.cluster_id),
+        role: s.role.as_str().to_string(),
+        term: s.term,
+        leader: s.leader,
+        commit: s.commit,
+        applied: s.applied,
+        first_index: s.first_index,
+        last_index: s.last_index,
+        snapshot: SnapshotRef {
+            index: s.snapshot_index,
+            term: s.snapshot_term,
+        },
+        voters: member_urls(&s.voters),
+        learners: member_urls(&s.learners),
+        db_size_bytes: s.db_size_bytes,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        progress: s.progress.as_ref().map(|p| {
+            p.iter()
+                .map(|f| ProgressEntry {
+                    id: f.id,
+                    matched: f.matched,
+                    next: f.next,
+                    state: f.state.to_string(),
+                    recent_active: f.recent_active,
+                })
+                .collect()
+        }),
+    }
+}
+
+async fn status(State(node): State<NodeHandle>) -> Result<Json<StatusResponse>, ApiError> {
+    let s = node.status().await?;
+    Ok(Json(status_json(&s)))
+}
+
+/// The JSON form of the member list.
+pub(crate) fn members_json(m: &MembersInfo) -> MembersResponse {
+    let voters = m.voters.iter().map(|(id, url)| (id, url, "voter"));
+    let learners = m.learners.iter().map(|(id, url)| (id, url, "learner"));
+    let mut members: Vec<Member> = voters
+        .chain(learners)
+        .map(|(id, url, role)| Member {
+            id: *id,
+            url: url.clone(),
+            role: role.to_string(),
+        })
+        .collect();
+    members.sort_by_key(|m| m.id);
+    MembersResponse {
+        members,
+        leader: m.leader,
+    }
+}
+
+async fn members(State(node): State<NodeHandle>) -> Result<Json<MembersResponse>, ApiError> {
+    let m = node.members().await?;
+    Ok(Json(members_json(&m)))
+}
+
+async fn health(State(node): State<NodeHandle>) -> Response {
+    let (code, body) = match node.status().await {
+        Ok(s) => match s.health() {
+            Ok(()) => (
+                StatusCode::OK,
+                HealthResponse {
+                    healthy: true,
+                    reason: None,
+                },
+            ),
+            Err(reason) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                HealthResponse {
+                    healthy: false,
+                    reason: Some(reason),
+                },
+            ),
+        },
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            HealthResponse {
+                healthy: false,
+                reason: Some(e.to_string()),
+            },
+        ),
+    };
+    (code, Json(body)).into_response()
+}

@@ -1,0 +1,412 @@
+//! `raftctl serve`: validate the flags into [`ServeSettings`], decide the start-up mode
+//! from the data dir (SPEC §1), then run the node until SIGINT or SIGTERM.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use super::args::ServeArgs;
+use super::error::{CliError, CliResult};
+use crate::api::types::JSON_SAFE_MAX;
+use crate::client::Client;
+use crate::node::{self, NodeConfig, StartMode};
+use crate::raft::NodeId;
+use crate::storage::RedbStorage;
+
+/// The flags of `serve`, checked: what start-up needs, and the node's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServeSettings {
+    pub listen: SocketAddr,
+    pub data_dir: std::path::PathBuf,
+    pub initial_cluster: Option<BTreeMap<NodeId, String>>,
+    pub join: Option<String>,
+    pub log_level: String,
+    /// Id, advertised URL, timing and the Raft options.
+    pub node: NodeConfig,
+}
+
+impl ServeSettings {
+    /// Checks the flags; every problem is a usage error naming the flag.
+    pub fn from_args(a: &ServeArgs) -> CliResult<ServeSettings> {
+        if a.id >= JSON_SAFE_MAX {
+            return Err(CliError::usage(format!(
+                "--id {} is too large: ids must be below 2^53 so JSON readers keep them exact",
+                a.id
+            )));
+        }
+        let listen: SocketAddr = a.listen.parse().map_err(|_| {
+            CliError::usage(format!(
+                "--listen {:?} is not an IP address and port such as 127.0.0.1:7001",
+                a.listen
+            ))
+        })?;
+        let advertise = match &a.advertise {
+            Some(url) => normalize_url(url)
+                .map_err(|e| CliError::usage(format!("--advertise {url:?}: {e}")))?,
+            None if listen.ip().is_unspecified() => {
+                return Err(CliError::usage(format!(
+                    "--listen {listen} is not an address others can reach; give --advertise URL too"
+                )))
+            }
+            None => format!("http://{listen}"),
+        };
+        let initial_cluster = match &a.initial_cluster {
+            Some(text) => {
+                let members = parse_initial_cluster(text)
+                    .map_err(|e| CliError::usage(format!("--initial-cluster: {e}")))?;
+                match members.get(&a.id) {
+                    None => {
+                        return Err(CliError::usage(format!(
+                            "--initial-cluster does not list this member (--id {})",
+                            a.id
+                        )))
+                    }
+                    Some(url) if *url != advertise => {
+                        return Err(CliError::usage(format!(
+                            "--initial-cluster gives member {} the URL {url}, but it advertises {advertise} (see --advertise)",
+                            a.id
+                        )))
+                    }
+                    Some(_) => {}
+                }
+                Some(members)
+            }
+            None => None,
+        };
+        let join = match &a.join {
+            Some(url) => Some(
+                normalize_url(url).map_err(|e| CliError::usage(format!("--join {url:?}: {e}")))?,
+            ),
+            None => None,
+        };
+        if a.heartbeat_ticks >= a.election_ticks {
+            return Err(CliError::usage(format!(
+                "--heartbeat-ticks ({}) must be smaller than --election-ticks ({})",
+                a.heartbeat_ticks, a.election_ticks
+            )));
+        }
+        let ticks = |v: u64, flag: &str| {
+            usize::try_from(v).map_err(|_| CliError::usage(format!("{flag} {v} is too large")))
+        };
+        Ok(ServeSettings {
+            listen,
+            data_dir: a.data_dir.clone(),
+            initial_cluster,
+            join,
+            log_level: a.log_level.clone(),
+            node: NodeConfig {
+                id: a.id,
+                advertise,
+                tick: Duration::from_millis(a.tick_ms),
+                election_ticks: ticks(a.election_ticks, "--election-ticks")?,
+                heartbeat_ticks: ticks(a.heartbeat_ticks, "--heartbeat-ticks")?,
+                snapshot_threshold: a.snapshot_threshold,
+                keep_log: a.keep_log,
+                pre_vote: !a.no_pre_vote,
+                check_quorum: !a.no_check_quorum,
+            },
+        })
+    }
+}
+
+/// `http://host:port` with a scheme, a host and a port, and no trailing slash.
+fn normalize_url(text: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(text.trim())
+        .map_err(|e| format!("not a URL ({e}); expected e.g. http://127.0.0.1:7001"))?;
+    if url.scheme() != "http" {
+        return Err("only http:// URLs are supported".into());
+    }
+    if url.host().is_none() || url.port_or_known_default().is_none() {
+        return Err("the URL needs a host and a port".into());
+    }
+    if url.path() != "/" || url.query().is_some() {
+        return Err("the URL must not have a path or query".into());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// `1=http://a:1,2=http://b:2` into id -> URL; ids unique and >= 1, URLs unique.
+pub fn parse_initial_cluster(text: &str) -> Result<BTreeMap<NodeId, String>, String> {
+    let mut members = BTreeMap::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (id, url) = part
+            .split_once('=')
+            .ok_or_else(|| format!("{part:?} is not ID=URL"))?;
+        let id: NodeId = id
+            .trim()
+            .parse()
+            .ok()
+            .filter(|id| (1..JSON_SAFE_MAX).contains(id))
+            .ok_or_else(|| format!("{id:?} in {part:?} is not a member id (1 or more)"))?;
+        let url = normalize_url(url).map_err(|e| format!("{part:?}: {e}"))?;
+        if members.values().any(|u| *u == url) {
+            return Err(format!("the URL {url} is listed twice"));
+        }
+        if members.insert(id, url).is_some() {
+            return Err(format!("member {id} is listed twice"));
+        }
+    }
+    if members.is_empty() {
+        return Err("no members given".into());
+    }
+    Ok(members)
+}
+
+/// The cluster id of a cluster bootstrapped from `--initial-cluster`. Every member must
+/// arrive at the same id without talking to the others, so it is derived from the member
+/// list (FNV-1a over `id=url` lines): the same list gives the same cluster.
+pub fn cluster_id_for(members: &BTreeMap<NodeId, String>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (id, url) in members {
+        for b in format!("{id}={url}\n").bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h.max(1)
+}
+
+/// Decides how this member starts (SPEC §1's table).
+fn start_mode(s: &ServeSettings, rt: &tokio::runtime::Runtime) -> CliResult<StartMode> {
+    if RedbStorage::exists(&s.data_dir) {
+        if s.initial_cluster.is_some() || s.join.is_some() {
+            tracing::info!(
+                data_dir = %s.data_dir.display(),
+                "the data dir already holds state: --initial-cluster/--join ignored, restarting from disk"
+            );
+        }
+        return Ok(StartMode::Restart);
+    }
+    if let Some(url) = &s.join {
+        return rt.block_on(join_info(s, url));
+    }
+    match &s.initial_cluster {
+        Some(members) => Ok(StartMode::Bootstrap {
+            cluster_id: cluster_id_for(members),
+            voters: members.clone(),
+        }),
+        None => Ok(StartMode::Bootstrap {
+            cluster_id: rand::random::<u64>().max(1),
+            voters: BTreeMap::from([(s.node.id, s.node.advertise.clone())]),
+        }),
+    }
+}
+
+/// Learns cluster id and membership from a running member; refuses when this member has
+/// not been added yet.
+async fn join_info(s: &ServeSettings, url: &str) -> CliResult<StartMode> {
+    let client = Client::new(&[url.to_string()], Duration::from_secs(5))
+        .map_err(|e| CliError::usage(format!("--join: {e}")))?;
+    let status = client
+        .status_of(url)
+        .await
+        .map_err(|e| CliError::failure(format!("cannot join through {url}: {e}")))?;
+    let (_, members) = client
+        .members()
+        .await
+        .map_err(|e| CliError::failure(format!("cannot join through {url}: {e}")))?;
+    let cluster_id = u64::from_str_radix(&status.cluster_id, 16).map_err(|_| {
+        CliError::failure(format!(
+            "{url} reported a cluster id {:?} that is not 16 hex digits",
+            status.cluster_id
+        ))
+    })?;
+    let Some(me) = members.members.iter().find(|m| m.id == s.node.id) else {
+        return Err(CliError::failure(format!(
+            "member {} is not part of the cluster at {url} yet",
+            s.node.id
+        ))
+        .with_detail(format!(
+            "add it first: raftctl --endpoints {url} member add {} {}",
+            s.node.id, s.node.advertise
+        )));
+    };
+    if me.url != s.node.advertise {
+        return Err(CliError::failure(format!(
+            "the cluster at {url} knows member {} as {}, but it advertises {}",
+            s.node.id, me.url, s.node.advertise
+        )));
+    }
+    let mut voters = BTreeMap::new();
+    let mut learners = BTreeMap::new();
+    for m in members.members {
+        if m.role == "learner" {
+            learners.insert(m.id, m.url);
+        } else {
+            voters.insert(m.id, m.url);
+        }
+    }
+    Ok(StartMode::Join {
+        cluster_id,
+        voters,
+        learners,
+    })
+}
+
+fn init_logging(level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(level))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // A second initialisation (tests calling run twice) is harmless: keep the first.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+/// Runs `raftctl serve`.
+pub fn run(args: &ServeArgs) -> CliResult {
+    let settings = ServeSettings::from_args(args)?;
+    if tracing_subscriber::EnvFilter::try_new(&settings.log_level).is_err() {
+        return Err(CliError::usage(format!(
+            "--log-level {:?} is not a level or filter (e.g. info, debug, raftctl=trace)",
+            settings.log_level
+        )));
+    }
+    init_logging(&settings.log_level);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::failure(format!("cannot start the async runtime: {e}")))?;
+    // Bind first: a busy port must not leave a freshly created data dir behind.
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind(settings.listen))
+        .map_err(|e| CliError::failure(format!("cannot listen on {}: {e}", settings.listen)))?;
+    let mode = start_mode(&settings, &rt)?;
+    ensure_parent(&settings.data_dir)?;
+    rt.block_on(node::serve(
+        settings.node.clone(),
+        &settings.data_dir,
+        mode,
+        listener,
+        shutdown_signal(),
+    ))
+    .map_err(|e| CliError::failure(e.to_string()))
+}
+
+fn ensure_parent(dir: &Path) -> CliResult {
+    match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() && !p.exists() => Err(CliError::failure(format!(
+            "the parent of --data-dir {} does not exist",
+            dir.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Resolves on the first SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("SIGINT received: shutting down"),
+        () = term => tracing::info!("SIGTERM received: shutting down"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Cli;
+    use clap::Parser;
+
+    fn settings(args: &[&str]) -> CliResult<ServeSettings> {
+        let mut argv = vec!["raftctl", "serve"];
+        argv.extend_from_slice(args);
+        let cli = Cli::try_parse_from(argv).expect("flags parse");
+        match cli.command {
+            crate::cli::Command::Serve(a) => ServeSettings::from_args(&a),
+            _ => unreachable!("serve parses as serve"),
+        }
+    }
+
+    #[test]
+    fn defaults_are_the_dev_cluster() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.node.id, 1);
+        assert_eq!(s.node.advertise, "http://127.0.0.1:7001");
+        assert_eq!(s.initial_cluster, None);
+        assert!(s.node.pre_vote && s.node.check_quorum);
+    }
+
+    #[test]
+    fn initial_cluster_must_list_this_member_at_its_url() {
+        let ok = settings(&[
+            "--initial-cluster",
+            "1=http://127.0.0.1:7001,2=http://127.0.0.1:7002/",
+        ])
+        .unwrap();
+        assert_eq!(
+            ok.initial_cluster.unwrap().get(&2).map(String::as_str),
+            Some("http://127.0.0.1:7002")
+        );
+        let e = settings(&[
+            "--id",
+            "3",
+            "--listen",
+            "127.0.0.1:7003",
+            "--initial-cluster",
+            "1=http://127.0.0.1:7001",
+        ])
+        .unwrap_err();
+        assert!(e.message.contains("does not list"), "{e}");
+        let e = settings(&["--initial-cluster", "1=http://127.0.0.1:9999"]).unwrap_err();
+        assert!(e.message.contains("advertises"), "{e}");
+    }
+
+    #[test]
+    fn bad_initial_clusters_say_what_is_wrong() {
+        for (text, needle) in [
+            ("", "no members"),
+            ("1", "not ID=URL"),
+            ("0=http://a:1", "not a member id"),
+            ("x=http://a:1", "not a member id"),
+            ("1=http://a:1,1=http://b:1", "listed twice"),
+            ("1=http://a:1,2=http://a:1", "listed twice"),
+            ("1=a:1", "URL"),
+        ] {
+            let e = parse_initial_cluster(text).unwrap_err();
+            assert!(e.contains(needle), "{text:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn other_flags_are_checked() {
+        assert!(settings(&["--listen", "nowhere"]).is_err());
+        assert!(settings(&["--listen", "0.0.0.0:7001"]).is_err());
+        assert!(settings(&[
+            "--listen",
+            "0.0.0.0:7001",
+            "--advertise",
+            "http://10.0.0.1:7001"
+        ])
+        .is_ok());
+        assert!(settings(&["--election-ticks", "3", "--heartbeat-ticks", "3"]).is_err());
+        assert!(settings(&["--join", "not a url"]).is_err());
+    }
+
+    #[test]
+    fn the_same_member_list_gives_the_same_cluster_id() {
+        let a = parse_initial_cluster("1=http://a:1,2=http://b:2").unwrap();
+        let b = parse_initial_cluster("2=http://b:2/, 1=http://a:1").unwrap();
+        let c = parse_initial_cluster("1=http://a:1,2=http://b:3").unwrap();
+        assert_eq!(cluster_id_for(&a), cluster_id_for(&b));
+        assert_ne!(cluster_id_for(&a), cluster_id_for(&c));
+    }
+}

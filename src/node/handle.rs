@@ -1,0 +1,216 @@
+//! `NodeHandle`: how everything outside the node task (the API, signal handling) talks to
+//! the node: requests over a channel, answers over oneshots. Cheap to clone.
+//!
+//! Reads of the key-value store do not go through the node task: the handle asks the node
+//! for a read barrier (ReadIndex) and then reads the database itself, off the Ready loop.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::kv;
+use crate::raft::{Index, NodeId};
+use crate::storage::RedbStorage;
+
+use super::status::{MembersInfo, NodeStatus};
+
+/// Why the node could not do what was asked. Each variant says whether the request may
+/// have taken effect: only `Timeout` leaves the outcome unknown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NodeError {
+    /// No leader is known; nothing was proposed.
+    #[error("no leader is known right now; nothing was done, try again shortly")]
+    NoLeader,
+    /// The core refused the proposal (e.g. a leader transfer is in progress); nothing was done.
+    #[error("the proposal was refused: {0}; nothing was done")]
+    Refused(String),
+    /// No answer in time. For writes the outcome is unknown.
+    #[error("{0}")]
+    Timeout(String),
+    /// This member cannot take the request right now (its queue is full).
+    #[error("{0}")]
+    Unavailable(String),
+    /// The node task is shutting down or has stopped.
+    #[error("this member is shutting down")]
+    Stopped,
+    /// Reading the local database failed.
+    #[error("reading the local database failed: {0}")]
+    Storage(String),
+}
+
+/// What a linearizable or stale read is served from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consistency {
+    /// ReadIndex: confirmed with a quorum, served once applied up to the read index.
+    Linearizable,
+    /// This member's local state, whatever it has applied.
+    Stale,
+}
+
+/// The outcome of an applied write, for the member that accepted it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteOutcome {
+    pub index: Index,
+    /// For deletes: whether the key existed.
+    pub existed: bool,
+}
+
+/// Requests the node task serves.
+pub(crate) enum NodeRequest {
+    Propose {
+        command_op: kv::Op,
+        reply: oneshot::Sender<Result<WriteOutcome, NodeError>>,
+    },
+    ReadBarrier {
+        reply: oneshot::Sender<Result<Index, NodeError>>,
+    },
+    Status {
+        reply: oneshot::Sender<NodeStatus>,
+    },
+    Members {
+        reply: oneshot::Sender<MembersInfo>,
+    },
+}
+
+/// A cloneable handle on the node task.
+#[derive(Clone)]
+pub struct NodeHandle {
+    pub(crate) id: NodeId,
+    pub(crate) requests: mpsc::Sender<NodeRequest>,
+    pub(crate) storage: RedbStorage,
+    /// The highest index whose effects are committed to the database (set by the node
+    /// task after each transaction commits).
+    pub(crate) applied: Arc<AtomicU64>,
+    /// How long a request waits for the node before answering `timeout`.
+    pub(crate) request_timeout: Duration,
+}
+
+impl NodeHandle {
+    /// This member's id.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// How long requests wait before giving up with `timeout`.
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
+    }
+
+    async fn ask<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<T>) -> NodeRequest,
+        what: &str,
+    ) -> Result<T, NodeError> {
+        let (tx, rx) = oneshot::channel();
+        let deadline = tokio::time::Instant::now() + self.request_timeout;
+        tokio::time::timeout_at(deadline, self.requests.send(make(tx)))
+            .await
+            .map_err(|_| {
+                NodeError::Unavailable(format!(
+                    "{what} was not taken: this member is overloaded; nothing was done"
+                ))
+            })?
+            .map_err(|_| NodeError::Stopped)?;
+        match tokio::time::timeout_at(deadline, rx).await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(_)) => Err(NodeError::Stopped),
+            Err(_) => Err(NodeError::Timeout(format!(
+                "{what} did not finish within {}",
+                humantime::format_duration(self.request_timeout)
+            ))),
+        }
+    }
+
+    /// Proposes a write and waits until this member applies it.
+    pub async fn write(&self, op: kv::Op) -> Result<WriteOutcome, NodeError> {
+        let res = self
+            .ask(
+                |reply| NodeRequest::Propose {
+                    command_op: op,
+                    reply,
+                },
+                "the write",
+            )
+            .await;
+        match res {
+            Ok(inner) => inner,
+            Err(NodeError::Timeout(m)) => {
+                Err(NodeError::Timeout(format!("{m}; its outcome is unknown")))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Waits until a read at this moment would be linearizable; returns the read index.
+    pub async fn read_barrier(&self) -> Result<Index, NodeError> {
+        self.ask(|reply| NodeRequest::ReadBarrier { reply }, "the read")
+            .await?
+    }
+
+    async fn read_state<T: Send + 'static>(
+        &self,
+        consistency: Consistency,
+        f: impl FnOnce(&redb::ReadTransaction) -> Result<T, String> + Send + 'static,
+    ) -> Result<(T, Index), NodeError> {
+        if consistency == Consistency::Linearizable {
+            self.read_barrier().await?;
+        }
+        let storage = self.storage.clone();
+        let applied = self.applied.clone();
+        tokio::task::spawn_blocking(move || {
+            // Read the index first: the transaction then shows at least this much.
+            let index = applied.load(Ordering::Acquire);
+            let txn = storage
+                .begin_read()
+                .map_err(|e| NodeError::Storage(e.to_string()))?;
+            let v = f(&txn).map_err(NodeError::Storage)?;
+            Ok((v, index))
+        })
+        .await
+        .map_err(|e| NodeError::Storage(format!("the read task failed: {e}")))?
+    }
+
+    /// Reads one key; `None` when absent. Also returns the applied index it reflects.
+    pub async fn get(
+        &self,
+        key: String,
+        consistency: Consistency,
+    ) -> Result<(Option<Bytes>, Index), NodeError> {
+        self.read_state(consistency, move |txn| {
+            kv::get(txn, &key).map_err(|e| e.to_string())
+        })
+        .await
+    }
+
+    /// Lists keys that start with `prefix`, at most `limit` of them.
+    pub async fn list(
+        &self,
+        prefix: String,
+        limit: Option<u64>,
+        consistency: Consistency,
+    ) -> Result<(Vec<String>, Index), NodeError> {
+        self.read_state(consistency, move |txn| {
+            let limit = limit.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+            kv::list(txn, &prefix, limit).map_err(|e| e.to_string())
+        })
+        .await
+    }
+
+    /// This member's view of itself and the cluster.
+    pub async fn status(&self) -> Result<NodeStatus, NodeError> {
+        self.ask(|reply| NodeRequest::Status { reply }, "the status request")
+            .await
+    }
+
+    /// Members and the known leader.
+    pub async fn members(&self) -> Result<MembersInfo, NodeError> {
+        self.ask(
+            |reply| NodeRequest::Members { reply },
+            "the members request",
+        )
+        .await
+    }
+}

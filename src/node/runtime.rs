@@ -1,0 +1,646 @@
+//! The node task: owns the `RawNode` and runs the Ready loop.
+//!
+//! Order inside one Ready (see the contract of `raft::Ready`):
+//! 1. send `messages` right away (a leader's appends go out while it writes);
+//! 2. persist in ONE redb write transaction: install the snapshot, append entries, save the
+//!    hard state, apply committed entries to the KV and record the applied index (and the
+//!    membership when a conf change was applied); the commit is the fsync;
+//! 3. send `persisted_messages` (they promise what step 2 made durable);
+//! 4. answer the requests whose entries were applied and the reads now servable;
+//! 5. `advance`.
+//!
+//! The transaction runs under `block_in_place`, so the runtime's other tasks (HTTP,
+//! transport) keep going, and requests queue in the channels meanwhile.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use bytes::Bytes;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::MissedTickBehavior;
+
+use super::handle::{NodeError, NodeRequest, WriteOutcome};
+use super::server::{peers_of, Error, NodeConfig};
+use super::status::{FollowerProgress, MembersInfo, NodeStatus, RoleView};
+use crate::kv::{self, ApplyResult, Command, KvWriter};
+use crate::raft::{
+    self, ConfChange, ConfChangeType, DropReason, Entry, EntryType, Index, Message, NodeId,
+    RawNode, Ready, Role, SnapshotMeta,
+};
+use crate::storage::{Membership, RedbStorage};
+use crate::transport::{Transport, TransportEvent};
+
+/// Capacity of the peer message inbox (backpressure on the transport beyond it).
+pub(crate) const PEER_INBOX: usize = 4096;
+/// Capacity of the API request inbox.
+pub(crate) const REQUEST_INBOX: usize = 8192;
+/// Most queued messages or requests taken per channel before the next Ready.
+const DRAIN_MAX: usize = 4096;
+/// Log entries deleted per Ready while a compaction is pending.
+const COMPACT_CHUNK: u64 = 64;
+/// Waiters whose requester gave up are swept every this many ticks.
+const SWEEP_EVERY_TICKS: u64 = 20;
+
+type WriteReply = oneshot::Sender<Result<WriteOutcome, NodeError>>;
+type ReadReply = oneshot::Sender<Result<Index, NodeError>>;
+
+/// The node task's state.
+pub(crate) struct NodeTask {
+    config: NodeConfig,
+    raw: RawNode<RedbStorage>,
+    store: RedbStorage,
+    transport: Transport,
+    /// Shared with the transport's inbound check (who may send to us).
+    members: Arc<RwLock<Membership>>,
+    /// The applied index visible to readers, raised after each commit.
+    applied: Arc<AtomicU64>,
+    requests: mpsc::Receiver<NodeRequest>,
+    peer_messages: mpsc::Receiver<Message>,
+    transport_events: mpsc::Receiver<TransportEvent>,
+    stop: watch::Receiver<bool>,
+
+    leader: Option<NodeId>,
+    role: Role,
+    /// Request ids are unique on this node while it runs; `origin` tells nodes apart.
+    next_request_id: u64,
+    /// Proposals accepted by this member, answered when applied.
+    write_waiters: HashMap<u64, WriteReply>,
+    /// Reads that arrived since the last `read_index` call: one ReadIndex serves them all.
+    reads_to_start: Vec<ReadReply>,
+    next_read_ctx: u64,
+    /// Reads waiting for their ReadIndex to come back, by request context.
+    reads_in_flight: HashMap<Bytes, Vec<ReadReply>>,
+    /// Reads with a known read index, waiting for `applied >= index`.
+    reads_waiting_apply: Vec<(Index, Vec<ReadReply>)>,
+    ticks: u64,
+    /// A snapshot file is being written in the background.
+    snapshotting: bool,
+    /// The log is compacted up to here, a chunk per Ready, so that no single
+    /// transaction stalls the loop deleting thousands of entries.
+    compact_target: Index,
+    snapshot_done_tx: mpsc::Sender<Result<MadeSnapshot, String>>,
+    snapshot_done: mpsc::Receiver<Result<MadeSnapshot, String>>,
+}
+
+/// A snapshot file written in the background, to be recorded and the log compacted.
+struct MadeSnapshot {
+    meta: SnapshotMeta,
+    membership: Membership,
+    size_bytes: u64,
+    write_time: std::time::Duration,
+}
+
+/// What a persisted Ready applied, for answering waiters.
+struct Applied {
+    /// (request id, outcome) of writes this member accepted.
+    writes: Vec<(u64, WriteOutcome)>,
+    /// The new applied index, if anything was applied.
+    applied: Option<Index>,
+    membership_changed: bool,
+}
+
+impl NodeTask {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        config: NodeConfig,
+        raw: RawNode<RedbStorage>,
+        store: RedbStorage,
+        transport: Transport,
+        members: Arc<RwLock<Membership>>,
+        applied: Arc<AtomicU64>,
+        requests: mpsc::Receiver<NodeRequest>,
+        peer_messages: mpsc::Receiver<Message>,
+        transport_events: mpsc::Receiver<TransportEvent>,
+        stop: watch::Receiver<bool>,
+    ) -> NodeTask {
+        let (snapshot_done_tx, snapshot_done) = mpsc::channel(1);
+        NodeTask {
+            config,
+            raw,
+            store,
+            transport,
+            members,
+            applied,
+            requests,
+            peer_messages,
+            transport_events,
+            stop,
+            leader: None,
+            role: Role::Follower,
+            // Random start: entries proposed before a restart may still be applied after
+            // it, and must not answer a request of this run that reuses their id.
+            next_request_id: rand::random::<u64>() >> 1,
+            write_waiters: HashMap::new(),
+            reads_to_start: Vec::new(),
+            // Random start for the same reason: a late answer to a read of an earlier run
+            // must not serve a read of this one.
+            next_read_ctx: rand::random::<u64>() >> 1,
+            reads_in_flight: HashMap::new(),
+            reads_waiting_apply: Vec::new(),
+            ticks: 0,
+            snapshotting: false,
+            compact_target: 0,
+            snapshot_done_tx,
+            snapshot_done,
+        }
+    }
+
+    /// The Ready loop. Returns on a stop request (after finishing the Ready in hand) or on
+    /// a storage failure, which is fatal: what is durable is then unknown.
+    pub(crate) async fn run(mut self) -> Result<(), Error> {
+        let mut ticker = tokio::time::interval(self.config.tick);
+        ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        // A one-member cluster need not wait for an election timeout.
+        if self.is_sole_voter() {
+            let _ = self.raw.campaign();
+        }
+        loop {
+            tokio::select! {
+                biased;
+                _ = self.stop.changed() => break,
+                _ = ticker.tick() => self.on_tick(),
+                Some(m) = self.peer_messages.recv() => self.step(m),
+                Some(req) = self.requests.recv() => self.on_request(req),
+                Some(ev) = self.transport_events.recv() => self.on_transport_event(ev),
+                Some(made) = self.snapshot_done.recv() => self.on_snapshot_made(made)?,
+            }
+            // Take what else is already queued, so that one Ready carries it all; bounded,
+            // so that a flood on one channel cannot hold up persisting and ticking.
+            for _ in 0..DRAIN_MAX {
+                let Ok(m) = self.peer_messages.try_recv() else {
+                    break;
+                };
+                self.step(m);
+            }
+            for _ in 0..DRAIN_MAX {
+                let Ok(req) = self.requests.try_recv() else {
+                    break;
+                };
+                self.on_request(req);
+            }
+            while let Ok(ev) = self.transport_events.try_recv() {
+                self.on_transport_event(ev);
+            }
+            self.start_reads();
+            while self.raw.has_ready() {
+                self.handle_ready()?;
+            }
+            self.maybe_snapshot()?;
+        }
+        tracing::info!("node task stopping");
+        Ok(())
+    }
+
+    fn is_sole_voter(&self) -> bool {
+        let m = self.store.membership();
+        m.voters.len() == 1 && m.voters.contains_key(&self.config.id)
+    }
+
+    fn on_tick(&mut self) {
+        self.raw.tick();
+        self.ticks += 1;
+        if self.ticks % SWEEP_EVERY_TICKS == 0 {
+            self.write_waiters.retain(|_, w| !w.is_closed());
+            for batch in self.reads_in_flight.values_mut() {
+                batch.retain(|r| !r.is_closed());
+            }
+            self.reads_in_flight.retain(|_, b| !b.is_empty());
+        }
+    }
+
+    fn step(&mut self, m: Message) {
+        let (from, kind) = (m.from, m.msg_type);
+        if let Err(e) = self.raw.step(m) {
+            tracing::debug!(from, ?kind, error = %e, "peer message not taken");
+        }
+    }
+
+    fn on_transport_event(&mut self, ev: TransportEvent) {
+        match ev {
+            TransportEvent::Unreachable(id) => self.raw.report_unreachable(id),
+            TransportEvent::SnapshotStatus { to, ok } => self.raw.report_snapshot(to, ok),
+        }
+    }
+
+    fn on_request(&mut self, req: NodeRequest) {
+        match req {
+            NodeRequest::Propose { command_op, reply } => self.propose(command_op, reply),
+            NodeRequest::ReadBarrier { reply } => {
+                if self.leader.is_none() {
+                    let _ = reply.send(Err(NodeError::NoLeader));
+                } else {
+                    self.reads_to_start.push(reply);
+                }
+            }
+            NodeRequest::Status { reply } => {
+                let _ = reply.send(self.status());
+            }
+            NodeRequest::Members { reply } => {
+                let _ = reply.send(self.members_info());
+            }
+        }
+    }
+
+    fn propose(&mut self, op: kv::Op, reply: WriteReply) {
+        if self.leader.is_none() {
+            let _ = reply.send(Err(NodeError::NoLeader));
+            return;
+        }
+        let request_id = self.next_request_id;
+        self.next_request_id = self.next_request_id.wrapping_add(1);
+        let command = Command {
+            origin: self.config.id,
+            request_id,
+            op,
+        };
+        match self.raw.propose(command.encode()) {
+            Ok(()) => {
+                self.write_waiters.insert(request_id, reply);
+            }
+            Err(raft::Error::ProposalDropped(DropReason::NoLeader)) => {
+                let _ = reply.send(Err(NodeError::NoLeader));
+            }
+            Err(e) => {
+                let _ = reply.send(Err(NodeError::Refused(e.to_string())));
+            }
+        }
+    }
+
+    /// One ReadIndex for every read that arrived since the last one. The context is
+    /// unique in the cluster: this member's id and a counter.
+    fn start_reads(&mut self) {
+        if self.reads_to_start.is_empty() {
+            return;
+        }
+        let mut ctx = Vec::with_capacity(16);
+        ctx.extend_from_slice(&self.config.id.to_be_bytes());
+        ctx.extend_from_slice(&self.next_read_ctx.to_be_bytes());
+        self.next_read_ctx = self.next_read_ctx.wrapping_add(1);
+        let ctx = Bytes::from(ctx);
+        self.raw.read_index(ctx.clone());
+        let batch = std::mem::take(&mut self.reads_to_start);
+        self.reads_in_flight.insert(ctx, batch);
+    }
+
+    fn handle_ready(&mut self) -> Result<(), Error> {
+        let mut rd = self.raw.ready();
+        if let Some(ss) = &rd.soft_state {
+            self.on_soft_state(ss.leader_id, ss.role);
+        }
+        let messages = std::mem::take(&mut rd.messages);
+        if !messages.is_empty() {
+            self.transport.send(messages);
+        }
+        for rs in std::mem::take(&mut rd.read_states) {
+            if let Some(batch) = self.reads_in_flight.remove(&rs.request_ctx) {
+                self.reads_waiting_apply.push((rs.index, batch));
+            }
+        }
+
+        let conf_changes = self.apply_conf_changes(&rd);
+        let applied = tokio::task::block_in_place(|| self.persist_ready(&rd, conf_changes))?;
+
+        if let Some(snap) = &rd.snapshot {
+            // The installed snapshot is the one to send on; older files are dead weight.
+            if let Err(e) = self.store.remove_snapshot_files_before(snap.meta.index) {
+                tracing::warn!(error = %e, "cannot remove old snapshot files");
+            }
+        }
+        let persisted = std::mem::take(&mut rd.persisted_messages);
+        if !persisted.is_empty() {
+            self.transport.send(persisted);
+        }
+        if let Some(index) = applied.applied {
+            self.applied.store(index, Ordering::Release);
+        }
+        if applied.membership_changed {
+            let m = self.store.membership();
+            self.transport.set_peers(peers_of(self.config.id, &m));
+            if let Ok(mut shared) = self.members.write() {
+                *shared = m;
+            }
+        }
+        for (request_id, outcome) in applied.writes {
+            if let Some(w) = self.write_waiters.remove(&request_id) {
+                let _ = w.send(Ok(outcome));
+            }
+        }
+        self.serve_reads();
+        self.raw.advance(rd);
+        Ok(())
+    }
+
+    fn on_soft_state(&mut self, leader: Option<NodeId>, role: Role) {
+        let term = self.raw.status().hard_state.term;
+        if leader != self.leader {
+            match leader {
+                Some(id) if id == self.config.id => {
+                    tracing::info!(term, "became leader")
+                }
+                Some(id) => tracing::info!(term, leader = id, "following a new leader"),
+                None => tracing::info!(term, "no leader known"),
+            }
+        }
+        if leader != self.leader {
+            // ReadIndex requests sent to the old leader may never be answered. Asking the
+            // new one is safe: a read index obtained after a read arrived is a valid
+            // point to serve it at. Without a leader, tell the clients to retry.
+            for (_, batch) in self.reads_in_flight.drain() {
+                for r in batch {
+                    if leader.is_some() {
+                        self.reads_to_start.push(r);
+                    } else {
+                        let _ = r.send(Err(NodeError::NoLeader));
+                    }
+                }
+            }
+        }
+        self.leader = leader;
+        self.role = role;
+    }
+
+    /// Conf change entries among the committed ones: tell the core (its configuration
+    /// changes when the entry is applied) and work out the membership with URLs, which the
+    /// transaction of this Ready records.
+    fn apply_conf_changes(&mut self, rd: &Ready) -> Option<Membership> {
+        let mut membership: Option<Membership> = None;
+        for e in rd
+            .committed_entries
+            .iter()
+            .filter(|e| e.entry_type == EntryType::ConfChange)
+        {
+            let cc = match ConfChange::decode(&e.data) {
+                Ok(cc) => cc,
+                Err(err) => {
+                    tracing::error!(index = e.index, error = %err, "undecodable conf change entry skipped");
+                    continue;
+                }
+            };
+            if let Err(err) = self.raw.apply_conf_change(&cc) {
+                tracing::warn!(index = e.index, error = %err, "conf change not applied");
+                continue;
+            }
+            let m = membership.get_or_insert_with(|| self.store.membership());
+            let url = String::from_utf8_lossy(&cc.context).into_owned();
+            match cc.change_type {
+                ConfChangeType::AddVoter => {
+                    let url = m.learners.remove(&cc.node_id).unwrap_or(url);
+                    m.voters.insert(cc.node_id, url);
+                }
+                ConfChangeType::AddLearner => {
+                    m.voters.remove(&cc.node_id);
+                    m.learners.insert(cc.node_id, url);
+                }
+                ConfChangeType::PromoteLearner => {
+                    if let Some(url) = m.learners.remove(&cc.node_id) {
+                        m.voters.insert(cc.node_id, url);
+                    }
+                }
+                ConfChangeType::Remove => {
+                    m.voters.remove(&cc.node_id);
+                    m.learners.remove(&cc.node_id);
+                }
+            }
+            tracing::info!(index = e.index, change = ?cc.change_type, node = cc.node_id, "membership changed");
+        }
+        membership
+    }
+
+    /// Step 2 of the Ready: one write transaction, one fsync.
+    fn persist_ready(&self, rd: &Ready, membership: Option<Membership>) -> Result<Applied, Error> {
+        let mut out = Applied {
+            writes: Vec::new(),
+            applied: None,
+            membership_changed: membership.is_some(),
+        };
+        let nothing_to_write = rd.snapshot.is_none()
+            && rd.entries.is_empty()
+            && rd.hard_state.is_none()
+            && rd.committed_entries.is_empty();
+        if nothing_to_write {
+            return Ok(out);
+        }
+        let mut w = self.store.begin_write()?;
+        if let Some(snap) = &rd.snapshot {
+            super::snapshot::install(&self.store, &mut w, snap)?;
+            out.applied = Some(snap.meta.index);
+            out.membership_changed = true;
+        }
+        if !rd.entries.is_empty() {
+            w.append(&rd.entries)?;
+        }
+        if let Some(hs) = &rd.hard_state {
+            w.set_hard_state(hs)?;
+        }
+        if let Some(last) = rd.committed_entries.last() {
+            out.writes = self.apply_entries(w.txn(), &rd.committed_entries)?;
+            w.set_applied(last.index)?;
+            out.applied = Some(last.index);
+        }
+        if let Some(m) = &membership {
+            w.set_membership(m)?;
+        }
+        if let Some(upto) = self.compaction_step() {
+            w.compact(upto)?;
+        }
+        w.commit()?;
+        Ok(out)
+    }
+
+    /// Where this Ready's transaction compacts the log to, if anywhere: at most
+    /// `COMPACT_CHUNK` entries past the current start, never past the target.
+    fn compaction_step(&self) -> Option<Index> {
+        let start = self.store.first_index().saturating_sub(1);
+        (self.compact_target > start).then(|| self.compact_target.min(start + COMPACT_CHUNK))
+    }
+
+    fn apply_entries(
+        &self,
+        txn: &redb::WriteTransaction,
+        entries: &[Entry],
+    ) -> Result<Vec<(u64, WriteOutcome)>, Error> {
+        let mut writes = Vec::new();
+        let mut kv = KvWriter::open(txn)?;
+        for e in entries.iter().filter(|e| e.entry_type == EntryType::Normal) {
+            if e.data.is_empty() {
+                continue;
+            }
+            let command = match Command::decode(&e.data) {
+                Ok(c) => c,
+                Err(err) => {
+                    tracing::error!(index = e.index, error = %err, "undecodable entry skipped");
+                    continue;
+                }
+            };
+            let result = kv.apply(e.index, &command)?;
+            if command.origin == self.config.id {
+                let existed = match result {
+                    ApplyResult::Put { replaced } => replaced,
+                    ApplyResult::Delete { removed } => removed,
+                };
+                writes.push((
+                    command.request_id,
+                    WriteOutcome {
+                        index: e.index,
+                        existed,
+                    },
+                ));
+            }
+        }
+        Ok(writes)
+    }
+
+    /// Starts writing a snapshot file once `--snapshot-threshold` entries were applied
+    /// since the last one. The file is written from one read transaction in the
+    /// background while the Ready loop goes on.
+    fn maybe_snapshot(&mut self) -> Result<(), Error> {
+        let threshold = self.config.snapshot_threshold;
+        if threshold == 0 || self.snapshotting {
+            return Ok(());
+        }
+        let applied = self.store.applied();
+        if applied.saturating_sub(self.store.snapshot_meta().index) < threshold {
+            return Ok(());
+        }
+        // The node task is the only writer and nothing is in flight: this read
+        // transaction shows the state at exactly `applied`.
+        let txn = self.store.begin_read()?;
+        let term = raft::Storage::term(&self.store, applied)
+            .map_err(|e| Error::Task(format!("no term for applied index {applied}: {e}")))?;
+        let membership = self.store.membership();
+        let meta = SnapshotMeta {
+            index: applied,
+            term,
+            conf_state: membership.conf_state(),
+        };
+        self.snapshotting = true;
+        let store = self.store.clone();
+        let done = self.snapshot_done_tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            let made = (|| -> Result<MadeSnapshot, String> {
+                let mut w = store
+                    .create_snapshot_file(&meta, &membership)
+                    .map_err(|e| e.to_string())?;
+                kv::write_snapshot(&txn, &mut w).map_err(|e| e.to_string())?;
+                let info = w.finish().map_err(|e| e.to_string())?;
+                Ok(MadeSnapshot {
+                    meta,
+                    membership,
+                    size_bytes: std::fs::metadata(&info.path).map_or(0, |m| m.len()),
+                    write_time: started.elapsed(),
+                })
+            })();
+            let _ = done.blocking_send(made);
+        });
+        Ok(())
+    }
+
+    /// Records a finished snapshot and compacts the log, keeping `--keep-log` entries
+    /// behind it for followers that lag a little.
+    fn on_snapshot_made(&mut self, made: Result<MadeSnapshot, String>) -> Result<(), Error> {
+        self.snapshotting = false;
+        let made = match made {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(error = %e, "writing a snapshot failed; will retry");
+                return Ok(());
+            }
+        };
+        let previous = self.store.snapshot_meta().index;
+        tokio::task::block_in_place(|| -> Result<(), Error> {
+            let mut w = self.store.begin_write()?;
+            w.set_snapshot(&made.meta, &made.membership)?;
+            w.commit()?;
+            Ok(())
+        })?;
+        self.compact_target = made.meta.index.saturating_sub(self.config.keep_log);
+        tracing::info!(
+            index = made.meta.index,
+            term = made.meta.term,
+            size_bytes = made.size_bytes,
+            write_ms = made.write_time.as_millis() as u64,
+            compact_to = self.compact_target,
+            "took a snapshot"
+        );
+        // Keep the new file and the previous one (a transfer may still be reading it).
+        if let Err(e) = self.store.remove_snapshot_files_before(previous) {
+            tracing::warn!(error = %e, "cannot remove old snapshot files");
+        }
+        Ok(())
+    }
+
+    fn serve_reads(&mut self) {
+        let applied = self.applied.load(Ordering::Acquire);
+        let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.reads_waiting_apply)
+            .into_iter()
+            .partition(|(index, _)| *index <= applied);
+        self.reads_waiting_apply = waiting;
+        for (index, batch) in ready {
+            for r in batch {
+                let _ = r.send(Ok(index));
+            }
+        }
+    }
+
+    fn role_view(&self, m: &Membership) -> RoleView {
+        if m.learners.contains_key(&self.config.id) {
+            return RoleView::Learner;
+        }
+        match self.role {
+            Role::Leader => RoleView::Leader,
+            Role::Follower => RoleView::Follower,
+            Role::Candidate => RoleView::Candidate,
+            Role::PreCandidate => RoleView::PreCandidate,
+        }
+    }
+
+    fn status(&self) -> NodeStatus {
+        let st = self.raw.status();
+        let m = self.store.membership();
+        let snap = self.store.snapshot_meta();
+        let progress = (self.role == Role::Leader).then(|| {
+            st.progress
+                .iter()
+                .map(|(id, p)| FollowerProgress {
+                    id: *id,
+                    matched: p.matched,
+                    next: p.next,
+                    state: match p.state {
+                        raft::ProgressState::Probe => "probe",
+                        raft::ProgressState::Replicate => "replicate",
+                        raft::ProgressState::Snapshot => "snapshot",
+                    },
+                    recent_active: p.recent_active,
+                })
+                .collect()
+        });
+        NodeStatus {
+            id: self.config.id,
+            cluster_id: self.store.cluster_id(),
+            role: self.role_view(&m),
+            term: st.hard_state.term,
+            leader: self.leader,
+            commit: st.hard_state.commit,
+            applied: self.applied.load(Ordering::Acquire),
+            first_index: self.store.first_index(),
+            last_index: self.store.last_index(),
+            snapshot_index: snap.index,
+            snapshot_term: snap.term,
+            voters: m.voters.clone(),
+            learners: m.learners.clone(),
+            db_size_bytes: self.store.db_size_bytes().unwrap_or(0),
+            progress,
+        }
+    }
+
+    fn members_info(&self) -> MembersInfo {
+        let m = self.store.membership();
+        MembersInfo {
+            voters: m.voters,
+            learners: m.learners,
+            leader: self.leader,
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! Wiring one member together: storage, core, transport, API, and shutdown.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::path::Path;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+
+use super::handle::NodeHandle;
+use super::runtime::{NodeTask, PEER_INBOX, REQUEST_INBOX};
+use super::snapshot::{FileSink, FileSource};
+use crate::raft::{self, NodeId, RawNode};
+use crate::storage::{self, InitialState, Membership, RedbStorage};
+use crate::transport::{self, Inbound, Transport, TransportConfig};
+
+/// How long a client request waits for the node before answering `timeout`.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(4);
+/// Payload bytes a leader may hold uncommitted before it refuses proposals.
+const MAX_UNCOMMITTED_BYTES: u64 = 64 * 1024 * 1024;
+/// How long shutdown waits for open HTTP requests to finish.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The runtime's settings (from `serve`'s flags).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeConfig {
+    pub id: NodeId,
+    /// The URL this member advertises.
+    pub advertise: String,
+    pub tick: Duration,
+    pub election_ticks: usize,
+    pub heartbeat_ticks: usize,
+    /// Applied entries between automatic snapshots (0: never).
+    pub snapshot_threshold: u64,
+    /// Entries kept behind a snapshot for slow followers.
+    pub keep_log: u64,
+    pub pre_vote: bool,
+    pub check_quorum: bool,
+}
+
+/// How the data dir is set up before the node starts (SPEC §1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartMode {
+    /// A new cluster of these voters (id -> URL).
+    Bootstrap {
+        cluster_id: u64,
+        voters: BTreeMap<NodeId, String>,
+    },
+    /// A new data dir for a member already added to a running cluster.
+    Join {
+        cluster_id: u64,
+        voters: BTreeMap<NodeId, String>,
+        learners: BTreeMap<NodeId, String>,
+    },
+    /// The data dir holds state: start from it.
+    Restart,
+}
+
+/// Why the node stopped other than by a signal.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Storage(#[from] storage::Error),
+    #[error("the consensus core failed: {0}")]
+    Raft(#[from] raft::Error),
+    #[error("the key-value store failed: {0}")]
+    Kv(#[from] crate::kv::Error),
+    #[error("the peer transport failed: {0}")]
+    Transport(#[from] transport::Error),
+    #[error("the data dir {dir} belongs to member {found}, not to --id {expected}")]
+    WrongMember {
+        dir: String,
+        found: NodeId,
+        expected: NodeId,
+    },
+    #[error("the HTTP server failed: {0}")]
+    Http(std::io::Error),
+    #[error("the node task failed: {0}")]
+    Task(String),
+}
+
+fn open_storage(config: &NodeConfig, dir: &Path, mode: StartMode) -> Result<RedbStorage, Error> {
+    let store = match mode {
+        StartMode::Restart => RedbStorage::open(dir)?,
+        StartMode::Bootstrap { cluster_id, voters } => {
+            tracing::info!(
+                cluster_id = %format!("{cluster_id:016x}"),
+                members = voters.len(),
+                "bootstrapping a new cluster"
+            );
+            RedbStorage::create(
+                dir,
+                InitialState {
+                    node_id: config.id,
+                    cluster_id,
+                    membership: Membership {
+                        voters,
+                        learners: BTreeMap::new(),
+                    },
+                },
+            )?
+        }
+        StartMode::Join {
+            cluster_id,
+            voters,
+            learners,
+        } => {
+            tracing::info!(cluster_id = %format!("{cluster_id:016x}"), "joining a running cluster");
+            RedbStorage::create(
+                dir,
+                InitialState {
+                    node_id: config.id,
+                    cluster_id,
+                    membership: Membership { voters, learners },
+                },
+            )?
+        }
+    };
+    if store.node_id() != config.id {
+        return Err(Error::WrongMember {
+            dir: dir.display().to_string(),
+            found: store.node_id(),
+            expected: config.id,
+        });
+    }
+    Ok(store)
+}
+
+/// Runs one member until `shutdown` resolves: sets up (or opens) the data dir, starts the
+/// node task and serves the API and peer routes on `listener`.
+pub async fn serve(
+    config: NodeConfig,
+    data_dir: &Path,
+    mode: StartMode,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
+    let store = tokio::task::block_in_place(|| open_storage(&config, data_dir, mode))?;
+    let cluster_id = store.cluster_id();
+    let membership = store.membership();
+    tracing::info!(
+        id = config.id,
+        cluster_id = %format!("{cluster_id:016x}"),
+        applied = store.applied(),
+        term = store.hard_state().term,
+        url = %config.advertise,
+        "starting"
+    );
+
+    let mut raft_config = raft::Config::new(config.id);
+    raft_config.election_tick = config.election_ticks;
+    raft_config.heartbeat_tick = config.heartbeat_ticks;
+    raft_config.applied = store.applied();
+    raft_config.check_quorum = config.check_quorum;
+    raft_config.pre_vote = config.pre_vote;
+    raft_config.seed = rand::random();
+    // Bounds what a leader holds proposed but uncommitted (e.g. while followers lag):
+    // beyond it proposals are refused with 503 instead of growing memory.
+    raft_config.max_uncommitted_entries_size = Some(MAX_UNCOMMITTED_BYTES);
+    let raw = RawNode::new(&raft_config, store.clone())?;
+
+    let members = Arc::new(RwLock::new(membership.clone()));
+    let (events_tx, events_rx) = mpsc::channel(1024);
+    let snapshot_dir = store.snapshot_dir();
+    let transport = Transport::with_config(
+        cluster_id,
+        config.id,
+        peers_of(config.id, &membership),
+        events_tx,
+        TransportConfig {
+            snapshot_source: Some(Arc::new(FileSource {
+                dir: snapshot_dir.clone(),
+            })),
+            ..TransportConfig::default()
+        },
+    )?;
+    let (peer_tx, peer_rx) = mpsc::channel(PEER_INBOX);
+    let is_member = {
+        let members = members.clone();
+        move |id: NodeId| members.read().map(|m| m.url(id).is_some()).unwrap_or(false)
+    };
+    let inbound = Inbound::new(cluster_id, config.id, is_member, peer_tx)
+        .with_snapshot_sink(FileSink { dir: snapshot_dir });
+    let (request_tx, request_rx) = mpsc::channel(REQUEST_INBOX);
+    let applied = Arc::new(AtomicU64::new(store.applied()));
+    let handle = NodeHandle {
+        id: config.id,
+        requests: request_tx,
+        storage: store.clone(),
+        applied: applied.clone(),
+        request_timeout: REQUEST_TIMEOUT,
+    };
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let task = NodeTask::new(
+        config.clone(),
+        raw,
+        store,
+        transport,
+        members,
+        applied,
+        request_rx,
+        peer_rx,
+        events_rx,
+        stop_rx,
+    );
+    let mut node = tokio::spawn(task.run());
+
+    let app = crate::api::router(handle, transport::router(inbound));
+    let (http_stop_tx, http_stop_rx) = watch::channel(false);
+    let mut http_stop = http_stop_rx.clone();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let _ = http_stop.wait_for(|s| *s).await;
+    });
+    let mut server = tokio::spawn(async move { server.await });
+    tracing::info!(url = %config.advertise, "serving clients and peers");
+
+    // Whichever comes first: a signal, the node task failing, or the server failing.
+    let mut shutdown = Box::pin(shutdown);
+    let outcome = tokio::select! {
+        () = &mut shutdown => Ok(()),
+        res = &mut node => flatten(res).and(Err(Error::Task("the node task stopped".into()))),
+        res = &mut server => match res {
+            Ok(Ok(())) => Err(Error::Task("the HTTP server stopped".into())),
+            Ok(Err(e)) => Err(Error::Http(e)),
+            Err(e) => Err(Error::Task(e.to_string())),
+        },
+    };
+    // Stop accepting, let the node finish its in-flight batch, then close the database
+    // (dropping the last storage handle).
+    let _ = http_stop_tx.send(true);
+    let _ = stop_tx.send(true);
+    if !node.is_finished() {
+        let res = node.await;
+        if outcome.is_ok() {
+            flatten(res)?;
+        }
+    }
+    if !server.is_finished()
+        && tokio::time::timeout(DRAIN_TIMEOUT, &mut server)
+            .await
+            .is_err()
+    {
+        server.abort();
+    }
+    if outcome.is_ok() {
+        tracing::info!("stopped cleanly");
+    }
+    outcome
+}
+
+fn flatten(res: Result<Result<(), Error>, tokio::task::JoinError>) -> Result<(), Error> {
+    match res {
+        Ok(r) => r,
+        Err(e) => Err(Error::Task(e.to_string())),
+    }
+}
+
+/// Every member but this one, with its URL.
+pub(crate) fn peers_of(self_id: NodeId, m: &Membership) -> BTreeMap<NodeId, String> {
+    m.voters
+        .iter()
+        .chain(m.learners.iter())
+        .filter(|(id, _)| **id != self_id)
+        .map(|(id, url)| (*id, url.clone()))
+        .collect()
+}
