@@ -2,6 +2,7 @@
 //! turn errors into one line and an exit code.
 
 pub mod args;
+pub mod bench;
 pub mod error;
 pub mod kv;
 pub mod output;
@@ -19,5 +20,6 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Kv(cmd) => kv::run(&cli.global, cmd),
         Command::Status => status::run(&cli.global),
         Command::Wal(cmd) => wal::run(cmd, &cli.global),
+        Command::Bench(args) => bench::run(&cli.global, args),
     }
 }
