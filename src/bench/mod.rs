@@ -13,7 +13,7 @@
 pub mod report;
 mod worker;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -307,6 +307,8 @@ struct Shared {
     started: AtomicU64,
     done: AtomicU64,
     errors: AtomicU64,
+    /// Set when the run is cut short: clients start no new request.
+    interrupted: AtomicBool,
 }
 
 /// After a refused connection a client pauses this long, so a dead member does not turn
@@ -318,7 +320,18 @@ const CONNECT_BACKOFF: Duration = Duration::from_millis(20);
 pub async fn run(
     config: &BenchConfig,
     targets: &[String],
+    on_progress: impl FnMut(&Progress),
+) -> Result<Report, BenchError> {
+    run_until(config, targets, on_progress, std::future::pending()).await
+}
+
+/// [`run`], ending early when `interrupt` completes (e.g. on Ctrl-C): no new request
+/// starts, those in flight finish, and the report covers what was measured.
+pub async fn run_until(
+    config: &BenchConfig,
+    targets: &[String],
     mut on_progress: impl FnMut(&Progress),
+    interrupt: impl std::future::Future<Output = ()>,
 ) -> Result<Report, BenchError> {
     config.validate()?;
     if targets.is_empty() {
@@ -350,12 +363,18 @@ pub async fn run(
 
     let all = futures_util::future::join_all(tasks);
     tokio::pin!(all);
+    tokio::pin!(interrupt);
+    let mut interrupted = false;
     let mut ticker =
         tokio::time::interval_at(start + Duration::from_secs(1), Duration::from_secs(1));
     let (mut last_done, mut last_at) = (0u64, start);
     let results = loop {
         tokio::select! {
             results = &mut all => break results,
+            () = &mut interrupt, if !interrupted => {
+                interrupted = true;
+                shared.interrupted.store(true, Ordering::Relaxed);
+            }
             now = ticker.tick() => {
                 let done = shared.done.load(Ordering::Relaxed);
                 let secs = now.duration_since(last_at).as_secs_f64();
@@ -381,7 +400,9 @@ pub async fn run(
             }
         }
     }
-    Ok(Report::new(config, targets, elapsed, &stats))
+    let mut report = Report::new(config, targets, elapsed, &stats);
+    report.interrupted = interrupted;
+    Ok(report)
 }
 
 /// What one client does.
@@ -397,6 +418,9 @@ async fn client_loop(worker: Worker, plan: Plan, shared: Arc<Shared>) -> ClientS
     let mut rng = rand::rngs::StdRng::seed_from_u64(plan.seed);
     let mut stats = ClientStats::new();
     loop {
+        if shared.interrupted.load(Ordering::Relaxed) {
+            break;
+        }
         match (plan.stop, plan.deadline) {
             (Stop::Requests(n), _) => {
                 if shared.started.fetch_add(1, Ordering::Relaxed) >= n {
@@ -544,6 +568,25 @@ mod tests {
         assert!(Workload::Get.does(OpKind::Read) && !Workload::Get.does(OpKind::Write));
         let m = Workload::Mixed { read_ratio: 0.0 };
         assert!(m.does(OpKind::Write) && !m.does(OpKind::Read));
+    }
+
+    #[tokio::test]
+    async fn an_interrupted_run_reports_what_it_measured() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        drop(listener);
+        let c = BenchConfig {
+            stop: Stop::After(Duration::from_secs(3600)),
+            ..config()
+        };
+        let report = run_until(&c, std::slice::from_ref(&url), |_| {}, async {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        })
+        .await
+        .expect("a report");
+        assert!(report.interrupted);
+        assert!(report.total.ops > 0);
+        assert!(report.elapsed_s < 60.0, "{}", report.elapsed_s);
     }
 
     #[tokio::test]

@@ -30,6 +30,7 @@ JSON output (-o json), stable; fields may be added, never renamed or removed:
       \"prefill\": false, \"seed\": 42
     },
     \"elapsed_s\": 10.01,
+    \"interrupted\": false (true: stopped early by Ctrl-C),
     \"total\":  OPS,
     \"reads\":  OPS | null (the workload issues no reads),
     \"writes\": OPS | null (the workload issues no writes)
@@ -40,14 +41,16 @@ JSON output (-o json), stable; fields may be added, never renamed or removed:
     \"not_found\": reads that found no key (counted in ok),
     \"throughput_ops_s\": ok / elapsed_s,
     \"latency_ms\": {\"p50\", \"p90\", \"p99\", \"p999\", \"max\", \"mean\"} | null (no success),
-    \"errors_by_kind\": {\"connect\": 3, \"timeout\": 1, \"transport\": 0, \"503 no_leader\": 2, ...}
+    \"errors_by_kind\": {\"connect\": 3, \"timeout\": 1, \"503 no_leader\": 2, ...}
+                        (only kinds that occurred)
   }
 
 Latencies are those of successful requests, from sending the request to reading the
 whole answer, in milliseconds. Error kinds: connect (refused or unreachable), timeout
 (no answer within --timeout), transport (the connection broke), and \"<HTTP status>
 <error code>\" for errors the member answered with. The exit code is 1 when not one
-request succeeded, else 0.";
+request succeeded, else 0. Ctrl-C stops sending new requests; those in flight finish and
+the report covers what was measured.";
 
 /// A whole run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -55,6 +58,8 @@ pub struct Report {
     pub workload: &'static str,
     pub config: ConfigReport,
     pub elapsed_s: f64,
+    /// The run was cut short (Ctrl-C) before its duration or request count.
+    pub interrupted: bool,
     pub total: OpReport,
     pub reads: Option<OpReport>,
     pub writes: Option<OpReport>,
@@ -145,6 +150,7 @@ impl Report {
                 seed: config.seed,
             },
             elapsed_s: round3(elapsed_s),
+            interrupted: false,
             total: OpReport::new(&stats.total(), elapsed_s),
             reads: op(OpKind::Read, &stats.reads),
             writes: op(OpKind::Write, &stats.writes),

@@ -1,7 +1,7 @@
 //! `raftctl bench put|get|mixed`: settings from the flags, progress on stderr while the
 //! load runs ([`crate::bench`]), then one table or the JSON report.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -12,7 +12,7 @@ use super::args::{
 };
 use super::error::{CliError, CliResult};
 use super::kv::runtime;
-use super::output::{print_json, table};
+use super::output::table;
 use crate::bench::report::{Latency, OpReport};
 use crate::bench::{
     self, BenchConfig, BenchError, Consistency, Progress, Report, Stop, Target, Workload,
@@ -37,21 +37,36 @@ pub fn run(global: &GlobalArgs, args: BenchArgs) -> CliResult {
             bench::prefill(&config, &targets).await.map_err(cli_error)?;
         }
         let mut view = ProgressView::new(global.output, &config);
-        let report = bench::run(&config, &targets, |p| view.update(p)).await;
+        let interrupt = async {
+            // Without a signal handler, run to the end rather than stop at once.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        let report = bench::run_until(&config, &targets, |p| view.update(p), interrupt).await;
         view.finish();
         report.map_err(cli_error)
     })?;
-    match global.output {
-        OutputFormat::Json => print_json(&report)?,
-        OutputFormat::Table => {
-            for line in report_lines(&report) {
-                println!("{line}");
-            }
-        }
-    }
+    let text = match global.output {
+        OutputFormat::Json => serde_json::to_string_pretty(&report)
+            .map_err(|e| CliError::failure(format!("cannot encode the report as JSON: {e}")))?,
+        OutputFormat::Table => report_lines(&report).join("\n"),
+    };
+    write_stdout(&text)?;
     match report.failure() {
         Some(why) => Err(CliError::failure(why)),
         None => Ok(()),
+    }
+}
+
+/// Writes `text` and a newline on stdout; a closed pipe (`| head`) is not an error.
+fn write_stdout(text: &str) -> CliResult {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::failure(format!("cannot write the report: {e}")))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -231,6 +246,9 @@ fn report_lines(r: &Report) -> Vec<String> {
             .map(String::as_str)
             .unwrap_or("");
         lines.push(format!("errors {kind}: {n} (first: {first})"));
+    }
+    if r.interrupted {
+        lines.push("interrupted: the run was stopped early".to_string());
     }
     if r.total.not_found > 0 {
         lines.push(format!(
