@@ -131,6 +131,13 @@ fn bad_http_input_gets_json_errors_and_changes_nothing() {
             "bad_request",
         ),
         (
+            "PUT",
+            format!("{url}/v1/kv/"),
+            Some(b"v".to_vec()),
+            400,
+            "bad_request",
+        ),
+        (
             "GET",
             format!("{url}/v1/kv/k?consistency=eventual"),
             None,

@@ -32,6 +32,7 @@ pub fn router(node: NodeHandle, peer_routes: Router) -> Router {
             "/v1/kv/{*key}",
             get(get_key).put(put_key).delete(delete_key),
         )
+        .route("/v1/kv/", axum::routing::any(empty_key))
         .route("/v1/status", get(status))
         .route("/v1/members", get(members))
         .route("/health", get(health))
@@ -40,6 +41,10 @@ pub fn router(node: NodeHandle, peer_routes: Router) -> Router {
     api.merge(peer_routes)
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
+}
+
+async fn empty_key() -> ApiError {
+    ApiError::BadRequest("the key is empty".into())
 }
 
 async fn unknown_route(uri: Uri) -> ApiError {
