@@ -96,7 +96,8 @@ fi
 raftctl="$repo/target/release/raftctl"
 [ -x "$raftctl" ] || die "$raftctl does not exist (drop --no-build)"
 
-log "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs; work dir $work"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+log "load average before: $load_before on $(nproc) CPUs; work dir $work"
 
 # ---- raftctl cluster -------------------------------------------------------------
 initial="1=http://127.0.0.1:7001,2=http://127.0.0.1:7002,3=http://127.0.0.1:7003"
@@ -226,9 +227,13 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 
 fmt() { awk -v x="$1" 'BEGIN { if (x == "-") print "-"; else if (x + 0 >= 100) printf "%.0f", x; else printf "%.2f", x }'; }
 
 echo
-echo "raftctl vs etcd 3.4, 3 members each on 127.0.0.1, ${duration} per run, $keys keys, ${value_size}-byte values, wrk -t1"
+if [ "$with_etcd" = 1 ]; then
+  echo "raftctl vs etcd 3.4, 3 members each on 127.0.0.1, ${duration} per run, $keys keys, ${value_size}-byte values, wrk -t1"
+else
+  echo "raftctl, 3 members on 127.0.0.1, ${duration} per run, $keys keys, ${value_size}-byte values, wrk -t1"
+fi
 echo "ops/s = successful requests per second; p50/p99 in ms; err = failed requests; best of $rounds round(s)"
-echo "stale reads: raftctl ?consistency=stale, etcd serializable"
+echo "stale reads: raftctl ?consistency=stale$([ "$with_etcd" = 0 ] || echo ', etcd serializable')"
 {
   printf 'WORKLOAD\tCONNS\tRAFTCTL OPS/S\tP50\tP99\tERR\tBENCH OPS/S\tP50\tP99\tERR'
   [ "$with_etcd" = 0 ] || printf '\tETCD OPS/S\tP50\tP99\tERR\tOPS RATIO\tP99 RATIO'
@@ -253,4 +258,4 @@ echo
 echo "RAFTCTL = wrk against raftctl; BENCH = raftctl bench against raftctl (second opinion)."
 [ "$with_etcd" = 0 ] || echo "OPS RATIO = raftctl wrk ops/s / etcd ops/s (higher is better); P99 RATIO = raftctl p99 / etcd p99 (lower is better)."
 echo "raftctl members' resident memory: idle $rss_idle, after the 64-connection write run $rss_load"
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs (before: see the first lines on stderr)"
+echo "load average (1/5/15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg), on $(nproc) CPUs"
