@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{cli, free_port, stderr, stdout, Http, Node};
+use common::{cli, free_port, stderr, stdout, Cluster, Http, Node};
 use serde_json::Value;
 
 /// A one-member cluster on a free port. The port is found by binding and dropping, so
@@ -229,6 +229,45 @@ fn a_timed_run_prints_a_table() {
     assert!(lines[1].trim_start().starts_with("OP     OPS/S"), "{text}");
     assert!(lines[2].trim_start().starts_with("write"), "{text}");
     assert_eq!(lines.len(), 3, "{text}");
+}
+
+#[test]
+fn targets_are_the_leader_or_every_endpoint_of_a_three_member_cluster() {
+    let c = Cluster::start(3);
+    let leader = c.wait_leader();
+    let out = c.cli(&[
+        "bench",
+        "put",
+        "--requests",
+        "30",
+        "--clients",
+        "3",
+        "-o",
+        "json",
+    ]);
+    let v = json_of(&out);
+    assert_eq!(v["config"]["targets"], serde_json::json!([c.url(leader)]));
+    assert_eq!(v["total"]["ok"], 30, "{v}");
+
+    // Followers take writes and linearizable reads too (SPEC §2).
+    let out = c.cli(&[
+        "bench",
+        "mixed",
+        "--target",
+        "all",
+        "--requests",
+        "90",
+        "--clients",
+        "3",
+        "--keys",
+        "20",
+        "-o",
+        "json",
+    ]);
+    let v = json_of(&out);
+    let urls: Vec<String> = c.nodes.iter().map(|n| n.url.clone()).collect();
+    assert_eq!(v["config"]["targets"], serde_json::json!(urls));
+    assert_eq!(v["total"]["ok"], 90, "{v}");
 }
 
 /// A loopback URL nobody listens on.
