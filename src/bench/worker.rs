@@ -1,5 +1,5 @@
-//! One bench client: its own HTTP connection to one member, one request at a time, and
-//! the histograms and error counts it fills.
+//! One bench client: its own HTTP connection to one member, one request at a time; and
+//! the histograms and error counts the clients fill.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -187,7 +187,7 @@ impl OpStats {
     }
 }
 
-/// What one client (or, merged, all of them) saw.
+/// What the clients saw, reads and writes apart.
 #[derive(Debug, Clone)]
 pub(crate) struct ClientStats {
     pub(crate) reads: OpStats,
@@ -224,11 +224,6 @@ impl ClientStats {
                 s.errors.entry(kind).or_insert((0, message)).0 += 1;
             }
         }
-    }
-
-    pub(crate) fn merge(&mut self, other: &ClientStats) {
-        self.reads.merge(&other.reads);
-        self.writes.merge(&other.writes);
     }
 
     /// Reads and writes together.
