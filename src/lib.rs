@@ -19,9 +19,11 @@
 //! - [`api`]: client and admin HTTP routes.
 //! - [`client`]: typed HTTP client with endpoint failover.
 //! - [`inspect`]: offline reading of data dirs and snapshot files.
+//! - [`bench`]: the load generator behind `raftctl bench`.
 //! - [`cli`]: the `raftctl` command line.
 
 pub mod api;
+pub mod bench;
 pub mod cli;
 pub mod client;
 pub mod inspect;

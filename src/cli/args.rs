@@ -53,6 +53,8 @@ pub enum Command {
     /// Read a stopped node's log and hard state offline.
     #[command(subcommand)]
     Wal(WalCommand),
+    /// Load-test the cluster: throughput, latency percentiles and errors by kind.
+    Bench(BenchArgs),
     /// Take, download, inspect and restore snapshots.
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
@@ -227,6 +229,114 @@ pub enum WalCommand {
         #[arg(long)]
         data_dir: PathBuf,
     },
+}
+
+/// `raftctl bench`: C clients, one connection each, loop request → response.
+#[derive(Debug, Args)]
+#[command(after_long_help = crate::bench::report::JSON_HELP)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub command: BenchCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Writes only: PUT /v1/kv/key%2F000123 with a --value-size body.
+    #[command(after_long_help = crate::bench::report::JSON_HELP)]
+    Put {
+        #[command(flatten)]
+        load: BenchLoadArgs,
+    },
+    /// Reads only: GET /v1/kv/key%2F000123.
+    #[command(after_long_help = crate::bench::report::JSON_HELP)]
+    Get {
+        #[command(flatten)]
+        load: BenchLoadArgs,
+        #[command(flatten)]
+        reads: BenchReadArgs,
+    },
+    /// Reads and writes: each request is a read with probability --read-ratio.
+    #[command(after_long_help = crate::bench::report::JSON_HELP)]
+    Mixed {
+        #[command(flatten)]
+        load: BenchLoadArgs,
+        #[command(flatten)]
+        reads: BenchReadArgs,
+        /// Share of requests that are reads, from 0 to 1.
+        #[arg(long, value_name = "R", default_value_t = 0.5, value_parser = parse_ratio, allow_negative_numbers = true)]
+        read_ratio: f64,
+    },
+}
+
+/// Flags of every bench workload.
+#[derive(Debug, Clone, Args)]
+pub struct BenchLoadArgs {
+    /// Concurrent clients, each with its own connection.
+    #[arg(long, value_name = "C", default_value_t = 16, value_parser = parse_at_least_one)]
+    pub clients: u64,
+    /// How long to send requests (e.g. 500ms, 5s, 2m) [default: 10s].
+    #[arg(long, value_name = "D", value_parser = parse_duration, conflicts_with = "requests")]
+    pub duration: Option<Duration>,
+    /// Send exactly this many requests in total instead of running for --duration.
+    #[arg(long, value_name = "N", value_parser = parse_at_least_one)]
+    pub requests: Option<u64>,
+    /// Bytes per written value.
+    #[arg(long, value_name = "B", default_value_t = 256)]
+    pub value_size: usize,
+    /// Size of the uniform key space: key/000000 .. key/<K-1>.
+    #[arg(long, value_name = "K", default_value_t = 10_000, value_parser = parse_at_least_one)]
+    pub keys: u64,
+    /// Send everything to the leader, or spread the clients over --endpoints.
+    #[arg(long, value_enum, default_value_t = BenchTarget::Leader)]
+    pub target: BenchTarget,
+    /// Seed of the key and operation choices [default: random, shown in the report].
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// Flags of the workloads that read.
+#[derive(Debug, Clone, Args)]
+pub struct BenchReadArgs {
+    /// Consistency of the reads.
+    #[arg(long, value_enum, default_value_t = ReadConsistency::Linearizable)]
+    pub consistency: ReadConsistency,
+    /// Write every key once before the run (not measured), so that reads find values.
+    #[arg(long)]
+    pub prefill: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchTarget {
+    /// The current leader, asked for once before the run.
+    Leader,
+    /// Every endpoint of --endpoints, clients spread round-robin.
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReadConsistency {
+    /// ReadIndex through the leader; never stale.
+    Linearizable,
+    /// The member's local state, without a round trip.
+    Stale,
+}
+
+/// A count of at least 1.
+fn parse_at_least_one(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("{e} (expected a whole number of at least 1)")),
+    }
+}
+
+/// A share from 0 to 1.
+fn parse_ratio(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        Ok(_) => Err("must be between 0 and 1".into()),
+        Err(e) => Err(format!("{e} (expected a number between 0 and 1)")),
+    }
 }
 
 /// Parses `500ms`, `5s`, `2m` (humantime), and a bare number as seconds.

@@ -71,10 +71,12 @@ pub fn run(global: &GlobalArgs, cmd: KvCommand) -> CliResult {
             match global.output {
                 OutputFormat::Json => print_json(&r),
                 OutputFormat::Table => {
+                    let mut text = String::new();
                     for k in &r.keys {
-                        println!("{k}");
+                        text.push_str(k);
+                        text.push('\n');
                     }
-                    Ok(())
+                    super::output::write_stdout(&text)
                 }
             }
         }

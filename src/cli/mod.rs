@@ -2,6 +2,7 @@
 //! turn errors into one line and an exit code.
 
 pub mod args;
+pub mod bench;
 pub mod error;
 pub mod kv;
 pub mod output;
@@ -23,5 +24,6 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Wal(cmd) => wal::run(cmd, &cli.global),
         Command::Snapshot(cmd) => snapshot::run(cmd, &cli.global),
         Command::Recover(args) => recover::run(args, &cli.global),
+        Command::Bench(args) => bench::run(&cli.global, args),
     }
 }

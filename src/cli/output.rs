@@ -23,8 +23,21 @@ pub fn table(headers: &[&str]) -> Table {
 pub fn print_json<T: Serialize>(value: &T) -> CliResult {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::failure(format!("cannot encode output as JSON: {e}")))?;
-    println!("{text}");
-    Ok(())
+    write_stdout(&format!("{text}\n"))
+}
+
+/// Writes to stdout. A reader that went away (`raftctl ... | head`) is not an error:
+/// the output it wanted was written; `println!` would panic there instead.
+pub fn write_stdout(text: &str) -> CliResult {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::failure(format!(
+            "cannot write to standard output: {e}"
+        ))),
+    }
 }
 
 /// Prints a table or the JSON form depending on `format`.
@@ -38,10 +51,12 @@ pub fn print<T: Serialize>(
         OutputFormat::Table => {
             let t = table();
             // comfy-table pads every line; trim the trailing blanks people would copy.
+            let mut text = String::new();
             for line in t.to_string().lines() {
-                println!("{}", line.trim_end());
+                text.push_str(line.trim_end());
+                text.push('\n');
             }
-            Ok(())
+            write_stdout(&text)
         }
     }
 }
