@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod error;
+pub mod help;
 pub mod kv;
 pub mod output;
 pub mod serve;
