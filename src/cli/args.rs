@@ -53,6 +53,8 @@ pub enum Command {
     /// Read a stopped node's log and hard state offline.
     #[command(subcommand)]
     Wal(WalCommand),
+    /// Start a local cluster of N members for trying raftctl out.
+    Playground(super::playground::PlaygroundArgs),
 }
 
 #[derive(Debug, Clone, Args)]

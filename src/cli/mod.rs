@@ -6,6 +6,7 @@ pub mod error;
 pub mod help;
 pub mod kv;
 pub mod output;
+pub mod playground;
 pub mod serve;
 pub mod status;
 pub mod wal;
@@ -20,5 +21,6 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Kv(cmd) => kv::run(&cli.global, cmd),
         Command::Status => status::run(&cli.global),
         Command::Wal(cmd) => wal::run(cmd, &cli.global),
+        Command::Playground(args) => playground::run(&args),
     }
 }
