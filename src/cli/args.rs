@@ -55,6 +55,17 @@ pub enum Command {
     Wal(WalCommand),
     /// Start a local cluster of N members for trying raftctl out.
     Playground(super::playground::PlaygroundArgs),
+    /// Print a shell completion script to stdout.
+    Completions {
+        /// The shell to generate for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write one man page per command into a directory.
+    Man {
+        /// Directory to write raftctl.1, raftctl-kv-put.1, ... into (created if missing).
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -2,6 +2,7 @@
 //! turn errors into one line and an exit code.
 
 pub mod args;
+pub mod docs;
 pub mod error;
 pub mod help;
 pub mod kv;
@@ -22,5 +23,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Status => status::run(&cli.global),
         Command::Wal(cmd) => wal::run(cmd, &cli.global),
         Command::Playground(args) => playground::run(&args),
+        Command::Completions { shell } => docs::print_completions(shell),
+        Command::Man { dir } => docs::write_man_pages(&dir),
     }
 }
