@@ -123,7 +123,9 @@ raftctl member add 4 http://127.0.0.1:7004 --dry-run",
     (
         "member promote",
         "raftctl member promote 4
-raftctl member promote 4 --dry-run",
+raftctl member promote 4 --dry-run
+# promote even though the learner still lags the leader
+raftctl member promote 4 --force",
     ),
     (
         "member remove",
@@ -190,24 +192,29 @@ raftctl -o json recover plan d1 d2",
     ),
     (
         "bench",
-        "raftctl bench put --clients 16 --duration 30s --value-size 128 --keys 10000
-raftctl bench get --clients 16 --duration 30s
-raftctl bench mixed --clients 16 --duration 1m",
+        "# writes from 16 clients for 30 s, 256-byte values over 10000 keys
+raftctl bench put --clients 16 --duration 30s --value-size 256 --keys 10000
+raftctl bench get --clients 64 --duration 10s --prefill
+raftctl bench mixed --clients 16 --duration 1m --read-ratio 0.9",
     ),
     (
         "bench put",
-        "raftctl bench put --clients 16 --duration 30s --value-size 128 --keys 10000
-raftctl -o json bench put --clients 64 --duration 1m > put.json",
+        "raftctl bench put --clients 16 --duration 30s --value-size 256 --keys 10000
+# exactly 10000 writes, spread over every endpoint, report as JSON
+raftctl -o json bench put --clients 64 --requests 10000 --target all > put.json",
     ),
     (
         "bench get",
-        "raftctl bench get --clients 16 --duration 30s --keys 10000
-raftctl -o json bench get --clients 64 --duration 1m > get.json",
+        "# linearizable reads of keys written once before the run
+raftctl bench get --clients 64 --duration 10s --keys 10000 --prefill
+# local reads on every member, no round trip to the leader
+raftctl bench get --clients 64 --duration 10s --consistency stale --target all --prefill",
     ),
     (
         "bench mixed",
-        "raftctl bench mixed --clients 16 --duration 30s --value-size 128 --keys 10000
-raftctl -o json bench mixed --clients 32 --duration 2m > mixed.json",
+        "# 90% reads, 10% writes
+raftctl bench mixed --clients 32 --duration 30s --read-ratio 0.9 --prefill
+raftctl -o json bench mixed --clients 32 --duration 2m --seed 7 > mixed.json",
     ),
     (
         "playground",
@@ -348,8 +355,16 @@ pub fn command() -> clap::Command {
 }
 
 fn decorate(mut cmd: clap::Command, path: &str) -> clap::Command {
-    if let Some(text) = examples_text(path) {
-        cmd = cmd.after_help(text.clone()).after_long_help(text);
+    if let Some(examples) = examples_text(path) {
+        // A command may bring its own closing text (e.g. a JSON schema): keep it, and put
+        // the examples after it.
+        let join = |own: Option<&clap::builder::StyledStr>| match own {
+            Some(own) => format!("{own}\n\n{examples}"),
+            None => examples.clone(),
+        };
+        let short = join(cmd.get_after_help());
+        let long = join(cmd.get_after_long_help());
+        cmd = cmd.after_help(short).after_long_help(long);
     }
     if let Some(text) = lookup(DESCRIPTIONS, path) {
         cmd = cmd.long_about(text);
@@ -410,6 +425,21 @@ mod tests {
             .expect("kv put exists");
         let after = put.get_after_long_help().map(|s| s.to_string());
         assert!(after.is_some_and(|t| t.contains("raftctl kv put greeting hello")));
+    }
+
+    #[test]
+    fn a_command_own_closing_text_is_kept_before_the_examples() {
+        let cmd = clap::Command::new("put").after_long_help("JSON output: {\"index\"}");
+        let cmd = decorate(cmd, "kv put");
+        let long = cmd.get_after_long_help().map(|s| s.to_string());
+        let long = long.expect("after_long_help is set");
+        assert!(long.starts_with("JSON output"), "{long}");
+        assert!(
+            long.contains("Examples:\n  raftctl kv put greeting hello"),
+            "{long}"
+        );
+        let short = cmd.get_after_help().map(|s| s.to_string());
+        assert!(short.is_some_and(|t| t.starts_with("Examples:")));
     }
 
     #[test]
