@@ -159,10 +159,10 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'raftctl;wal;dump'= {
-            cand --data-dir 'data-dir'
             cand --from 'First index to show'
             cand --to 'Last index to show'
             cand --limit 'At most this many entries'
+            cand --data-dir 'The data dir of a stopped member (the --data-dir it ran with)'
             cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -173,7 +173,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand --version 'Print version'
         }
         &'raftctl;wal;hardstate'= {
-            cand --data-dir 'data-dir'
+            cand --data-dir 'The data dir of a stopped member (the --data-dir it ran with)'
             cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -184,7 +184,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand --version 'Print version'
         }
         &'raftctl;wal;verify'= {
-            cand --data-dir 'data-dir'
+            cand --data-dir 'The data dir of a stopped member (the --data-dir it ran with)'
             cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
             cand -o 'Output format'
             cand --output 'Output format'

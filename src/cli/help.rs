@@ -331,6 +331,28 @@ into DIR. The same pages are committed under man/ in the source tree.",
     ),
 ];
 
+/// `(command path, argument id, help)` for arguments defined without a help line. A
+/// help line written in args.rs wins.
+pub const ARGUMENTS: &[(&str, &str, &str)] = &[
+    (
+        "kv put",
+        "key",
+        "The key: a non-empty UTF-8 string of at most 4096 bytes",
+    ),
+    (
+        "kv put",
+        "value",
+        "The value, stored as the bytes of this argument",
+    ),
+    ("kv get", "key", "The key to read"),
+    ("kv del", "key", "The key to delete"),
+    ("wal dump", "data_dir", STOPPED_DATA_DIR),
+    ("wal hardstate", "data_dir", STOPPED_DATA_DIR),
+    ("wal verify", "data_dir", STOPPED_DATA_DIR),
+];
+
+const STOPPED_DATA_DIR: &str = "The data dir of a stopped member (the --data-dir it ran with)";
+
 fn lookup<'a>(table: &'a [(&str, &str)], path: &str) -> Option<&'a str> {
     table
         .iter()
@@ -368,6 +390,14 @@ fn decorate(mut cmd: clap::Command, path: &str) -> clap::Command {
     }
     if let Some(text) = lookup(DESCRIPTIONS, path) {
         cmd = cmd.long_about(text);
+    }
+    for (_, id, help) in ARGUMENTS.iter().filter(|(p, _, _)| *p == path) {
+        let undocumented = cmd
+            .get_arguments()
+            .any(|a| a.get_id() == *id && a.get_help().is_none());
+        if undocumented {
+            cmd = cmd.mut_arg(*id, |a| a.help(*help));
+        }
     }
     cmd.mut_subcommands(|sub| {
         let sub_path = if path.is_empty() {
@@ -440,6 +470,30 @@ mod tests {
         );
         let short = cmd.get_after_help().map(|s| s.to_string());
         assert!(short.is_some_and(|t| t.starts_with("Examples:")));
+    }
+
+    #[test]
+    fn arguments_without_help_get_one_and_written_help_wins() {
+        let cmd = command();
+        let put = cmd
+            .find_subcommand("kv")
+            .and_then(|kv| kv.find_subcommand("put"))
+            .expect("kv put exists");
+        let key = put
+            .get_arguments()
+            .find(|a| a.get_id() == "key")
+            .and_then(|a| a.get_help())
+            .map(|h| h.to_string());
+        assert!(key.is_some_and(|h| h.contains("4096")));
+
+        let own = clap::Command::new("put").arg(clap::Arg::new("key").help("mine"));
+        let own = decorate(own, "kv put");
+        let help = own
+            .get_arguments()
+            .find(|a| a.get_id() == "key")
+            .and_then(|a| a.get_help())
+            .map(|h| h.to_string());
+        assert_eq!(help.as_deref(), Some("mine"));
     }
 
     #[test]
