@@ -484,10 +484,8 @@ pub fn run(args: &PlaygroundArgs) -> CliResult {
             return Err(e);
         }
     };
-    println!(
-        "playground: {signal} received, stopping {} member(s)",
-        members.0.len()
-    );
+    let running = members.0.iter().filter(|m| m.child.is_some()).count();
+    println!("playground: {signal} received, stopping {running} member(s)");
     members.stop();
     drop(members);
     if args.keep {
