@@ -73,6 +73,19 @@ pub enum Command {
     /// later would bring back or remove members of the lost cluster): a committed one is
     /// applied by starting the node once as it is before recovering.
     Recover(RecoverArgs),
+    /// Start a local cluster of N members for trying raftctl out.
+    Playground(super::playground::PlaygroundArgs),
+    /// Print a shell completion script to stdout.
+    Completions {
+        /// The shell to generate for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write one man page per command into a directory.
+    Man {
+        /// Directory to write raftctl.1, raftctl-kv-put.1, ... into (created if missing).
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

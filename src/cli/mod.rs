@@ -3,9 +3,12 @@
 
 pub mod args;
 pub mod bench;
+pub mod docs;
 pub mod error;
+pub mod help;
 pub mod kv;
 pub mod output;
+pub mod playground;
 pub mod recover;
 pub mod serve;
 pub mod snapshot;
@@ -25,5 +28,8 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Snapshot(cmd) => snapshot::run(cmd, &cli.global),
         Command::Recover(args) => recover::run(args, &cli.global),
         Command::Bench(args) => bench::run(&cli.global, args),
+        Command::Playground(args) => playground::run(&args),
+        Command::Completions { shell } => docs::print_completions(shell),
+        Command::Man { dir } => docs::write_man_pages(&dir),
     }
 }

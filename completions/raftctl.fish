@@ -1,0 +1,183 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_raftctl_global_optspecs
+    string join \n endpoints= o/output= timeout= h/help V/version
+end
+
+function __fish_raftctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_raftctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_raftctl_using_subcommand
+    set -l cmd (__fish_raftctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c raftctl -n "__fish_raftctl_needs_command" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_needs_command" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_needs_command" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "serve" -d 'Run a Raft node'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "kv" -d 'Read and write keys'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "status" -d 'Show every member\'s state, one row per member'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "wal" -d 'Read a stopped node\'s log and hard state offline'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "playground" -d 'Start a local cluster of N members for trying raftctl out'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "man" -d 'Write one man page per command into a directory'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l id -d 'This member\'s id (>= 1)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l listen -d 'Address to listen on for clients and peers' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l advertise -d 'URL other members and clients use to reach this one [default: http://<listen>]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l data-dir -d 'Where this node keeps its state' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l initial-cluster -d 'Members of a new cluster: ID=URL,ID=URL,... (ignored when the data dir holds state)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l join -d 'Join an existing cluster through this member\'s URL (after `raftctl member add`)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l tick-ms -d 'Milliseconds per tick' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l election-ticks -d 'Ticks without a leader before an election starts' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l heartbeat-ticks -d 'Ticks between leader heartbeats' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l snapshot-threshold -d 'Applied entries between automatic snapshots' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l keep-log -d 'Entries kept behind a snapshot for slow followers' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l log-level -d 'Log level (overridden by RUST_LOG)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l no-pre-vote -d 'Turn off PreVote'
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l no-check-quorum -d 'Turn off CheckQuorum (and the leader lease that goes with it)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -f -a "put" -d 'Write a key'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -f -a "get" -d 'Read a key (linearizable unless --stale)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -f -a "del" -d 'Delete a key'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -f -a "list" -d 'List keys'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -l stale -d 'Answer from the member\'s local state, without a round trip to the leader'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from del" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from del" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from del" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from del" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from del" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -l prefix -d 'Only keys that start with this' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -l limit -d 'At most this many keys' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from help" -f -a "put" -d 'Write a key'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from help" -f -a "get" -d 'Read a key (linearizable unless --stale)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from help" -f -a "del" -d 'Delete a key'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from help" -f -a "list" -d 'List keys'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand status" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand status" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand status" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -f -a "dump" -d 'One row per log entry: index, term, type, size and a decoded summary'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -f -a "hardstate" -d 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -f -a "verify" -d 'Check the log and hard state for consistency; exit 1 naming each problem'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l from -d 'First index to show' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l to -d 'Last index to show' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l limit -d 'At most this many entries' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l data-dir -d 'The data dir of a stopped member (the --data-dir it ran with)' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -l data-dir -d 'The data dir of a stopped member (the --data-dir it ran with)' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -l data-dir -d 'The data dir of a stopped member (the --data-dir it ran with)' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "dump" -d 'One row per log entry: index, term, type, size and a decoded summary'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "hardstate" -d 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the log and hard state for consistency; exit 1 naming each problem'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l nodes -d 'How many members to start (1 to 7)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l base-port -d 'Port of member 1; member i listens on 127.0.0.1:(base-port + i - 1)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l keep -d 'Keep the temporary directory (data dirs and logs) after stopping, and print where'
+complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand completions" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand completions" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand man" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand man" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand man" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "serve" -d 'Run a Raft node'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "kv" -d 'Read and write keys'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "status" -d 'Show every member\'s state, one row per member'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "wal" -d 'Read a stopped node\'s log and hard state offline'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "playground" -d 'Start a local cluster of N members for trying raftctl out'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "man" -d 'Write one man page per command into a directory'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "put" -d 'Write a key'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "get" -d 'Read a key (linearizable unless --stale)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "del" -d 'Delete a key'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "list" -d 'List keys'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "dump" -d 'One row per log entry: index, term, type, size and a decoded summary'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "hardstate" -d 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "verify" -d 'Check the log and hard state for consistency; exit 1 naming each problem'
