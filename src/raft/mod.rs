@@ -4,9 +4,37 @@
 //! (`RawNode::tick`, `RawNode::step`), and it answers with data (`Ready`): entries and
 //! hard state to persist, messages to send, committed entries to apply. Randomness (the
 //! election timeout) comes from a generator seeded through `Config`.
+//!
+//! Files follow etcd's split: `log.rs`/`log_unstable.rs` (the log), `raft.rs` (term
+//! handling, roles, ticks) with `step_{leader,candidate,follower}.rs`, `tracker/`
+//! (per-peer progress), `quorum.rs`, `read_only.rs` (ReadIndex), `raw_node.rs` (Ready).
 
+pub mod config;
+pub mod errors;
+pub mod log;
+pub mod log_unstable;
+pub mod quorum;
+// Named after etcd's raft.go so the two read side by side.
+#[allow(clippy::module_inception)]
+pub mod raft;
+pub mod raw_node;
+pub mod read_only;
+pub mod status;
+mod step_candidate;
+mod step_follower;
+mod step_leader;
 pub mod storage;
+pub mod tracker;
 pub mod types;
 
+#[cfg(test)]
+mod tests;
+
+pub use config::Config;
+pub use errors::{DropReason, Error};
+pub use raft::{ReadState, Role, SoftState, CAMPAIGN_TRANSFER};
+pub use raw_node::{RawNode, Ready};
+pub use status::{ProgressStatus, Status};
 pub use storage::{MemStorage, RaftState, Storage, StorageError};
+pub use tracker::ProgressState;
 pub use types::*;

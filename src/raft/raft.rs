@@ -1,0 +1,930 @@
+//! `Raft`: one node's consensus state machine. `step` dispatches on the message term
+//! first (higher: step down; lower: ignore or answer so the sender steps down), then on
+//! the role (`step_leader`, `step_candidate`, `step_follower`). Roles change only in the
+//! `become_*` functions. Everything leaves as data: messages in `msgs`, reads in
+//! `read_states`, the log's unstable tail; `RawNode` turns them into a `Ready`.
+//!
+//! Invariants (checked by `check_invariants` in tests and debug builds): the log's;
+//! a leader's `lead` is itself and its own progress is `Replicate`; every progress has
+//! `matched < next <= last_index + 1` once it has been sent to; `vote` is only set for
+//! the current term.
+
+use std::collections::BTreeSet;
+
+use bytes::Bytes;
+
+use super::config::Config;
+use super::errors::{DropReason, Error};
+use super::log::RaftLog;
+use super::quorum::VoteResult;
+use super::read_only::{self, ReadOnly};
+use super::storage::{Storage, StorageError};
+use super::tracker::{Progress, ProgressTracker};
+use super::types::{
+    ConfChange, ConfChangeType, ConfState, Entry, EntryId, EntryType, HardState, Index, Message,
+    MessageType, NodeId, Snapshot, Term,
+};
+
+/// Context of the vote requests of a campaign started by a leader transfer: voters
+/// answer it even while they are in a leader's lease.
+pub const CAMPAIGN_TRANSFER: &[u8] = b"CampaignTransfer";
+
+/// A node's role (§5.1, plus the pre-candidate of PreVote, thesis §9.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    Follower,
+    PreCandidate,
+    Candidate,
+    Leader,
+}
+
+/// Volatile state worth reporting when it changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SoftState {
+    pub leader_id: Option<NodeId>,
+    pub role: Role,
+}
+
+/// A linearizable read that may be served once the state machine applied `index`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadState {
+    pub index: Index,
+    pub request_ctx: Bytes,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CampaignType {
+    PreElection,
+    Election,
+    Transfer,
+}
+
+/// Seeded splitmix64: deterministic election timeouts without OS randomness.
+#[derive(Clone, Debug)]
+pub(crate) struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub(crate) fn new(seed: u64) -> SplitMix64 {
+        SplitMix64(seed)
+    }
+
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+pub struct Raft<S: Storage> {
+    pub id: NodeId,
+    pub term: Term,
+    pub vote: Option<NodeId>,
+    pub role: Role,
+    pub lead: Option<NodeId>,
+    pub raft_log: RaftLog<S>,
+    pub trk: ProgressTracker,
+    /// Outgoing messages, in order; `RawNode::ready` sorts them by what they depend on.
+    pub msgs: Vec<Message>,
+    pub read_states: Vec<ReadState>,
+    /// Set while a leader transfer to this node is under way.
+    pub lead_transferee: Option<NodeId>,
+    /// Index of the latest conf change proposed by this leader; a new one waits until
+    /// it is applied.
+    pub pending_conf_index: Index,
+    /// Payload bytes this leader appended and not yet handed out as committed.
+    pub uncommitted_size: u64,
+    pub read_only: ReadOnly,
+    /// ReadIndex requests waiting until this leader has committed an entry in its term.
+    pub pending_read_index: Vec<Message>,
+    /// Ticks since the last election timeout reset (followers: since hearing from the
+    /// leader; leaders: since the last quorum check).
+    pub election_elapsed: usize,
+    pub heartbeat_elapsed: usize,
+    pub election_timeout: usize,
+    pub heartbeat_timeout: usize,
+    pub randomized_election_timeout: usize,
+    pub check_quorum: bool,
+    pub pre_vote: bool,
+    pub disable_proposal_forwarding: bool,
+    pub max_msg_size: u64,
+    pub max_uncommitted_size: Option<u64>,
+    rng: SplitMix64,
+}
+
+impl<S: Storage> Raft<S> {
+    pub fn new(c: &Config, store: S) -> Result<Raft<S>, Error> {
+        c.validate()?;
+        let rs = store.initial_state()?;
+        let raft_log = RaftLog::new(store, c.max_committed_size_per_ready);
+        let mut r = Raft {
+            id: c.id,
+            term: 0,
+            vote: None,
+            role: Role::Follower,
+            lead: None,
+            raft_log,
+            trk: ProgressTracker::new(c.max_inflight_msgs),
+            msgs: Vec::new(),
+            read_states: Vec::new(),
+            lead_transferee: None,
+            pending_conf_index: 0,
+            uncommitted_size: 0,
+            read_only: ReadOnly::default(),
+            pending_read_index: Vec::new(),
+            election_elapsed: 0,
+            heartbeat_elapsed: 0,
+            election_timeout: c.election_tick,
+            heartbeat_timeout: c.heartbeat_tick,
+            randomized_election_timeout: c.election_tick,
+            check_quorum: c.check_quorum,
+            pre_vote: c.pre_vote,
+            disable_proposal_forwarding: c.disable_proposal_forwarding,
+            max_msg_size: c.max_size_per_msg,
+            max_uncommitted_size: c.max_uncommitted_entries_size,
+            rng: SplitMix64::new(c.seed ^ c.id.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+        };
+        let next = r.raft_log.last_index() + 1;
+        r.trk.restore(&rs.conf_state, next);
+        let hs = rs.hard_state;
+        if hs != HardState::default() {
+            let last = r.raft_log.last_index();
+            if hs.commit > last {
+                return Err(Error::Store(StorageError::Other(format!(
+                    "hard state commit {} is past the last index {last}",
+                    hs.commit
+                ))));
+            }
+            r.raft_log.committed = r.raft_log.committed.max(hs.commit);
+            r.term = hs.term;
+            r.vote = hs.vote;
+        }
+        if c.applied > r.raft_log.applied {
+            if c.applied > r.raft_log.committed {
+                return Err(Error::InvalidConfig(format!(
+                    "applied index {} is past the committed index {}",
+                    c.applied, r.raft_log.committed
+                )));
+            }
+            r.raft_log.applied_to(c.applied);
+        }
+        r.become_follower(r.term, None);
+        Ok(r)
+    }
+
+    pub fn soft_state(&self) -> SoftState {
+        SoftState {
+            leader_id: self.lead,
+            role: self.role,
+        }
+    }
+
+    pub fn hard_state(&self) -> HardState {
+        HardState {
+            term: self.term,
+            vote: self.vote,
+            commit: self.raft_log.committed,
+        }
+    }
+
+    /// Whether this node may campaign: a voter without a snapshot being installed.
+    pub fn promotable(&self) -> bool {
+        self.trk.voters.contains(&self.id) && self.raft_log.unstable.snapshot.is_none()
+    }
+
+    // ---- sending ----------------------------------------------------------------
+
+    /// Queues `m`, stamping sender and term. Vote traffic carries its own term;
+    /// forwarded proposals and reads carry none (they are handled like local messages).
+    pub(crate) fn send(&mut self, mut m: Message) {
+        if m.from == 0 {
+            m.from = self.id;
+        }
+        match m.msg_type {
+            MessageType::Vote
+            | MessageType::VoteResp
+            | MessageType::PreVote
+            | MessageType::PreVoteResp => {
+                if m.term == 0 {
+                    panic!("{:?} to {} sent without a term", m.msg_type, m.to);
+                }
+            }
+            MessageType::Propose | MessageType::ReadIndex => {}
+            _ => m.term = self.term,
+        }
+        self.msgs.push(m);
+    }
+
+    /// Sends an append (or a snapshot) to `to` if its progress allows; with
+    /// `send_if_empty` false nothing is sent when there are no new entries.
+    /// Returns whether a message went out.
+    pub(crate) fn maybe_send_append(&mut self, to: NodeId, send_if_empty: bool) -> bool {
+        let Some(pr) = self.trk.progress.get(&to) else {
+            return false;
+        };
+        if pr.is_paused() {
+            return false;
+        }
+        let next = pr.next;
+        let prev_index = next - 1;
+        let prev_term = self.raft_log.term(prev_index);
+        let ents = self.raft_log.entries(next, Some(self.max_msg_size));
+        let (prev_term, ents) = match (prev_term, ents) {
+            (Ok(t), Ok(e)) => (t, e),
+            (Err(StorageError::Compacted), _) | (_, Err(StorageError::Compacted)) => {
+                return self.maybe_send_snapshot(to);
+            }
+            // Unavailable or a transient storage answer: try again on the next round.
+            _ => return false,
+        };
+        if ents.is_empty() && !send_if_empty {
+            return false;
+        }
+        let last = ents.last().map(|e| e.index);
+        let mut m = Message::new(MessageType::Append, self.id, to);
+        m.index = prev_index;
+        m.log_term = prev_term;
+        m.entries = ents;
+        m.commit = self.raft_log.committed;
+        if let Some(pr) = self.trk.progress.get_mut(&to) {
+            pr.sent_entries(last);
+        }
+        self.send(m);
+        true
+    }
+
+    pub(crate) fn send_append(&mut self, to: NodeId) {
+        self.maybe_send_append(to, true);
+    }
+
+    fn maybe_send_snapshot(&mut self, to: NodeId) -> bool {
+        let Some(pr) = self.trk.progress.get(&to) else {
+            return false;
+        };
+        if !pr.recent_active {
+            return false;
+        }
+        let snapshot = match self.raft_log.snapshot(pr.next - 1) {
+            Ok(s) if !s.is_empty() => s,
+            _ => return false,
+        };
+        let index = snapshot.meta.index;
+        if let Some(pr) = self.trk.progress.get_mut(&to) {
+            pr.become_snapshot(index);
+        }
+        let mut m = Message::new(MessageType::Snapshot, self.id, to);
+        m.snapshot = Some(snapshot);
+        self.send(m);
+        true
+    }
+
+    /// Sends appends to every peer (new entries or a commit index update).
+    pub(crate) fn bcast_append(&mut self) {
+        let peers: Vec<NodeId> = self.peers();
+        for id in peers {
+            self.send_append(id);
+        }
+    }
+
+    /// Sends a heartbeat to every peer, carrying the newest pending read's sequence so
+    /// that reads get confirmed even if an earlier round was lost.
+    pub(crate) fn bcast_heartbeat(&mut self) {
+        let ctx = self
+            .read_only
+            .last_pending_seq()
+            .map(read_only::encode_seq)
+            .unwrap_or_default();
+        self.bcast_heartbeat_with_ctx(ctx);
+    }
+
+    pub(crate) fn bcast_heartbeat_with_ctx(&mut self, ctx: Bytes) {
+        for id in self.peers() {
+            let matched = self.trk.progress.get(&id).map_or(0, |p| p.matched);
+            let mut m = Message::new(MessageType::Heartbeat, self.id, id);
+            // Never more than the follower is known to hold: it cannot commit what
+            // it may not have (its log past `matched` may still diverge).
+            m.commit = matched.min(self.raft_log.committed);
+            m.context = ctx.clone();
+            self.send(m);
+        }
+    }
+
+    fn peers(&self) -> Vec<NodeId> {
+        self.trk
+            .progress
+            .keys()
+            .copied()
+            .filter(|&id| id != self.id)
+            .collect()
+    }
+
+    // ---- commit -----------------------------------------------------------------
+
+    /// Advances the commit index to what a quorum has matched, if that entry is from
+    /// the current term. On the first commit of the term, releases queued reads.
+    pub(crate) fn maybe_commit(&mut self) -> bool {
+        let index = self.trk.committed();
+        let committed = self.raft_log.maybe_commit(EntryId {
+            index,
+            term: self.term,
+        });
+        if committed && !self.pending_read_index.is_empty() {
+            let queued = std::mem::take(&mut self.pending_read_index);
+            for m in queued {
+                self.handle_leader_read_index(m);
+            }
+        }
+        committed
+    }
+
+    pub(crate) fn committed_entry_in_current_term(&self) -> bool {
+        self.raft_log.term_or_zero(self.raft_log.committed) == self.term
+    }
+
+    /// The leader's own log counts toward commit only once persisted: called from
+    /// `RawNode::advance` (and at once for entries already stable).
+    pub(crate) fn self_ack_persisted(&mut self) {
+        if self.role != Role::Leader {
+            return;
+        }
+        let persisted = self.raft_log.persisted_index();
+        let id = self.id;
+        let updated = self
+            .trk
+            .progress
+            .get_mut(&id)
+            .is_some_and(|pr| pr.maybe_update(persisted));
+        if updated && self.maybe_commit() {
+            self.bcast_append();
+        }
+    }
+
+    // ---- appending --------------------------------------------------------------
+
+    /// Appends proposals at the end of the leader's log, stamping term and index.
+    /// Returns false (appending nothing) when they would exceed the uncommitted cap.
+    pub(crate) fn append_entry(&mut self, mut ents: Vec<Entry>) -> bool {
+        let payload: u64 = ents.iter().map(|e| e.data.len() as u64).sum();
+        if let Some(max) = self.max_uncommitted_size {
+            // An empty log of uncommitted entries always accepts one batch, so that a
+            // single oversized proposal cannot block forever.
+            if self.uncommitted_size > 0 && self.uncommitted_size + payload > max {
+                return false;
+            }
+        }
+        let mut index = self.raft_log.last_index();
+        for e in ents.iter_mut() {
+            index += 1;
+            e.term = self.term;
+            e.index = index;
+        }
+        self.raft_log.append(&ents);
+        self.uncommitted_size += payload;
+        true
+    }
+
+    /// Handed-out committed entries no longer count as uncommitted.
+    pub(crate) fn reduce_uncommitted_size(&mut self, ents: &[Entry]) {
+        if self.role != Role::Leader {
+            return;
+        }
+        let payload: u64 = ents.iter().map(|e| e.data.len() as u64).sum();
+        self.uncommitted_size = self.uncommitted_size.saturating_sub(payload);
+    }
+
+    // ---- role changes -------------------------------------------------------------
+
+    fn reset(&mut self, term: Term) {
+        if self.term != term {
+            self.term = term;
+            self.vote = None;
+        }
+        self.lead = None;
+        self.election_elapsed = 0;
+        self.heartbeat_elapsed = 0;
+        self.reset_randomized_election_timeout();
+        self.lead_transferee = None;
+        self.trk.reset_votes();
+        let next = self.raft_log.last_index() + 1;
+        let persisted = self.raft_log.persisted_index();
+        let id = self.id;
+        let max_inflight = self.trk.max_inflight;
+        for (&pid, pr) in self.trk.progress.iter_mut() {
+            *pr = Progress::new(next, max_inflight, pr.is_learner);
+            if pid == id {
+                pr.matched = persisted;
+                pr.next = next.max(persisted + 1);
+            }
+        }
+        self.pending_conf_index = 0;
+        self.uncommitted_size = 0;
+        self.read_only = ReadOnly::default();
+        self.pending_read_index.clear();
+    }
+
+    fn reset_randomized_election_timeout(&mut self) {
+        let span = self.election_timeout as u64;
+        self.randomized_election_timeout =
+            self.election_timeout + (self.rng.next_u64() % span) as usize;
+    }
+
+    pub fn become_follower(&mut self, term: Term, lead: Option<NodeId>) {
+        self.reset(term);
+        self.lead = lead;
+        self.role = Role::Follower;
+    }
+
+    pub(crate) fn become_pre_candidate(&mut self) {
+        if self.role == Role::Leader {
+            panic!("node {}: leader cannot become a pre-candidate", self.id);
+        }
+        // A pre-election changes neither term nor vote.
+        self.trk.reset_votes();
+        self.lead = None;
+        self.role = Role::PreCandidate;
+    }
+
+    pub(crate) fn become_candidate(&mut self) {
+        if self.role == Role::Leader {
+            panic!("node {}: leader cannot become a candidate", self.id);
+        }
+        self.reset(self.term + 1);
+        self.vote = Some(self.id);
+        self.role = Role::Candidate;
+    }
+
+    pub(crate) fn become_leader(&mut self) {
+        if self.role == Role::Follower {
+            panic!("node {}: follower cannot become leader directly", self.id);
+        }
+        self.reset(self.term);
+        self.lead = Some(self.id);
+        self.role = Role::Leader;
+        let id = self.id;
+        if let Some(pr) = self.trk.progress.get_mut(&id) {
+            // The leader is always in sync with itself.
+            pr.become_replicate();
+            pr.recent_active = true;
+        }
+        // Conservatively, any conf change still in the log may be unapplied.
+        self.pending_conf_index = self.raft_log.last_index();
+        // An entry of the new term, so that earlier entries can commit (§5.4.2).
+        let empty = Entry {
+            entry_type: EntryType::Empty,
+            ..Entry::default()
+        };
+        self.append_entry(vec![empty]);
+        // The empty entry does not count against the uncommitted cap.
+        self.uncommitted_size = 0;
+    }
+
+    // ---- elections ----------------------------------------------------------------
+
+    pub(crate) fn hup(&mut self, t: CampaignType) {
+        if self.role == Role::Leader || !self.promotable() {
+            return;
+        }
+        // A conf change committed but not applied may remove us or change the quorum.
+        if self.raft_log.has_unapplied_conf_change() {
+            return;
+        }
+        self.campaign(t);
+    }
+
+    pub(crate) fn campaign(&mut self, t: CampaignType) {
+        let (vote_type, term) = if t == CampaignType::PreElection {
+            self.become_pre_candidate();
+            (MessageType::PreVote, self.term + 1)
+        } else {
+            self.become_candidate();
+            (MessageType::Vote, self.term)
+        };
+        let id = self.id;
+        match self.trk.record_vote(id, true) {
+            VoteResult::Won => {
+                // A single voter wins at once.
+                if t == CampaignType::PreElection {
+                    self.campaign(CampaignType::Election);
+                } else {
+                    self.become_leader();
+                    self.bcast_append();
+                }
+                return;
+            }
+            VoteResult::Lost | VoteResult::Pending => {}
+        }
+        let last = self.raft_log.last_entry_id();
+        let voters: Vec<NodeId> = self.trk.voters.iter().copied().collect();
+        for to in voters.into_iter().filter(|&v| v != id) {
+            let mut m = Message::new(vote_type, id, to);
+            m.term = term;
+            m.index = last.index;
+            m.log_term = last.term;
+            if t == CampaignType::Transfer {
+                m.context = Bytes::from_static(CAMPAIGN_TRANSFER);
+            }
+            self.send(m);
+        }
+    }
+
+    // ---- step -----------------------------------------------------------------------
+
+    pub fn step(&mut self, m: Message) -> Result<(), Error> {
+        let result = self.step_inner(m);
+        if cfg!(debug_assertions) {
+            self.check_invariants();
+        }
+        result
+    }
+
+    fn step_inner(&mut self, m: Message) -> Result<(), Error> {
+        if m.term == 0 {
+            // Local messages, and forwarded proposals, reads and transfers.
+            if !matches!(
+                m.msg_type,
+                MessageType::Hup
+                    | MessageType::Beat
+                    | MessageType::Propose
+                    | MessageType::Unreachable
+                    | MessageType::SnapStatus
+                    | MessageType::CheckQuorum
+                    | MessageType::TransferLeader
+                    | MessageType::ReadIndex
+            ) {
+                return Ok(());
+            }
+        } else if m.term > self.term {
+            if matches!(m.msg_type, MessageType::Vote | MessageType::PreVote) {
+                let force = m.context.as_ref() == CAMPAIGN_TRANSFER;
+                let in_lease = self.check_quorum
+                    && self.lead.is_some()
+                    && self.election_elapsed < self.election_timeout;
+                if !force && in_lease {
+                    // We heard from a leader recently: a disruptive candidate (for
+                    // example one that was partitioned away) must not depose it.
+                    return Ok(());
+                }
+            }
+            match m.msg_type {
+                // A pre-vote never changes our term.
+                MessageType::PreVote => {}
+                // Granted pre-votes carry the future term; the candidate bumps it itself.
+                MessageType::PreVoteResp if !m.reject => {}
+                MessageType::Append | MessageType::Heartbeat | MessageType::Snapshot => {
+                    self.become_follower(m.term, Some(m.from));
+                }
+                _ => self.become_follower(m.term, None),
+            }
+        } else if m.term < self.term {
+            if (self.check_quorum || self.pre_vote)
+                && matches!(m.msg_type, MessageType::Heartbeat | MessageType::Append)
+            {
+                // A stale leader (cut off while we moved on) learns our term from this
+                // and steps down; without it, it could keep disrupting with PreVote
+                // and CheckQuorum never letting its term advance.
+                let resp = Message::new(MessageType::AppendResp, self.id, m.from);
+                self.send(resp);
+            } else if m.msg_type == MessageType::PreVote {
+                let mut resp = Message::new(MessageType::PreVoteResp, self.id, m.from);
+                resp.term = self.term;
+                resp.reject = true;
+                self.send(resp);
+            }
+            return Ok(());
+        }
+
+        match m.msg_type {
+            MessageType::Hup => {
+                if self.pre_vote {
+                    self.hup(CampaignType::PreElection);
+                } else {
+                    self.hup(CampaignType::Election);
+                }
+                Ok(())
+            }
+            MessageType::Vote | MessageType::PreVote => {
+                self.handle_vote_request(m);
+                Ok(())
+            }
+            _ => match self.role {
+                Role::Leader => self.step_leader(m),
+                Role::Candidate | Role::PreCandidate => self.step_candidate(m),
+                Role::Follower => self.step_follower(m),
+            },
+        }
+    }
+
+    fn handle_vote_request(&mut self, m: Message) {
+        let can_vote = self.vote == Some(m.from)
+            || (self.vote.is_none() && self.lead.is_none())
+            || (m.msg_type == MessageType::PreVote && m.term > self.term);
+        let last = EntryId {
+            index: m.index,
+            term: m.log_term,
+        };
+        let mut resp = Message::new(m.msg_type.vote_response(), self.id, m.from);
+        if can_vote && self.raft_log.is_up_to_date(last) {
+            // Grant with the requested term: a pre-candidate counts only answers for
+            // the term it would campaign in.
+            resp.term = m.term;
+            self.send(resp);
+            if m.msg_type == MessageType::Vote {
+                self.election_elapsed = 0;
+                self.vote = Some(m.from);
+            }
+        } else {
+            resp.term = self.term;
+            resp.reject = true;
+            self.send(resp);
+        }
+    }
+
+    // ---- follower-side handlers (also used by candidates) --------------------------
+
+    pub(crate) fn handle_append(&mut self, m: Message) {
+        if !entries_are_well_formed(&m) {
+            return;
+        }
+        let mut resp = Message::new(MessageType::AppendResp, self.id, m.from);
+        if m.index < self.raft_log.committed {
+            // Everything up to our commit index already matches the leader.
+            resp.index = self.raft_log.committed;
+            self.send(resp);
+            return;
+        }
+        let prev = EntryId {
+            index: m.index,
+            term: m.log_term,
+        };
+        match self.raft_log.maybe_append(prev, m.commit, &m.entries) {
+            Ok(Some(last_new)) => {
+                resp.index = last_new;
+                self.send(resp);
+            }
+            Ok(None) => {
+                // Hint the leader past every entry of ours that cannot match: all
+                // entries after the hint have a term above the leader's entry at
+                // `m.index`, and the leader's log has no such entries there.
+                let hint = m.index.min(self.raft_log.last_index());
+                let (hint_index, hint_term) = self.raft_log.find_conflict_by_term(hint, m.log_term);
+                resp.index = m.index;
+                resp.reject = true;
+                resp.reject_hint = hint_index;
+                resp.log_term = hint_term;
+                self.send(resp);
+            }
+            Err(_why) => {
+                // Only a broken or malicious leader sends this; ignore the message.
+            }
+        }
+    }
+
+    pub(crate) fn handle_heartbeat(&mut self, m: Message) {
+        let commit = m.commit.min(self.raft_log.last_index());
+        self.raft_log.commit_to(commit);
+        let mut resp = Message::new(MessageType::HeartbeatResp, self.id, m.from);
+        resp.context = m.context;
+        self.send(resp);
+    }
+
+    pub(crate) fn handle_snapshot(&mut self, m: Message) {
+        let Some(snapshot) = m.snapshot else { return };
+        let mut resp = Message::new(MessageType::AppendResp, self.id, m.from);
+        if self.restore(snapshot) {
+            resp.index = self.raft_log.last_index();
+        } else {
+            resp.index = self.raft_log.committed;
+        }
+        self.send(resp);
+    }
+
+    /// Installs `snapshot` if it is ahead of our commit index. Returns whether it was
+    /// installed (not when our log already holds its position: then we only commit).
+    pub(crate) fn restore(&mut self, snapshot: Snapshot) -> bool {
+        let meta = &snapshot.meta;
+        if meta.index <= self.raft_log.committed || self.role != Role::Follower {
+            return false;
+        }
+        if conf_state_is_malformed(&meta.conf_state) {
+            return false;
+        }
+        let id = EntryId {
+            index: meta.index,
+            term: meta.term,
+        };
+        if self.raft_log.match_term(id) {
+            self.raft_log.commit_to(meta.index);
+            return false;
+        }
+        let cs = meta.conf_state.clone();
+        self.raft_log.restore(snapshot);
+        let next = self.raft_log.last_index() + 1;
+        self.trk.restore(&cs, next);
+        true
+    }
+
+    // ---- membership -----------------------------------------------------------------
+
+    /// Applies a committed conf change to the membership. Invalid changes (promoting a
+    /// non-learner, removing the last voter, ...) change nothing and are an error.
+    pub fn apply_conf_change(&mut self, cc: &ConfChange) -> Result<ConfState, Error> {
+        let id = cc.node_id;
+        let invalid = |reason: &str| Error::InvalidConfChange {
+            node_id: id,
+            reason: reason.to_string(),
+        };
+        if id == 0 {
+            return Err(invalid("node id 0 is not valid"));
+        }
+        let next = self.raft_log.last_index() + 1;
+        let max_inflight = self.trk.max_inflight;
+        let trk = &mut self.trk;
+        match cc.change_type {
+            ConfChangeType::AddVoter | ConfChangeType::PromoteLearner => {
+                if trk.voters.contains(&id) {
+                    if cc.change_type == ConfChangeType::PromoteLearner {
+                        return Err(invalid("already a voter"));
+                    }
+                } else if trk.learners.remove(&id) {
+                    trk.voters.insert(id);
+                    if let Some(pr) = trk.progress.get_mut(&id) {
+                        pr.is_learner = false;
+                    }
+                } else if cc.change_type == ConfChangeType::PromoteLearner {
+                    return Err(invalid("not a learner"));
+                } else {
+                    trk.voters.insert(id);
+                    let mut pr = Progress::new(next, max_inflight, false);
+                    // A new member has not had a chance to answer yet: do not let it
+                    // count against the quorum check right away.
+                    pr.recent_active = true;
+                    trk.progress.insert(id, pr);
+                }
+            }
+            ConfChangeType::AddLearner => {
+                if trk.voters.contains(&id) {
+                    return Err(invalid("a voter cannot be made a learner in one step"));
+                }
+                if !trk.learners.contains(&id) {
+                    trk.learners.insert(id);
+                    let mut pr = Progress::new(next, max_inflight, true);
+                    pr.recent_active = true;
+                    trk.progress.insert(id, pr);
+                }
+            }
+            ConfChangeType::Remove => {
+                if trk.voters.contains(&id) && trk.voters.len() == 1 {
+                    return Err(invalid("cannot remove the last voter"));
+                }
+                trk.voters.remove(&id);
+                trk.learners.remove(&id);
+                trk.progress.remove(&id);
+                trk.votes.remove(&id);
+            }
+        }
+        let cs = self.trk.conf_state();
+        if self.role != Role::Leader {
+            return Ok(cs);
+        }
+        if self
+            .lead_transferee
+            .is_some_and(|t| !self.trk.voters.contains(&t))
+        {
+            self.lead_transferee = None;
+        }
+        if !self.trk.voters.contains(&self.id) {
+            // Removed (or not a voter): tell the others the commit index, then step
+            // down; the remaining voters elect a leader among themselves.
+            self.bcast_append();
+            let term = self.term;
+            self.become_follower(term, None);
+            return Ok(cs);
+        }
+        // The quorum changed: a removal may commit entries at once.
+        if self.maybe_commit() {
+            self.bcast_append();
+        } else {
+            for peer in self.peers() {
+                self.maybe_send_append(peer, false);
+            }
+        }
+        Ok(cs)
+    }
+
+    // ---- ticks ------------------------------------------------------------------------
+
+    pub fn tick(&mut self) {
+        match self.role {
+            Role::Leader => self.tick_heartbeat(),
+            _ => self.tick_election(),
+        }
+        if cfg!(debug_assertions) {
+            self.check_invariants();
+        }
+    }
+
+    fn past_election_timeout(&self) -> bool {
+        self.election_elapsed >= self.randomized_election_timeout
+    }
+
+    fn tick_election(&mut self) {
+        self.election_elapsed += 1;
+        if self.promotable() && self.past_election_timeout() {
+            self.election_elapsed = 0;
+            let _ = self.step(Message::new(MessageType::Hup, self.id, self.id));
+        }
+    }
+
+    fn tick_heartbeat(&mut self) {
+        self.heartbeat_elapsed += 1;
+        self.election_elapsed += 1;
+        if self.election_elapsed >= self.election_timeout {
+            self.election_elapsed = 0;
+            if self.check_quorum {
+                let _ = self.step(Message::new(MessageType::CheckQuorum, self.id, self.id));
+            }
+            // A transfer that did not finish within an election timeout is abandoned.
+            if self.role == Role::Leader && self.lead_transferee.is_some() {
+                self.lead_transferee = None;
+            }
+        }
+        if self.role != Role::Leader {
+            return;
+        }
+        if self.heartbeat_elapsed >= self.heartbeat_timeout {
+            self.heartbeat_elapsed = 0;
+            let _ = self.step(Message::new(MessageType::Beat, self.id, self.id));
+        }
+    }
+
+    // ---- checks ------------------------------------------------------------------------
+
+    /// Panics, printing the state, if an internal invariant does not hold.
+    pub fn check_invariants(&self) {
+        self.raft_log.check_invariants();
+        let last = self.raft_log.last_index();
+        let fail = |what: String| -> ! {
+            panic!(
+                "node {} invariant broken: {what} (role {:?} term {} lead {:?} committed {} \
+                 applied {} last {last})",
+                self.id,
+                self.role,
+                self.term,
+                self.lead,
+                self.raft_log.committed,
+                self.raft_log.applied
+            )
+        };
+        if self.role == Role::Leader {
+            if self.lead != Some(self.id) {
+                fail(format!("leader's lead is {:?}", self.lead));
+            }
+            for (id, pr) in &self.trk.progress {
+                if pr.matched >= pr.next {
+                    fail(format!(
+                        "progress of {id}: match {} >= next {}",
+                        pr.matched, pr.next
+                    ));
+                }
+                if pr.next > last + 1 {
+                    fail(format!("progress of {id}: next {} > last + 1", pr.next));
+                }
+            }
+        }
+        if self
+            .trk
+            .voters
+            .intersection(&self.trk.learners)
+            .next()
+            .is_some()
+        {
+            fail("voters and learners overlap".into());
+        }
+    }
+}
+
+/// Appended entries must follow `m.index` contiguously with terms that never decrease
+/// and never exceed the message's term.
+fn entries_are_well_formed(m: &Message) -> bool {
+    let mut prev_term = m.log_term;
+    for (i, e) in m.entries.iter().enumerate() {
+        if e.index != m.index + 1 + i as u64 || e.term < prev_term || e.term > m.term {
+            return false;
+        }
+        prev_term = e.term;
+    }
+    true
+}
+
+fn conf_state_is_malformed(cs: &ConfState) -> bool {
+    let voters: BTreeSet<NodeId> = cs.voters.iter().copied().collect();
+    cs.voters.contains(&0)
+        || cs.learners.contains(&0)
+        || cs.learners.iter().any(|l| voters.contains(l))
+}
+
+/// The error a dropped proposal returns.
+pub(crate) fn dropped(reason: DropReason) -> Result<(), Error> {
+    Err(Error::ProposalDropped(reason))
+}

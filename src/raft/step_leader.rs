@@ -1,0 +1,268 @@
+//! The leader's message handling: proposals, replication responses, heartbeats,
+//! quorum checks, reads and leader transfer.
+
+use super::errors::{DropReason, Error};
+use super::raft::{dropped, Raft, ReadState, Role};
+use super::read_only;
+use super::storage::Storage;
+use super::tracker::ProgressState;
+use super::types::{EntryType, Message, MessageType, NodeId};
+
+impl<S: Storage> Raft<S> {
+    pub(crate) fn step_leader(&mut self, m: Message) -> Result<(), Error> {
+        match m.msg_type {
+            MessageType::Beat => {
+                self.bcast_heartbeat();
+                return Ok(());
+            }
+            MessageType::CheckQuorum => {
+                self.check_quorum_active();
+                return Ok(());
+            }
+            MessageType::Propose => return self.handle_propose(m),
+            MessageType::ReadIndex => {
+                self.handle_leader_read_index(m);
+                return Ok(());
+            }
+            _ => {}
+        }
+        // Everything else is about one peer: ignore peers we do not track.
+        if !self.trk.is_member(m.from) || m.from == self.id {
+            return Ok(());
+        }
+        match m.msg_type {
+            MessageType::AppendResp => self.handle_append_response(m),
+            MessageType::HeartbeatResp => self.handle_heartbeat_response(m),
+            MessageType::SnapStatus => self.handle_snapshot_status(m.from, !m.reject),
+            MessageType::Unreachable => {
+                // The transport lost messages: probe again instead of streaming blindly.
+                if let Some(pr) = self.trk.progress.get_mut(&m.from) {
+                    if pr.state == ProgressState::Replicate {
+                        pr.become_probe();
+                    }
+                }
+            }
+            MessageType::TransferLeader => self.handle_transfer_leader(m.from),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn check_quorum_active(&mut self) {
+        let active = self.trk.quorum_active(self.id);
+        let id = self.id;
+        for (&pid, pr) in self.trk.progress.iter_mut() {
+            if pid != id {
+                pr.recent_active = false;
+            }
+        }
+        if !active {
+            // Cut off from a majority: stop serving (reads could be stale) and let the
+            // majority side elect a leader.
+            let term = self.term;
+            self.become_follower(term, None);
+        }
+    }
+
+    fn handle_propose(&mut self, m: Message) -> Result<(), Error> {
+        if m.entries.is_empty() {
+            return Ok(());
+        }
+        if !self.trk.is_member(self.id) {
+            return dropped(DropReason::NotMember);
+        }
+        if self.lead_transferee.is_some() {
+            return dropped(DropReason::TransferInProgress);
+        }
+        let mut ents = m.entries;
+        let base = self.raft_log.last_index();
+        let mut conf_index = None;
+        for (i, e) in ents.iter_mut().enumerate() {
+            if e.entry_type == EntryType::ConfChange {
+                if conf_index.is_some() || self.pending_conf_index > self.raft_log.applied {
+                    return dropped(DropReason::ConfChangePending);
+                }
+                conf_index = Some(base + 1 + i as u64);
+            } else if e.entry_type == EntryType::Empty {
+                e.entry_type = EntryType::Normal;
+            }
+        }
+        if !self.append_entry(ents) {
+            return dropped(DropReason::UncommittedSizeLimit);
+        }
+        if let Some(ci) = conf_index {
+            self.pending_conf_index = ci;
+        }
+        self.bcast_append();
+        Ok(())
+    }
+
+    pub(crate) fn handle_leader_read_index(&mut self, m: Message) {
+        if !self.committed_entry_in_current_term() {
+            // Our commit index may lag entries committed by earlier leaders until an
+            // entry of our own term commits (thesis §6.4).
+            self.pending_read_index.push(m);
+            return;
+        }
+        let committed = self.raft_log.committed;
+        if self.trk.is_singleton(self.id) {
+            self.respond_read_index(m.from, committed, m.context);
+            return;
+        }
+        let seq = self.read_only.add_request(committed, m.from, m.context);
+        self.bcast_heartbeat_with_ctx(read_only::encode_seq(seq));
+    }
+
+    fn respond_read_index(&mut self, from: NodeId, index: u64, request_ctx: bytes::Bytes) {
+        if from == self.id || from == 0 {
+            self.read_states.push(ReadState { index, request_ctx });
+        } else {
+            let mut resp = Message::new(MessageType::ReadIndexResp, self.id, from);
+            resp.index = index;
+            resp.context = request_ctx;
+            self.send(resp);
+        }
+    }
+
+    fn handle_append_response(&mut self, m: Message) {
+        let from = m.from;
+        let Some(pr) = self.trk.progress.get_mut(&from) else {
+            return;
+        };
+        pr.recent_active = true;
+        if m.reject {
+            // Skip every index the follower's hint rules out, a whole term at a time.
+            let mut next_probe = m.reject_hint;
+            if m.log_term > 0 {
+                next_probe = self
+                    .raft_log
+                    .find_conflict_by_term(m.reject_hint, m.log_term)
+                    .0;
+            }
+            let Some(pr) = self.trk.progress.get_mut(&from) else {
+                return;
+            };
+            if pr.maybe_decr_to(m.index, next_probe) {
+                if pr.state == ProgressState::Replicate {
+                    pr.become_probe();
+                }
+                self.send_append(from);
+            }
+            return;
+        }
+        if m.index > self.raft_log.last_index() {
+            // Acknowledges entries we never had: not from our term's log.
+            return;
+        }
+        let was_paused = pr.is_paused();
+        let updated = pr.maybe_update(m.index);
+        // A probe answered at the current match also confirms the follower is in sync.
+        let probe_confirmed = pr.matched == m.index && pr.state == ProgressState::Probe;
+        if !(updated || probe_confirmed) {
+            return;
+        }
+        match pr.state {
+            ProgressState::Probe => pr.become_replicate(),
+            ProgressState::Snapshot => {
+                if pr.pending_snapshot.map_or(true, |s| pr.matched >= s) {
+                    pr.become_probe();
+                    pr.become_replicate();
+                }
+            }
+            ProgressState::Replicate => pr.inflights.free_le(m.index),
+        }
+        if self.maybe_commit() {
+            self.bcast_append();
+        } else if was_paused {
+            self.send_append(from);
+        }
+        // Stream whatever else fits in the window.
+        while self.maybe_send_append(from, false) {}
+        if self.lead_transferee == Some(from) {
+            let caught_up = self
+                .trk
+                .progress
+                .get(&from)
+                .is_some_and(|p| p.matched == self.raft_log.last_index());
+            if caught_up {
+                self.send_timeout_now(from);
+            }
+        }
+    }
+
+    fn handle_heartbeat_response(&mut self, m: Message) {
+        let from = m.from;
+        let last = self.raft_log.last_index();
+        let Some(pr) = self.trk.progress.get_mut(&from) else {
+            return;
+        };
+        pr.recent_active = true;
+        pr.probe_sent = false;
+        if pr.state == ProgressState::Replicate && pr.inflights.is_full() {
+            // Acknowledgements may have been lost; free a slot so streaming resumes.
+            pr.inflights.free_first_one();
+        }
+        if pr.matched < last || pr.state == ProgressState::Probe {
+            self.send_append(from);
+        }
+        let Some(seq) = read_only::decode_seq(&m.context) else {
+            return;
+        };
+        self.read_only.recv_ack(from, seq);
+        let voters = self.trk.voters.clone();
+        for read in self.read_only.advance(&voters, self.id) {
+            self.respond_read_index(read.from, read.index, read.request_ctx);
+        }
+    }
+
+    fn handle_snapshot_status(&mut self, from: NodeId, success: bool) {
+        let Some(pr) = self.trk.progress.get_mut(&from) else {
+            return;
+        };
+        if pr.state != ProgressState::Snapshot {
+            return;
+        }
+        if !success {
+            pr.pending_snapshot = None;
+        }
+        // Probe after the snapshot (or from match on failure); wait for the next
+        // heartbeat response before sending, as the follower may still be applying it.
+        pr.become_probe();
+        pr.probe_sent = true;
+    }
+
+    fn handle_transfer_leader(&mut self, transferee: NodeId) {
+        let Some(pr) = self.trk.progress.get(&transferee) else {
+            return;
+        };
+        if pr.is_learner {
+            return;
+        }
+        if self.lead_transferee == Some(transferee) {
+            return;
+        }
+        if transferee == self.id {
+            self.lead_transferee = None;
+            return;
+        }
+        let caught_up = pr.matched == self.raft_log.last_index();
+        // The transfer must finish within an election timeout.
+        self.election_elapsed = 0;
+        self.lead_transferee = Some(transferee);
+        if caught_up {
+            self.send_timeout_now(transferee);
+        } else {
+            self.send_append(transferee);
+        }
+    }
+
+    fn send_timeout_now(&mut self, to: NodeId) {
+        let m = Message::new(MessageType::TimeoutNow, self.id, to);
+        self.send(m);
+    }
+
+    /// Whether this node leads and a transfer is under way (for status).
+    pub fn transferring(&self) -> bool {
+        self.role == Role::Leader && self.lead_transferee.is_some()
+    }
+}

@@ -1,0 +1,719 @@
+//! PreVote, CheckQuorum and the lease, membership changes, leader transfer, snapshots,
+//! ReadIndex, proposal forwarding and limits, restart, and malformed peer input.
+
+use bytes::Bytes;
+
+use super::network::{conf, config, ent, storage_with, Network};
+use crate::raft::{
+    ConfChange, ConfChangeType, ConfState, Config, DropReason, Error, MemStorage, Message,
+    MessageType, NodeId, ProgressState, RawNode, Role, Snapshot, SnapshotMeta, Storage,
+    CAMPAIGN_TRANSFER,
+};
+
+fn cc(change_type: ConfChangeType, node_id: NodeId) -> ConfChange {
+    ConfChange {
+        change_type,
+        node_id,
+        context: Bytes::new(),
+    }
+}
+
+fn leader_of(net: &Network) -> NodeId {
+    let l = net.leaders();
+    assert_eq!(l.len(), 1, "exactly one leader: {l:?}");
+    l[0]
+}
+
+// ---- PreVote ----------------------------------------------------------------------------
+
+/// Thesis §9.6: with PreVote, a node cut off from the cluster keeps campaigning in
+/// pre-elections that never bump its term, so rejoining does not depose the leader.
+#[test]
+fn prevote_keeps_partitioned_node_from_bumping_term() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.isolate(3);
+    net.tick(3, 100);
+    assert_eq!(net.term(3), 1);
+    assert_eq!(net.role(3), Role::PreCandidate);
+    net.recover();
+    net.tick_all(3);
+    assert_eq!(leader_of(&net), 1);
+    assert_eq!(net.term(1), 1);
+    assert_eq!(net.role(3), Role::Follower);
+}
+
+/// Without PreVote (and without CheckQuorum) the same node comes back with a higher
+/// term and forces the leader to step down: what PreVote prevents.
+#[test]
+fn without_prevote_rejoining_node_disrupts_leader() {
+    let mut net = Network::with_config(&[1, 2, 3], |c| {
+        c.pre_vote = false;
+        c.check_quorum = false;
+    });
+    net.campaign(1);
+    net.isolate(3);
+    net.tick(3, 100);
+    assert!(net.term(3) > 1);
+    net.recover();
+    // Its next campaign reaches the leader, which has to step down.
+    net.tick(3, 20);
+    assert!(net.term(1) > 1, "the leader saw the higher term");
+}
+
+/// A pre-vote is granted to an up-to-date node only when the voter has no leader, and
+/// granting one changes neither term nor vote.
+#[test]
+fn prevote_grant_changes_no_state() {
+    let mut net = Network::with_config(&[1, 2, 3], |c| c.check_quorum = false);
+    net.campaign(1);
+    let term = net.term(2);
+    let mut pv = Message::new(MessageType::PreVote, 3, 2);
+    pv.term = term + 1;
+    pv.index = net.last_index(2);
+    pv.log_term = term;
+    net.node(2).step(pv).unwrap();
+    let rd = net.node(2).ready();
+    let resp = &rd.persisted_messages[0];
+    assert_eq!(resp.msg_type, MessageType::PreVoteResp);
+    assert!(!resp.reject);
+    assert_eq!(resp.term, term + 1);
+    assert_eq!(net.term(2), term);
+    assert_eq!(net.nodes[&2].raft.vote, Some(1));
+}
+
+// ---- CheckQuorum and the lease ---------------------------------------------------------
+
+/// A leader that does not hear from a majority within an election timeout steps down.
+#[test]
+fn check_quorum_leader_steps_down_when_cut_off() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.isolate(1);
+    net.tick(1, 10);
+    assert_eq!(net.role(1), Role::Leader, "first check: peers were active");
+    net.tick(1, 10);
+    assert_eq!(net.role(1), Role::Follower);
+    assert_eq!(net.nodes[&1].raft.lead, None);
+}
+
+/// Lease (thesis §4.2.3): a voter that heard from a leader within the election timeout
+/// ignores vote requests, unless the campaign comes from a leader transfer.
+#[test]
+fn lease_voter_ignores_votes_unless_transfer() {
+    let mut net = Network::with_config(&[1, 2, 3], |c| c.pre_vote = false);
+    net.campaign(1);
+    let mut v = Message::new(MessageType::Vote, 3, 2);
+    v.term = 5;
+    v.index = net.last_index(2);
+    v.log_term = 1;
+    net.node(2).step(v.clone()).unwrap();
+    assert_eq!(net.term(2), 1, "ignored while in lease");
+    assert!(!net.node(2).has_ready());
+    v.context = Bytes::from_static(CAMPAIGN_TRANSFER);
+    net.node(2).step(v.clone()).unwrap();
+    assert_eq!(net.term(2), 5);
+    assert_eq!(net.nodes[&2].raft.vote, Some(3));
+
+    // Once the lease expired, ordinary requests are answered again.
+    let mut net = Network::with_config(&[1, 2, 3], |c| c.pre_vote = false);
+    net.campaign(1);
+    net.isolate(2);
+    net.tick(2, 10);
+    v.context = Bytes::new();
+    net.node(2).step(v).unwrap();
+    assert_eq!(net.term(2), 5);
+}
+
+// ---- membership -------------------------------------------------------------------------
+
+fn add_node_4(net: &mut Network, as_learner: bool) {
+    let t = if as_learner {
+        ConfChangeType::AddLearner
+    } else {
+        ConfChangeType::AddVoter
+    };
+    net.node(1).propose_conf_change(cc(t, 4)).unwrap();
+    // A joining node starts from the membership it is joining.
+    net.add_node(4, MemStorage::new_with_conf_state(conf(&[1, 2, 3])), |_| {});
+    net.drain();
+}
+
+/// A learner receives the log but never votes in the quorum nor campaigns.
+#[test]
+fn learner_replicates_but_never_campaigns() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    add_node_4(&mut net, true);
+    net.propose(1, b"x").unwrap();
+    assert_eq!(net.nodes[&1].status().conf_state.learners, vec![4]);
+    assert_eq!(net.applied_data(4), vec![Bytes::from_static(b"x")]);
+    assert!(net.nodes[&1].status().progress[&4].is_learner);
+    // A learner with no leader still does not campaign.
+    net.isolate(4);
+    net.tick(4, 100);
+    assert_eq!(net.role(4), Role::Follower);
+    assert_eq!(net.term(4), 1);
+    // Learners do not count toward commit: with 2 and 3 cut off nothing commits.
+    net.recover();
+    net.isolate(2);
+    net.isolate(3);
+    let before = net.committed(1);
+    net.propose(1, b"y").unwrap();
+    assert_eq!(net.committed(1), before);
+}
+
+/// Promoting a learner makes it a voter that counts toward commit and may campaign.
+#[test]
+fn promote_learner_then_it_counts() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    add_node_4(&mut net, true);
+    net.node(1)
+        .propose_conf_change(cc(ConfChangeType::PromoteLearner, 4))
+        .unwrap();
+    net.drain();
+    assert_eq!(net.nodes[&1].status().conf_state.voters, vec![1, 2, 3, 4]);
+    assert_eq!(net.nodes[&4].status().conf_state.voters, vec![1, 2, 3, 4]);
+    // Now 1 and 4 alone are not a majority of 4, but 1, 2, 4 are.
+    net.isolate(3);
+    net.propose(1, b"z").unwrap();
+    assert_eq!(net.applied_data(4), vec![Bytes::from_static(b"z")]);
+    assert!(net.nodes[&4].raft.promotable());
+    // Without 1, the three others (4 included) elect a leader.
+    net.recover();
+    net.isolate(1);
+    net.tick_all(50);
+    let l = net
+        .leaders()
+        .into_iter()
+        .find(|&l| l != 1)
+        .expect("a new leader");
+    assert!(net.nodes[&l].status().progress[&4].matched > 0);
+}
+
+/// Only one membership change at a time: a second waits until the first is applied.
+#[test]
+fn one_conf_change_at_a_time() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.isolate(2);
+    net.isolate(3);
+    net.node(1)
+        .propose_conf_change(cc(ConfChangeType::AddLearner, 4))
+        .unwrap();
+    let second = net
+        .node(1)
+        .propose_conf_change(cc(ConfChangeType::AddLearner, 5));
+    assert_eq!(
+        second,
+        Err(Error::ProposalDropped(DropReason::ConfChangePending))
+    );
+    net.recover();
+    net.tick(1, 1);
+    net.node(1)
+        .propose_conf_change(cc(ConfChangeType::AddLearner, 5))
+        .unwrap();
+    net.drain();
+    assert_eq!(net.nodes[&1].status().conf_state.learners, vec![4, 5]);
+}
+
+/// Removing a voter recomputes the quorum: entries waiting for the removed node's
+/// acknowledgement commit at once.
+#[test]
+fn removing_a_voter_recomputes_commit() {
+    let mut net = Network::new(&[1, 2]);
+    net.campaign(1);
+    net.propose_remove_and_block(2);
+}
+
+impl Network {
+    fn propose_remove_and_block(&mut self, victim: NodeId) {
+        self.node(1)
+            .propose_conf_change(cc(ConfChangeType::Remove, victim))
+            .unwrap();
+        self.drain();
+        // Applied on the leader: victim gone.
+        assert_eq!(self.nodes[&1].status().conf_state.voters, vec![1]);
+        self.isolate(victim);
+        self.propose(1, b"alone").unwrap();
+        assert_eq!(self.applied_data(1), vec![Bytes::from_static(b"alone")]);
+    }
+}
+
+/// Commit recomputed on removal: an entry stuck waiting for an unreachable peer
+/// commits as soon as that peer is removed.
+#[test]
+fn removal_unblocks_pending_commit() {
+    let mut n = RawNode::new(&config(1), MemStorage::new_with_conf_state(conf(&[1, 2]))).unwrap();
+    n.campaign().unwrap();
+    let mut pv = Message::new(MessageType::PreVoteResp, 2, 1);
+    pv.term = 1;
+    n.step(pv).unwrap();
+    let mut v = Message::new(MessageType::VoteResp, 2, 1);
+    v.term = 1;
+    n.step(v).unwrap();
+    assert!(n.is_leader());
+    let rd = n.ready();
+    n.store_mut().append(&rd.entries).unwrap();
+    n.advance(rd);
+    n.propose(Bytes::from_static(b"x")).unwrap();
+    let rd = n.ready();
+    n.store_mut().append(&rd.entries).unwrap();
+    n.advance(rd);
+    assert_eq!(n.raft.raft_log.committed, 0);
+    n.apply_conf_change(&cc(ConfChangeType::Remove, 2)).unwrap();
+    assert_eq!(n.raft.raft_log.committed, 2);
+}
+
+/// A leader that removes itself steps down once the change is applied; the others
+/// elect a leader among themselves and keep committing.
+#[test]
+fn removed_leader_steps_down_and_cluster_continues() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.node(1)
+        .propose_conf_change(cc(ConfChangeType::Remove, 1))
+        .unwrap();
+    net.drain();
+    assert_eq!(net.role(1), Role::Follower);
+    assert_eq!(net.nodes[&2].status().conf_state.voters, vec![2, 3]);
+    net.tick_all(30);
+    let l = leader_of(&net);
+    assert_ne!(l, 1);
+    net.propose(l, b"after").unwrap();
+    assert_eq!(net.applied_data(2), vec![Bytes::from_static(b"after")]);
+    // The removed node never campaigns again.
+    net.tick(1, 100);
+    assert_ne!(net.role(1), Role::Leader);
+}
+
+/// Invalid changes are refused at apply time and change nothing.
+#[test]
+fn invalid_conf_changes_are_errors() {
+    let mut n = RawNode::new(&config(1), MemStorage::new_with_conf_state(conf(&[1]))).unwrap();
+    assert!(n
+        .apply_conf_change(&cc(ConfChangeType::PromoteLearner, 2))
+        .is_err());
+    assert!(n.apply_conf_change(&cc(ConfChangeType::Remove, 1)).is_err());
+    assert!(n
+        .apply_conf_change(&cc(ConfChangeType::AddVoter, 0))
+        .is_err());
+    n.apply_conf_change(&cc(ConfChangeType::AddVoter, 2))
+        .unwrap();
+    assert!(n
+        .apply_conf_change(&cc(ConfChangeType::AddLearner, 2))
+        .is_err());
+    assert_eq!(n.status().conf_state.voters, vec![1, 2]);
+}
+
+// ---- leader transfer --------------------------------------------------------------------
+
+/// An up-to-date transferee gets `TimeoutNow` at once and wins, even though voters
+/// are in the old leader's lease.
+#[test]
+fn transfer_to_up_to_date_follower() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.node(1).transfer_leader(2);
+    net.drain();
+    assert_eq!(leader_of(&net), 2);
+    assert_eq!(net.term(2), 2);
+}
+
+/// A follower may ask for the transfer itself; it is forwarded to the leader.
+#[test]
+fn transfer_requested_at_follower_is_forwarded() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.node(3).transfer_leader(3);
+    net.drain();
+    assert_eq!(leader_of(&net), 3);
+}
+
+/// A lagging transferee is first brought up to date, then told to campaign; proposals
+/// are dropped while the transfer is under way.
+#[test]
+fn transfer_to_lagging_follower_catches_it_up_first() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.isolate(3);
+    for _ in 0..5 {
+        net.propose(1, b"x").unwrap();
+    }
+    net.node(1).transfer_leader(3);
+    net.drain();
+    assert_eq!(net.nodes[&1].status().lead_transferee, Some(3));
+    assert_eq!(
+        net.propose(1, b"during"),
+        Err(Error::ProposalDropped(DropReason::TransferInProgress))
+    );
+    net.recover();
+    net.tick(1, 1);
+    assert_eq!(leader_of(&net), 3);
+    assert_eq!(net.log_of(3), net.log_of(1));
+}
+
+/// A transfer that does not finish within an election timeout is abandoned and the
+/// leader accepts proposals again.
+#[test]
+fn transfer_aborts_after_election_timeout() {
+    let mut net = Network::with_config(&[1, 2, 3], |c| c.check_quorum = false);
+    net.campaign(1);
+    net.isolate(3);
+    net.propose(1, b"x").unwrap();
+    net.node(1).transfer_leader(3);
+    net.drain();
+    assert_eq!(net.nodes[&1].status().lead_transferee, Some(3));
+    net.tick(1, 9);
+    assert_eq!(net.nodes[&1].status().lead_transferee, Some(3));
+    net.tick(1, 1);
+    assert_eq!(net.nodes[&1].status().lead_transferee, None);
+    assert_eq!(leader_of(&net), 1);
+    net.propose(1, b"again").unwrap();
+}
+
+/// Transfers to a learner or to the leader itself are ignored.
+#[test]
+fn transfer_to_self_or_learner_is_ignored() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    add_node_4(&mut net, true);
+    net.node(1).transfer_leader(1);
+    net.node(1).transfer_leader(4);
+    net.drain();
+    assert_eq!(net.nodes[&1].status().lead_transferee, None);
+    assert_eq!(leader_of(&net), 1);
+}
+
+// ---- snapshots --------------------------------------------------------------------------
+
+fn compact_leader(net: &mut Network, id: NodeId) -> u64 {
+    let applied = net.nodes[&id].raft.raft_log.applied;
+    let cs = net.nodes[&id].status().conf_state;
+    let store = net.node(id).store_mut();
+    store
+        .create_snapshot(applied, cs, Bytes::from_static(b"image"))
+        .unwrap();
+    store.compact(applied).unwrap();
+    applied
+}
+
+/// A follower whose next entry was compacted away gets a snapshot; it restores log,
+/// commit and membership from it, and replication continues after it.
+#[test]
+fn lagging_follower_restores_from_snapshot() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.isolate(3);
+    for _ in 0..5 {
+        net.propose(1, b"x").unwrap();
+    }
+    let snap_index = compact_leader(&mut net, 1);
+    net.recover();
+    // The report of success comes from the runtime once the snapshot was delivered.
+    net.ignore(MessageType::Snapshot);
+    net.tick(1, 1);
+    let st = net.nodes[&1].status();
+    assert_eq!(st.progress[&3].state, ProgressState::Snapshot);
+    assert_eq!(st.progress[&3].pending_snapshot, Some(snap_index));
+    net.recover();
+    net.tick(1, 1);
+    let st = net.nodes[&1].status();
+    assert_eq!(
+        st.progress[&3].state,
+        ProgressState::Snapshot,
+        "until reported"
+    );
+    net.node(1).report_snapshot(3, true);
+    net.tick(1, 1);
+    net.propose(1, b"after").unwrap();
+    let s3 = net.nodes[&3].store().snapshot(0).unwrap();
+    assert_eq!(s3.meta.index, snap_index);
+    assert_eq!(s3.data, Bytes::from_static(b"image"));
+    assert_eq!(s3.meta.conf_state.voters, vec![1, 2, 3]);
+    assert_eq!(net.committed(3), net.committed(1));
+    assert_eq!(net.applied_data(3), vec![Bytes::from_static(b"after")]);
+    assert_eq!(net.nodes[&3].raft.raft_log.applied, net.committed(3));
+}
+
+/// A failed snapshot report sends the follower back to probing, and the leader sends a
+/// snapshot again.
+#[test]
+fn failed_snapshot_is_retried() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.isolate(3);
+    net.propose(1, b"x").unwrap();
+    compact_leader(&mut net, 1);
+    net.ignore(MessageType::Snapshot);
+    net.cut.clear();
+    net.tick(1, 1);
+    net.node(1).report_snapshot(3, false);
+    assert_eq!(
+        net.nodes[&1].status().progress[&3].state,
+        ProgressState::Probe
+    );
+    net.recover();
+    net.tick(1, 2);
+    assert_eq!(net.committed(3), net.committed(1));
+}
+
+/// A follower ignores a snapshot that is not ahead of its commit index.
+#[test]
+fn stale_snapshot_is_ignored() {
+    let store = storage_with(&[1, 2], &[1, 1, 1], 1);
+    let mut c = config(2);
+    c.applied = 0;
+    let mut n = RawNode::new(&c, store).unwrap();
+    let mut m = Message::new(MessageType::Append, 1, 2);
+    m.term = 1;
+    m.index = 3;
+    m.log_term = 1;
+    m.commit = 3;
+    n.step(m).unwrap();
+    let mut s = Message::new(MessageType::Snapshot, 1, 2);
+    s.term = 1;
+    s.snapshot = Some(Snapshot {
+        meta: SnapshotMeta {
+            index: 2,
+            term: 1,
+            conf_state: conf(&[1, 2]),
+        },
+        data: Bytes::new(),
+    });
+    n.step(s).unwrap();
+    let rd = n.ready();
+    assert!(rd.snapshot.is_none());
+    assert_eq!(rd.persisted_messages.last().unwrap().index, 3);
+}
+
+// ---- ReadIndex --------------------------------------------------------------------------
+
+/// The leader answers a read with its commit index after a heartbeat round confirms
+/// it still leads.
+#[test]
+fn read_index_on_leader_confirms_with_heartbeats() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.propose(1, b"x").unwrap();
+    net.node(1).read_index(Bytes::from_static(b"r1"));
+    net.drain();
+    let rs = &net.read_states[&1];
+    assert_eq!(rs.len(), 1);
+    assert_eq!(rs[0].index, net.committed(1));
+    assert_eq!(rs[0].request_ctx, Bytes::from_static(b"r1"));
+    // Without a quorum of answers there is no read state.
+    net.isolate(1);
+    net.node(1).read_index(Bytes::from_static(b"r2"));
+    net.drain();
+    assert_eq!(net.read_states[&1].len(), 1);
+    // Once heartbeats get through again, the pending read is served.
+    net.recover();
+    net.tick(1, 1);
+    assert_eq!(net.read_states[&1].len(), 2);
+}
+
+/// A follower forwards reads to the leader and gets a read state back.
+#[test]
+fn read_index_on_follower_is_forwarded() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.propose(1, b"x").unwrap();
+    net.node(2).read_index(Bytes::from_static(b"f"));
+    net.drain();
+    let rs = &net.read_states[&2];
+    assert_eq!(rs.len(), 1);
+    assert_eq!(rs[0].index, net.committed(1));
+    assert_eq!(rs[0].request_ctx, Bytes::from_static(b"f"));
+}
+
+/// A new leader answers reads only after committing an entry of its term: until then
+/// they are queued.
+#[test]
+fn read_index_waits_for_commit_in_current_term() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.ignore(MessageType::AppendResp);
+    net.campaign(1);
+    assert_eq!(net.role(1), Role::Leader);
+    net.node(1).read_index(Bytes::from_static(b"early"));
+    net.drain();
+    assert!(net.read_states.get(&1).is_none_or(|v| v.is_empty()));
+    net.recover();
+    net.tick(1, 1);
+    let rs = &net.read_states[&1];
+    assert_eq!(rs.len(), 1);
+    assert_eq!(rs[0].index, 1);
+}
+
+/// A single-voter cluster answers reads at once.
+#[test]
+fn read_index_single_node_answers_at_once() {
+    let mut net = Network::new(&[1]);
+    net.campaign(1);
+    net.node(1).read_index(Bytes::from_static(b"s"));
+    assert_eq!(net.node(1).ready().read_states.len(), 1);
+}
+
+// ---- proposals --------------------------------------------------------------------------
+
+/// Followers forward proposals to the leader; without a leader, or with forwarding
+/// off, proposals are dropped with the reason.
+#[test]
+fn proposal_forwarding_and_dropping() {
+    let mut net = Network::new(&[1, 2, 3]);
+    assert_eq!(
+        net.propose(2, b"x"),
+        Err(Error::ProposalDropped(DropReason::NoLeader))
+    );
+    net.campaign(1);
+    net.propose(2, b"fwd").unwrap();
+    assert_eq!(net.applied_data(3), vec![Bytes::from_static(b"fwd")]);
+
+    let mut net = Network::with_config(&[1, 2, 3], |c| c.disable_proposal_forwarding = true);
+    net.campaign(1);
+    assert_eq!(
+        net.propose(2, b"x"),
+        Err(Error::ProposalDropped(DropReason::ForwardingDisabled))
+    );
+}
+
+/// The leader refuses proposals beyond its uncommitted byte cap.
+#[test]
+fn uncommitted_size_limit_drops_proposals() {
+    let mut net = Network::with_config(&[1, 2, 3], |c| c.max_uncommitted_entries_size = Some(10));
+    net.campaign(1);
+    net.isolate(2);
+    net.isolate(3);
+    net.propose(1, b"0123456").unwrap();
+    assert_eq!(
+        net.propose(1, b"0123456"),
+        Err(Error::ProposalDropped(DropReason::UncommittedSizeLimit))
+    );
+    net.recover();
+    net.tick(1, 1);
+    net.propose(1, b"0123456").unwrap();
+}
+
+/// Appends are capped by bytes, and at most `max_inflight_msgs` are in flight to a
+/// follower in the replicate state.
+#[test]
+fn appends_respect_size_cap_and_inflight_window() {
+    let mut net = Network::with_config(&[1, 2], |c| {
+        c.max_size_per_msg = 100;
+        c.max_inflight_msgs = 2;
+    });
+    net.campaign(1);
+    net.ignore(MessageType::AppendResp);
+    net.trace.clear();
+    for _ in 0..10 {
+        net.node(1).propose(Bytes::from(vec![7u8; 60])).unwrap();
+    }
+    net.drain();
+    let appends: Vec<&Message> = net
+        .trace
+        .iter()
+        .filter(|m| m.msg_type == MessageType::Append)
+        .collect();
+    assert_eq!(appends.len(), 2, "window of 2 without acknowledgements");
+    assert!(appends.iter().all(|m| m.entries.len() == 1));
+    net.recover();
+    net.tick(1, 3);
+    assert_eq!(net.committed(2), net.last_index(1));
+}
+
+// ---- restart ----------------------------------------------------------------------------
+
+/// A node restarts with term, vote and commit from its hard state, membership from its
+/// conf state and applied from the config: only entries after `applied` are handed out.
+#[test]
+fn restart_from_storage() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    for _ in 0..3 {
+        net.propose(1, b"x").unwrap();
+    }
+    let store = net.nodes[&2].store().clone();
+    let hs = store.hard_state();
+    let mut c = config(2);
+    c.applied = 2;
+    let mut n = RawNode::new(&c, store).unwrap();
+    assert_eq!(n.raft.term, hs.term);
+    assert_eq!(n.raft.vote, hs.vote);
+    assert_eq!(n.raft.raft_log.committed, 4);
+    assert_eq!(n.status().conf_state.voters, vec![1, 2, 3]);
+    assert_eq!(n.status().applied, 2);
+    let rd = n.ready();
+    let idx: Vec<u64> = rd.committed_entries.iter().map(|e| e.index).collect();
+    assert_eq!(idx, vec![3, 4]);
+    assert!(rd.hard_state.is_none());
+
+    let mut bad = config(2);
+    bad.applied = 99;
+    assert!(RawNode::new(&bad, net.nodes[&2].store().clone()).is_err());
+}
+
+// ---- robustness --------------------------------------------------------------------------
+
+/// Malformed or unexpected peer messages are ignored, never a panic.
+#[test]
+fn malformed_peer_messages_are_ignored() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.propose(1, b"x").unwrap();
+    let last = net.last_index(2);
+    // Entries with a gap, a commit far past the end, an unknown sender's response,
+    // a snapshot with a malformed membership, a local message type.
+    let mut gap = Message::new(MessageType::Append, 1, 2);
+    gap.term = 1;
+    gap.index = last;
+    gap.log_term = 1;
+    gap.entries = vec![ent(last + 5, 1)];
+    let mut far = Message::new(MessageType::Heartbeat, 1, 2);
+    far.term = 1;
+    far.commit = 1_000_000;
+    let mut stranger = Message::new(MessageType::AppendResp, 99, 1);
+    stranger.term = 1;
+    stranger.index = 1_000;
+    let mut bad_snap = Message::new(MessageType::Snapshot, 1, 2);
+    bad_snap.term = 1;
+    bad_snap.snapshot = Some(Snapshot {
+        meta: SnapshotMeta {
+            index: 100,
+            term: 1,
+            conf_state: ConfState {
+                voters: vec![1, 2],
+                learners: vec![2],
+            },
+        },
+        data: Bytes::new(),
+    });
+    let mut ack_beyond = Message::new(MessageType::AppendResp, 2, 1);
+    ack_beyond.term = 1;
+    ack_beyond.index = 1_000;
+    let mut no_term_append = Message::new(MessageType::Append, 1, 2);
+    no_term_append.entries = vec![ent(1, 9)];
+    for m in [gap, far, bad_snap, no_term_append] {
+        net.node(2).step(m).unwrap();
+    }
+    assert_eq!(net.node(1).step(stranger), Err(Error::StepPeerNotFound));
+    net.node(1).step(ack_beyond).unwrap();
+    assert_eq!(
+        net.node(1).step(Message::new(MessageType::Hup, 1, 1)),
+        Err(Error::StepLocalMsg)
+    );
+    net.drain();
+    assert_eq!(net.last_index(2), last);
+    assert_eq!(net.committed(2), last);
+    net.propose(1, b"still fine").unwrap();
+    assert_eq!(net.applied_data(2).len(), 2);
+}
+
+/// A config that cannot work is refused with the reason.
+#[test]
+fn invalid_config_is_refused() {
+    let mut c = Config::new(1);
+    c.heartbeat_tick = 10;
+    let err = RawNode::new(&c, MemStorage::new()).err().unwrap();
+    assert!(matches!(err, Error::InvalidConfig(_)));
+}

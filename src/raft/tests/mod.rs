@@ -1,0 +1,5 @@
+//! Tests of the whole core, driven through `RawNode` and an in-memory network.
+
+mod features;
+mod network;
+mod paper;
