@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use raftctl::raft::{Entry, EntryType, HardState, Index, NodeId, Term};
+use raftctl::raft::{ConfChange, Entry, EntryType, HardState, Index, NodeId, Term};
 
 use crate::rng::mix64;
 
@@ -94,6 +94,8 @@ pub enum Obs {
         ctx: u64,
         index: Index,
     },
+    /// The node applied a membership change (the world shuts removed nodes down).
+    ConfApplied { node: NodeId, cc: ConfChange },
     /// The node's Ready broke the contract with its runtime (storage refused it, an
     /// applied entry was not durable, ...).
     Contract { node: NodeId, what: String },
