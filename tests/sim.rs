@@ -387,7 +387,12 @@ fn removing_the_leader_hands_over_to_another() {
         .unwrap_or_else(|v| panic!("{v}\n{:#?}", w.describe_nodes()));
     let new = w.leader().expect("a leader");
     assert_ne!(new, leader);
-    assert!(w.nodes[&leader].retired);
+    let conf = w.nodes[&new].raw.as_ref().expect("up").status().conf_state;
+    assert!(!conf.contains(leader), "{conf:?}");
+    assert!(
+        w.nodes[&leader].retired,
+        "shut down once its removal is applied everywhere"
+    );
 }
 
 #[test]

@@ -95,7 +95,11 @@ pub enum Obs {
         index: Index,
     },
     /// The node applied a membership change (the world shuts removed nodes down).
-    ConfApplied { node: NodeId, cc: ConfChange },
+    ConfApplied {
+        node: NodeId,
+        index: Index,
+        cc: ConfChange,
+    },
     /// The node's Ready broke the contract with its runtime (storage refused it, an
     /// applied entry was not durable, ...).
     Contract { node: NodeId, what: String },

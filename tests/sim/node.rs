@@ -289,7 +289,11 @@ impl SimNode {
                         if let Ok(cs) = raw.apply_conf_change(&cc) {
                             d.conf_state = cs;
                         }
-                        obs.push(Obs::ConfApplied { node: id, cc });
+                        obs.push(Obs::ConfApplied {
+                            node: id,
+                            index: e.index,
+                            cc,
+                        });
                     }
                 }
                 EntryType::Normal if e.data.starts_with(LIVENESS_MARK) => {

@@ -4,11 +4,11 @@
 //! propose, crash a node, cut the network, ...), then lets every node handle its Ready
 //! until none has one, then checks every property against what the step showed.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use bytes::Bytes;
 use raftctl::raft::{
-    ConfChange, ConfChangeType, ConfState, Config, Message, MessageType, NodeId, Role,
+    ConfChange, ConfChangeType, ConfState, Config, Index, Message, MessageType, NodeId, Role,
 };
 
 use crate::bus::{Bus, Faults};
@@ -171,8 +171,10 @@ pub struct World {
     pub original: Vec<NodeId>,
     bootstrap: ConfState,
     next_id: NodeId,
-    /// Nodes whose removal some node applied: shut down when the cluster is healed.
-    removed: BTreeSet<NodeId>,
+    /// Nodes whose removal some node applied, with the index of the removal. Like an
+    /// operator, the harness shuts such a node down once the healed cluster has applied
+    /// its removal everywhere (earlier, the remaining members may still need its vote).
+    removals: BTreeMap<NodeId, Index>,
     pub hist: History,
     obs: Vec<Obs>,
     chaos: bool,
@@ -205,7 +207,7 @@ impl World {
             next_id: original.len() as u64 + 1,
             original,
             bootstrap,
-            removed: BTreeSet::new(),
+            removals: BTreeMap::new(),
             hist: History::default(),
             obs: Vec::new(),
             chaos: true,
@@ -669,8 +671,11 @@ impl World {
     pub fn check(&mut self) -> Result<(), Violation> {
         let obs = std::mem::take(&mut self.obs);
         for o in &obs {
-            if let Obs::ConfApplied { node, cc } = o {
-                if cc.change_type == ConfChangeType::Remove && self.removed.insert(cc.node_id) {
+            if let Obs::ConfApplied { node, index, cc } = o {
+                if cc.change_type == ConfChangeType::Remove
+                    && !self.removals.contains_key(&cc.node_id)
+                {
+                    self.removals.insert(cc.node_id, *index);
                     let (node, removed) = (*node, cc.node_id);
                     self.trace(|| format!("n{node} applied the removal of {removed}"));
                 }
@@ -682,24 +687,48 @@ impl World {
     // ---- healing and liveness -------------------------------------------------------------
 
     /// Stops every fault: a reliable FIFO network, everyone connected, no more crashes,
-    /// removed nodes shut down, every other node running.
+    /// every node running.
     pub fn heal(&mut self) -> Result<(), Violation> {
         self.chaos = false;
         self.bus.faults = Faults::none();
         self.bus.heal();
         self.trace(|| "heal: faults off, all connected, all restarted".into());
-        let removed: Vec<NodeId> = self.removed.iter().copied().collect();
-        for id in removed {
-            if let Some(node) = self.nodes.get_mut(&id) {
-                node.crash();
-                node.retired = true;
-            }
-        }
         for id in self.down_ids() {
             self.restart(id)?;
         }
         self.pump_all();
         self.check()
+    }
+
+    /// Shuts down removed nodes whose removal every member of `leader`'s configuration
+    /// has applied.
+    fn retire_removed(&mut self, leader: NodeId) {
+        let members = self.status_conf(leader);
+        let retire: Vec<NodeId> = self
+            .removals
+            .iter()
+            .filter(|&(id, &index)| {
+                !members.contains(*id)
+                    && self.nodes.get(id).is_some_and(|n| !n.retired)
+                    && members
+                        .voters
+                        .iter()
+                        .chain(&members.learners)
+                        .chain(std::iter::once(&leader))
+                        .all(|m| {
+                            self.nodes
+                                .get(m)
+                                .is_some_and(|n| n.durable.applied >= index)
+                        })
+            })
+            .map(|(&id, _)| id)
+            .collect();
+        for id in retire {
+            let node = self.nodes.get_mut(&id).expect("listed above");
+            node.crash();
+            node.retired = true;
+            self.trace(|| format!("n{id} shut down: its removal is applied everywhere"));
+        }
     }
 
     /// One tick of the healed cluster: every message sent is delivered in the same tick.
@@ -735,6 +764,7 @@ impl World {
             let Some(leader) = self.leader() else {
                 continue;
             };
+            self.retire_removed(leader);
             let mark = self.nodes[&leader].durable.last_mark;
             if mark > floor {
                 let members = self.status_conf(leader);
