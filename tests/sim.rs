@@ -37,7 +37,7 @@ use raftctl::raft::{
 use crate::bus::{Bus, Faults};
 use crate::invariants::{chain, check_all, History, LogPos, Obs, Violation};
 use crate::rng::Rng;
-use crate::world::{Params, World};
+use crate::world::{Coverage, Params, World};
 
 /// Seeds run by default: enough to cover both cluster sizes and most parameter mixes
 /// while staying well under a minute in release mode on two cores.
@@ -50,6 +50,7 @@ struct RunStats {
     committed: u64,
     terms_with_leader: u64,
     liveness_ticks: u64,
+    coverage: Coverage,
 }
 
 /// A failed run: enough to know what broke and to replay it.
@@ -123,6 +124,7 @@ fn drive(w: &mut World) -> Result<RunStats, Violation> {
         committed: w.hist.max_committed(),
         terms_with_leader: w.hist.terms_with_leader() as u64,
         liveness_ticks,
+        coverage: w.coverage,
     })
 }
 
@@ -210,19 +212,21 @@ fn random_seeds() {
                 total.committed += s.committed;
                 total.terms_with_leader += s.terms_with_leader;
                 total.liveness_ticks = total.liveness_ticks.max(s.liveness_ticks);
+                total.coverage.add(&s.coverage);
             }
             Err(f) => failures.push(f),
         }
     }
     println!(
         "sim: {} seeds, {} passed: {} ticks, {} entries committed, {} terms with a leader, \
-         slowest recovery after healing {} ticks",
+         slowest recovery after healing {} ticks\nsim: {}",
         seeds.len(),
         seeds.len() - failures.len(),
         total.ticks,
         total.committed,
         total.terms_with_leader,
-        total.liveness_ticks
+        total.liveness_ticks,
+        total.coverage
     );
     if failures.is_empty() {
         return;

@@ -159,6 +159,54 @@ fn pick<'a, T>(r: &mut Rng, items: &'a [T]) -> &'a T {
     &items[r.below(items.len() as u64) as usize]
 }
 
+/// What a run exercised: summed over seeds, it shows the runs are not vacuous.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Coverage {
+    pub proposals: u64,
+    pub conf_changes: u64,
+    pub snapshots_installed: u64,
+    pub reads_answered: u64,
+    pub crashes: u64,
+    pub crashes_in_ready: u64,
+    pub compactions: u64,
+    pub transfers: u64,
+    pub partitions: u64,
+}
+
+impl Coverage {
+    pub fn add(&mut self, o: &Coverage) {
+        self.proposals += o.proposals;
+        self.conf_changes += o.conf_changes;
+        self.snapshots_installed += o.snapshots_installed;
+        self.reads_answered += o.reads_answered;
+        self.crashes += o.crashes;
+        self.crashes_in_ready += o.crashes_in_ready;
+        self.compactions += o.compactions;
+        self.transfers += o.transfers;
+        self.partitions += o.partitions;
+    }
+}
+
+impl std::fmt::Display for Coverage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} proposals accepted, {} membership changes applied, {} snapshots installed, \
+             {} reads answered, {} crashes ({} inside a Ready), {} compactions, \
+             {} transfers asked, {} partitions",
+            self.proposals,
+            self.conf_changes,
+            self.snapshots_installed,
+            self.reads_answered,
+            self.crashes,
+            self.crashes_in_ready,
+            self.compactions,
+            self.transfers,
+            self.partitions
+        )
+    }
+}
+
 pub struct World {
     pub seed: u64,
     pub params: Params,
@@ -176,6 +224,9 @@ pub struct World {
     /// its removal everywhere (earlier, the remaining members may still need its vote).
     removals: BTreeMap<NodeId, Index>,
     pub hist: History,
+    pub coverage: Coverage,
+    /// The highest index of a membership change applied anywhere (for `coverage`).
+    conf_index: Index,
     obs: Vec<Obs>,
     chaos: bool,
     next_payload: u64,
@@ -209,6 +260,8 @@ impl World {
             bootstrap,
             removals: BTreeMap::new(),
             hist: History::default(),
+            coverage: Coverage::default(),
+            conf_index: 0,
             obs: Vec::new(),
             chaos: true,
             next_payload: 0,
@@ -284,6 +337,8 @@ impl World {
             let incarnation = node.incarnation;
             let out = node.handle_ready(crash, &mut self.obs);
             if let Some(point) = crash {
+                self.coverage.crashes += 1;
+                self.coverage.crashes_in_ready += 1;
                 self.trace(|| format!("n{id} crashes handling a Ready ({point:?})"));
             }
             for m in out.messages.into_iter().chain(out.persisted_messages) {
@@ -406,6 +461,7 @@ impl World {
             return false;
         };
         let r = raw.propose(data);
+        self.coverage.proposals += u64::from(r.is_ok());
         self.trace(|| format!("n{id} propose: {r:?}"));
         r.is_ok()
     }
@@ -528,6 +584,7 @@ impl World {
     pub fn transfer(&mut self, at: NodeId, to: NodeId) {
         if let Some(raw) = self.nodes.get_mut(&at).and_then(|n| n.raw()) {
             raw.transfer_leader(to);
+            self.coverage.transfers += 1;
             self.trace(|| format!("n{at} transfer leadership to {to}"));
         }
     }
@@ -542,6 +599,7 @@ impl World {
         }
         let to = self.rng.range(d.log_start + 1, d.applied);
         let r = node.compact(to);
+        self.coverage.compactions += 1;
         self.trace(|| format!("n{id} compact to {to}: {r:?}"));
         r.map_err(|e| Violation::new("ready_contract", format!("node {id}: {e}")))
     }
@@ -549,6 +607,7 @@ impl World {
     pub fn crash(&mut self, id: NodeId) {
         if let Some(node) = self.nodes.get_mut(&id) {
             node.crash();
+            self.coverage.crashes += 1;
             self.trace(|| format!("n{id} crashes"));
         }
     }
@@ -581,6 +640,7 @@ impl World {
             }
         }
         self.bus.partition(sides);
+        self.coverage.partitions += 1;
         let text = self.bus.describe_partition(&ids);
         self.trace(|| format!("partition {text}"));
     }
@@ -671,6 +731,15 @@ impl World {
     pub fn check(&mut self) -> Result<(), Violation> {
         let obs = std::mem::take(&mut self.obs);
         for o in &obs {
+            match o {
+                Obs::SnapshotInstalled { .. } => self.coverage.snapshots_installed += 1,
+                Obs::ReadState { .. } => self.coverage.reads_answered += 1,
+                Obs::ConfApplied { index, .. } if *index > self.conf_index => {
+                    self.conf_index = *index;
+                    self.coverage.conf_changes += 1;
+                }
+                _ => {}
+            }
             if let Obs::ConfApplied { node, index, cc } = o {
                 if cc.change_type == ConfChangeType::Remove
                     && !self.removals.contains_key(&cc.node_id)
