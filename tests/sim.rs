@@ -6,7 +6,7 @@
 //!
 //! `cargo test --release --test sim` runs the default seeds (3- and 5-node clusters
 //! alternate); `SIM_SEEDS=N` (or `SIM_SEEDS=A..B`) runs other seeds; `SIM_SEED=x` replays
-//! one seed exactly and prints the tail of its trace. A seed is the whole recipe of a
+//! one seed exactly and prints the tail of its trace (`SIM_TRACE_LINES=n` for more). A seed is the whole recipe of a
 //! run: nothing depends on time, threads or hash order.
 //!
 //! Support code lives in `tests/sim/`: the generator (`rng`), the network (`bus`), the

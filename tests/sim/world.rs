@@ -94,21 +94,28 @@ impl Params {
             max_delay: *pick(&mut r, &[0, 1, 3, 8]),
             reorder: r.chance(0.7),
         };
-        let crash_in_ready = *pick(&mut r, &[0.0, 0.002, 0.01]);
+        let crash_in_ready = *pick(&mut r, &[0.0, 0.005, 0.02, 0.05]);
         let max_down = if r.chance(0.1) {
             voters
         } else {
             (voters - 1) / 2
         };
+        // Each seed leans its own way: some actions four times as frequent, some halved,
+        // so that runs differ in character (election storms, membership churn, ...).
         let mut weights = ACTIONS.map(|(_, w)| w);
-        if r.chance(0.3) {
-            // Membership-heavy runs.
-            weights[Action::ConfChange as usize] *= 4;
-            weights[Action::Compact as usize] *= 2;
+        for (i, w) in weights.iter_mut().enumerate() {
+            if matches!(ACTIONS[i].0, Action::TickAll | Action::Deliver) {
+                continue;
+            }
+            match r.below(10) {
+                0..=2 => *w *= 4,
+                3..=4 => *w = (*w / 2).max(1),
+                _ => {}
+            }
         }
         Params {
             voters,
-            steps: 1500,
+            steps: 3000,
             faults,
             crash_in_ready,
             max_down,
@@ -232,9 +239,11 @@ pub struct World {
     next_payload: u64,
     next_ctx: u64,
     trace: Option<VecDeque<String>>,
+    trace_capacity: usize,
 }
 
-/// How many trace lines a replay keeps (the tail before the failure).
+/// How many trace lines a replay keeps (the tail before the failure), unless
+/// `SIM_TRACE_LINES` says otherwise.
 const TRACE_LINES: usize = 400;
 
 impl World {
@@ -267,17 +276,22 @@ impl World {
             next_payload: 0,
             next_ctx: 0,
             trace: None,
+            trace_capacity: TRACE_LINES,
             params,
         }
     }
 
     pub fn enable_trace(&mut self) {
+        self.trace_capacity = std::env::var("SIM_TRACE_LINES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(TRACE_LINES);
         self.trace = Some(VecDeque::new());
     }
 
     fn trace(&mut self, line: impl FnOnce() -> String) {
         if let Some(t) = &mut self.trace {
-            if t.len() == TRACE_LINES {
+            if t.len() >= self.trace_capacity {
                 t.pop_front();
             }
             t.push_back(format!("t{} s{} {}", self.now, self.step, line()));
