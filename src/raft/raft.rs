@@ -110,7 +110,19 @@ pub struct Raft<S: Storage> {
     pub disable_proposal_forwarding: bool,
     pub max_msg_size: u64,
     pub max_uncommitted_size: Option<u64>,
+    /// Appends to broadcast when the next Ready is built (messages only leave then, so
+    /// deferring loses nothing and batches many proposals into one message).
+    pub pending_bcast: Option<BcastKind>,
     rng: SplitMix64,
+}
+
+/// What a deferred broadcast must carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BcastKind {
+    /// New entries only: followers with nothing new get nothing.
+    Entries,
+    /// A commit index advance: every follower gets a message, empty or not.
+    Commit,
 }
 
 impl<S: Storage> Raft<S> {
@@ -143,6 +155,7 @@ impl<S: Storage> Raft<S> {
             disable_proposal_forwarding: c.disable_proposal_forwarding,
             max_msg_size: c.max_size_per_msg,
             max_uncommitted_size: c.max_uncommitted_entries_size,
+            pending_bcast: None,
             rng: SplitMix64::new(c.seed ^ c.id.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
         };
         let next = r.raft_log.last_index() + 1;
@@ -356,7 +369,24 @@ impl<S: Storage> Raft<S> {
             .get_mut(&id)
             .is_some_and(|pr| pr.maybe_update(persisted));
         if updated && self.maybe_commit() {
-            self.bcast_append();
+            self.pending_bcast = Some(BcastKind::Commit);
+        }
+    }
+
+    /// Sends the appends deferred since the last Ready: one message per follower for
+    /// however many proposals or commit advances came in between.
+    pub(crate) fn flush_pending_bcast(&mut self) {
+        let Some(kind) = self.pending_bcast.take() else {
+            return;
+        };
+        if self.role != Role::Leader {
+            return;
+        }
+        for id in self.peers() {
+            let sent = self.maybe_send_append(id, kind == BcastKind::Commit);
+            if sent {
+                while self.maybe_send_append(id, false) {}
+            }
         }
     }
 
@@ -421,6 +451,7 @@ impl<S: Storage> Raft<S> {
         self.uncommitted_size = 0;
         self.read_only = ReadOnly::default();
         self.pending_read_index.clear();
+        self.pending_bcast = None;
     }
 
     fn reset_randomized_election_timeout(&mut self) {
@@ -486,7 +517,9 @@ impl<S: Storage> Raft<S> {
             return;
         }
         // A conf change committed but not applied may remove us or change the quorum.
-        if self.raft_log.has_unapplied_conf_change() {
+        // A transfer is exempt: the leader chose us from its (newer) membership and
+        // waits for us; one-step changes keep every old and new majority overlapping.
+        if t != CampaignType::Transfer && self.raft_log.has_unapplied_conf_change() {
             return;
         }
         self.campaign(t);
@@ -585,7 +618,7 @@ impl<S: Storage> Raft<S> {
                 // and CheckQuorum never letting its term advance.
                 let resp = Message::new(MessageType::AppendResp, self.id, m.from);
                 self.send(resp);
-            } else if m.msg_type == MessageType::PreVote {
+            } else if m.msg_type == MessageType::PreVote && self.term > 0 {
                 let mut resp = Message::new(MessageType::PreVoteResp, self.id, m.from);
                 resp.term = self.term;
                 resp.reject = true;
@@ -633,7 +666,9 @@ impl<S: Storage> Raft<S> {
                 self.election_elapsed = 0;
                 self.vote = Some(m.from);
             }
-        } else {
+        } else if self.term > 0 {
+            // (At term 0 there is nothing to reject with: the requester would drop a
+            // response without a term anyway.)
             resp.term = self.term;
             resp.reject = true;
             self.send(resp);
@@ -794,11 +829,13 @@ impl<S: Storage> Raft<S> {
             self.lead_transferee = None;
         }
         if !self.trk.voters.contains(&self.id) {
-            // Removed (or not a voter): tell the others the commit index, then step
-            // down; the remaining voters elect a leader among themselves.
+            // Removed: step down by handing leadership to a remaining voter. Simply
+            // stepping down could leave the cluster without a possible leader: the
+            // others take the new membership only once they apply it, and until then
+            // they need this node's vote, which it denies to any log shorter than its
+            // own. A transferee is first brought fully up to date, so it gets that vote.
             self.bcast_append();
-            let term = self.term;
-            self.become_follower(term, None);
+            self.maybe_hand_over();
             return Ok(cs);
         }
         // The quorum changed: a removal may commit entries at once.
@@ -810,6 +847,29 @@ impl<S: Storage> Raft<S> {
             }
         }
         Ok(cs)
+    }
+
+    /// Whether this node leads a membership it is no longer a voter of.
+    pub(crate) fn is_retiring(&self) -> bool {
+        self.role == Role::Leader && !self.trk.voters.contains(&self.id)
+    }
+
+    /// A retiring leader starts a transfer to the most up-to-date remaining voter (and
+    /// again whenever the previous attempt timed out). It becomes a follower when the
+    /// transferee's higher term reaches it.
+    pub(crate) fn maybe_hand_over(&mut self) {
+        if !self.is_retiring() || self.lead_transferee.is_some() {
+            return;
+        }
+        let best = self
+            .trk
+            .voters
+            .iter()
+            .filter_map(|&id| self.trk.progress.get(&id).map(|p| (p.matched, id)))
+            .max_by_key(|&(matched, id)| (matched, std::cmp::Reverse(id)));
+        if let Some((_, transferee)) = best {
+            self.handle_transfer_leader(transferee);
+        }
     }
 
     // ---- ticks ------------------------------------------------------------------------
@@ -844,9 +904,11 @@ impl<S: Storage> Raft<S> {
             if self.check_quorum {
                 let _ = self.step(Message::new(MessageType::CheckQuorum, self.id, self.id));
             }
-            // A transfer that did not finish within an election timeout is abandoned.
+            // A transfer that did not finish within an election timeout is abandoned
+            // (a retiring leader tries again).
             if self.role == Role::Leader && self.lead_transferee.is_some() {
                 self.lead_transferee = None;
+                self.maybe_hand_over();
             }
         }
         if self.role != Role::Leader {

@@ -135,6 +135,11 @@ impl<S: Storage> RawNode<S> {
         if m.msg_type.is_local() {
             return Err(Error::StepLocalMsg);
         }
+        if m.to != self.raft.id {
+            // Misrouted: counting it (a vote meant for another candidate, say) would
+            // be unsafe.
+            return Ok(());
+        }
         let is_response = matches!(
             m.msg_type,
             MessageType::AppendResp
@@ -158,11 +163,13 @@ impl<S: Storage> RawNode<S> {
             || !r.msgs.is_empty()
             || r.raft_log.has_next_committed_ents()
             || !r.read_states.is_empty()
+            || r.pending_bcast.is_some()
     }
 
     /// Hands out everything pending. Call `advance` with it once done.
     pub fn ready(&mut self) -> Ready {
         let r = &mut self.raft;
+        r.flush_pending_bcast();
         let soft = r.soft_state();
         let hard = r.hard_state();
         let soft_state = (soft != self.prev_soft_state).then_some(soft);

@@ -2,7 +2,7 @@
 //! quorum checks, reads and leader transfer.
 
 use super::errors::{DropReason, Error};
-use super::raft::{dropped, Raft, ReadState, Role};
+use super::raft::{dropped, BcastKind, Raft, ReadState, Role};
 use super::read_only;
 use super::storage::Storage;
 use super::tracker::ProgressState;
@@ -56,7 +56,9 @@ impl<S: Storage> Raft<S> {
                 pr.recent_active = false;
             }
         }
-        if !active {
+        if !active && !self.is_retiring() {
+            // (A retiring leader keeps trying to hand over instead: see
+            // `maybe_hand_over`.)
             // Cut off from a majority: stop serving (reads could be stale) and let the
             // majority side elect a leader.
             let term = self.term;
@@ -93,7 +95,9 @@ impl<S: Storage> Raft<S> {
         if let Some(ci) = conf_index {
             self.pending_conf_index = ci;
         }
-        self.bcast_append();
+        if self.pending_bcast.is_none() {
+            self.pending_bcast = Some(BcastKind::Entries);
+        }
         Ok(())
     }
 
@@ -172,7 +176,7 @@ impl<S: Storage> Raft<S> {
             ProgressState::Replicate => pr.inflights.free_le(m.index),
         }
         if self.maybe_commit() {
-            self.bcast_append();
+            self.pending_bcast = Some(BcastKind::Commit);
         } else if was_paused {
             self.send_append(from);
         }
@@ -231,7 +235,7 @@ impl<S: Storage> Raft<S> {
         pr.probe_sent = true;
     }
 
-    fn handle_transfer_leader(&mut self, transferee: NodeId) {
+    pub(crate) fn handle_transfer_leader(&mut self, transferee: NodeId) {
         let Some(pr) = self.trk.progress.get(&transferee) else {
             return;
         };
