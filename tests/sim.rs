@@ -41,7 +41,7 @@ use crate::world::{Coverage, Params, World};
 
 /// Seeds run by default: enough to cover both cluster sizes and most parameter mixes
 /// while staying well under a minute in release mode on two cores.
-const DEFAULT_SEEDS: u64 = 600;
+const DEFAULT_SEEDS: u64 = 2000;
 
 /// How a run ended, for the summary line.
 #[derive(Clone, Copy, Debug, Default)]

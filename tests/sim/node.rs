@@ -9,7 +9,7 @@
 use bytes::Bytes;
 use raftctl::raft::{
     ConfChange, ConfState, Config, EntryType, HardState, Index, MemStorage, Message, NodeId,
-    RawNode, Role, Snapshot, Storage,
+    RawNode, Ready, Role, Snapshot, Storage,
 };
 
 use crate::invariants::{chain, LogPos, Obs};
@@ -67,7 +67,8 @@ pub enum CrashPoint {
 pub struct Outbox {
     pub messages: Vec<Message>,
     pub persisted_messages: Vec<Message>,
-    pub crashed: bool,
+    /// Set when the node crashed while handling the Ready.
+    pub crashed: Option<CrashPoint>,
 }
 
 pub struct SimNode {
@@ -212,10 +213,16 @@ impl SimNode {
     }
 
     /// Handles one Ready: the runtime's loop, with an optional crash in the middle.
-    pub fn handle_ready(&mut self, crash: Option<CrashPoint>, obs: &mut Vec<Obs>) -> Outbox {
+    /// `crash` looks at the Ready and says whether (and where) the node crashes in it.
+    pub fn handle_ready(
+        &mut self,
+        crash: impl FnOnce(&Ready) -> Option<CrashPoint>,
+        obs: &mut Vec<Obs>,
+    ) -> Outbox {
         let id = self.id;
         let raw = self.raw.as_mut().expect("only a running node has a Ready");
         let mut rd = raw.ready();
+        let crash = crash(&rd);
         let mut out = Outbox {
             messages: std::mem::take(&mut rd.messages),
             ..Outbox::default()
@@ -228,7 +235,7 @@ impl SimNode {
         }
         if crash == Some(CrashPoint::BeforePersist) {
             self.crash();
-            out.crashed = true;
+            out.crashed = crash;
             return out;
         }
 
@@ -320,7 +327,7 @@ impl SimNode {
         }
         if crash == Some(CrashPoint::AfterPersist) {
             self.crash();
-            out.crashed = true;
+            out.crashed = crash;
             return out;
         }
         out.persisted_messages = std::mem::take(&mut rd.persisted_messages);

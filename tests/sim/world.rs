@@ -346,11 +346,30 @@ impl World {
             if !ready {
                 return;
             }
-            let crash = self.roll_crash_in_ready();
+            let allowed = self.chaos
+                && self.params.crash_in_ready > 0.0
+                && self.down_ids().len() < self.params.max_down;
+            let p = self.params.crash_in_ready;
+            let rng = &mut self.rng;
             let node = self.nodes.get_mut(&id).expect("checked above");
             let incarnation = node.incarnation;
-            let out = node.handle_ready(crash, &mut self.obs);
-            if let Some(point) = crash {
+            let out = node.handle_ready(
+                |rd| {
+                    // Crashes matter most where a Ready changes durable state: a vote,
+                    // a term, entries. Aim there more often.
+                    let writes = rd.hard_state.is_some() || !rd.entries.is_empty();
+                    let p = if writes { (p * 5.0).min(1.0) } else { p };
+                    if !allowed || !rng.chance(p) {
+                        None
+                    } else if rng.chance(0.6) {
+                        Some(CrashPoint::BeforePersist)
+                    } else {
+                        Some(CrashPoint::AfterPersist)
+                    }
+                },
+                &mut self.obs,
+            );
+            if let Some(point) = out.crashed {
                 self.coverage.crashes += 1;
                 self.coverage.crashes_in_ready += 1;
                 self.trace(|| format!("n{id} crashes handling a Ready ({point:?})"));
@@ -358,25 +377,10 @@ impl World {
             for m in out.messages.into_iter().chain(out.persisted_messages) {
                 self.send(m, incarnation);
             }
-            if out.crashed {
+            if out.crashed.is_some() {
                 return;
             }
         }
-    }
-
-    fn roll_crash_in_ready(&mut self) -> Option<CrashPoint> {
-        if !self.chaos
-            || self.params.crash_in_ready == 0.0
-            || self.down_ids().len() >= self.params.max_down
-            || !self.rng.chance(self.params.crash_in_ready)
-        {
-            return None;
-        }
-        Some(if self.rng.chance(0.5) {
-            CrashPoint::BeforePersist
-        } else {
-            CrashPoint::AfterPersist
-        })
     }
 
     /// Lets every running node handle its Readies until none has one.
