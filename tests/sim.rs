@@ -346,6 +346,131 @@ fn whole_cluster_crash_and_restart_keeps_committed_entries() {
     }
 }
 
+/// Puts each group of nodes on its own side of a partition.
+fn split(w: &mut World, groups: &[&[NodeId]]) {
+    let sides = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(side, ids)| ids.iter().map(move |&id| (id, side as u32)))
+        .collect();
+    w.bus.partition(sides);
+}
+
+/// Delivers messages one at a time until `done` holds; false if the network ran dry.
+fn deliver_until(w: &mut World, done: impl Fn(&World) -> bool) -> bool {
+    while !done(w) {
+        if !w.deliver_one() {
+            return false;
+        }
+        w.pump_all();
+        w.check().unwrap_or_else(|v| panic!("{v}"));
+    }
+    true
+}
+
+fn is_leader(w: &World, id: NodeId) -> bool {
+    w.nodes[&id].raw.as_ref().is_some_and(|raw| raw.is_leader())
+}
+
+fn durable_term(w: &World, id: NodeId, index: u64) -> Option<u64> {
+    use raftctl::raft::Storage;
+    w.nodes[&id].store().term(index).ok()
+}
+
+/// Raft §5.4.2, Figure 8: a leader must not count replicas of an entry from an earlier
+/// term as committing it, because a candidate with a later-term entry there can still
+/// win and overwrite it. The run replays the figure: S1 replicates an entry to S2 only,
+/// S5 wins and appends its own entry there unseen, S1 comes back and brings S3 up to its
+/// old entry, crashes, and S5 wins again and overwrites it. Nothing may have been
+/// reported committed at that index before.
+#[test]
+fn figure_8_replicas_of_an_old_term_entry_do_not_commit_it() {
+    let mut params = Params::quiet(5, 8);
+    params.config.pre_vote = false;
+    params.config.check_quorum = false;
+    params.config.election_tick = 1000; // elections only when the test asks
+    params.config.max_size_per_msg = 1; // one entry per append
+    params.config.max_inflight_msgs = 1;
+    let mut w = World::new(8, params);
+    w.heal().expect("consistent");
+    let campaign = |w: &mut World, id: NodeId| {
+        let raw = w
+            .nodes
+            .get_mut(&id)
+            .and_then(|n| n.raw.as_mut())
+            .expect("up");
+        raw.campaign().expect("a voter may campaign");
+        w.pump_all();
+    };
+    campaign(&mut w, 1);
+    settle(&mut w, 3);
+    assert!(is_leader(&w, 1));
+
+    // (a) S1 replicates an entry to S2 only.
+    split(&mut w, &[&[1, 2], &[3, 4, 5]]);
+    assert!(w.propose(1, Bytes::from_static(b"a")));
+    settle(&mut w, 3);
+    let index = (1..100)
+        .take_while(|&i| durable_term(&w, 2, i).is_some())
+        .last()
+        .expect("S2 has entries");
+    assert_eq!(
+        durable_term(&w, 3, index),
+        None,
+        "S3 must not have the entry"
+    );
+    let old_term = durable_term(&w, 2, index).expect("held");
+
+    // (b) S1 crashes; S5 wins with S3 and S4, and appends at `index` in its term unseen.
+    w.crash(1);
+    split(&mut w, &[&[3, 4, 5], &[1, 2]]);
+    campaign(&mut w, 5);
+    assert!(deliver_until(&mut w, |w| is_leader(w, 5)));
+    split(&mut w, &[&[5], &[3, 4], &[1, 2]]);
+    settle(&mut w, 2);
+    let s5_term = durable_term(&w, 5, index).expect("S5 appended its own entry there");
+    assert!(s5_term > old_term);
+    w.crash(5);
+
+    // (c) S1 restarts, wins with S2 and S3, and brings S3 up to the old-term entry.
+    w.restart(1).expect("restart");
+    split(&mut w, &[&[1, 2, 3], &[4, 5]]);
+    for _ in 0..3 {
+        if !is_leader(&w, 1) {
+            campaign(&mut w, 1);
+            deliver_until(&mut w, |w| is_leader(w, 1));
+        }
+    }
+    assert!(is_leader(&w, 1), "{:#?}", w.describe_nodes());
+    let s3_has_old_entry = |w: &World| {
+        w.nodes[&1]
+            .raw
+            .as_ref()
+            .and_then(|raw| raw.status().progress.get(&3).map(|p| p.matched))
+            .is_some_and(|m| m >= index)
+    };
+    assert!(deliver_until(&mut w, s3_has_old_entry));
+    assert_eq!(durable_term(&w, 3, index), Some(old_term));
+    w.crash(1);
+
+    // (d) S5 restarts and wins with S3 and S4: its entry at `index` replaces the old one.
+    w.restart(5).expect("restart");
+    split(&mut w, &[&[3, 4, 5], &[1, 2]]);
+    for _ in 0..3 {
+        if !is_leader(&w, 5) {
+            campaign(&mut w, 5);
+            deliver_until(&mut w, |w| is_leader(w, 5));
+        }
+    }
+    assert!(is_leader(&w, 5), "{:#?}", w.describe_nodes());
+    settle(&mut w, 5);
+    assert_eq!(durable_term(&w, 3, index), Some(s5_term), "S5 overwrote S3");
+    // Everyone back: whatever was committed must stay so (checked after every step).
+    w.heal().expect("consistent");
+    w.await_liveness()
+        .unwrap_or_else(|v| panic!("{v}\n{:#?}", w.describe_nodes()));
+}
+
 #[test]
 fn lagging_follower_catches_up_from_a_snapshot() {
     let mut w = quiet_world(3, 13);
