@@ -293,13 +293,18 @@ impl<S: Storage> RaftLog<S> {
 
     /// Whether any entry in `(applied, committed]` is a conf change (not yet applied).
     pub fn has_unapplied_conf_change(&self) -> bool {
+        self.any_unapplied(self.committed, |e| e.entry_type == EntryType::ConfChange)
+    }
+
+    /// Whether any entry in `(applied, up_to]` satisfies `pred`, reading in pages.
+    pub fn any_unapplied(&self, up_to: Index, pred: impl Fn(&Entry) -> bool) -> bool {
         let mut lo = self.applied + 1;
-        let hi = self.committed + 1;
+        let hi = up_to.min(self.last_index()) + 1;
         while lo < hi {
             let Ok(ents) = self.slice(lo, hi, Some(self.max_applying_size)) else {
                 return false;
             };
-            if ents.iter().any(|e| e.entry_type == EntryType::ConfChange) {
+            if ents.iter().any(&pred) {
                 return true;
             }
             lo += ents.len() as u64;

@@ -113,6 +113,11 @@ pub struct Raft<S: Storage> {
     /// Appends to broadcast when the next Ready is built (messages only leave then, so
     /// deferring loses nothing and batches many proposals into one message).
     pub pending_bcast: Option<BcastKind>,
+    /// This leader's log holds an unapplied conf change removing it. It then takes no
+    /// new proposals, so that when it applies its removal every entry it holds is
+    /// committed, hence held by a remaining voter whose log is as up to date: that
+    /// voter can win this node's vote even if this node crashes before handing over.
+    pub self_removal_pending: bool,
     rng: SplitMix64,
 }
 
@@ -156,6 +161,7 @@ impl<S: Storage> Raft<S> {
             max_msg_size: c.max_size_per_msg,
             max_uncommitted_size: c.max_uncommitted_entries_size,
             pending_bcast: None,
+            self_removal_pending: false,
             rng: SplitMix64::new(c.seed ^ c.id.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
         };
         let next = r.raft_log.last_index() + 1;
@@ -452,6 +458,7 @@ impl<S: Storage> Raft<S> {
         self.read_only = ReadOnly::default();
         self.pending_read_index.clear();
         self.pending_bcast = None;
+        self.self_removal_pending = false;
     }
 
     fn reset_randomized_election_timeout(&mut self) {
@@ -500,6 +507,10 @@ impl<S: Storage> Raft<S> {
         }
         // Conservatively, any conf change still in the log may be unapplied.
         self.pending_conf_index = self.raft_log.last_index();
+        let id = self.id;
+        self.self_removal_pending = self
+            .raft_log
+            .any_unapplied(self.pending_conf_index, |e| removes(e, id));
         // An entry of the new term, so that earlier entries can commit (§5.4.2).
         let empty = Entry {
             entry_type: EntryType::Empty,
@@ -865,8 +876,12 @@ impl<S: Storage> Raft<S> {
             .trk
             .voters
             .iter()
-            .filter_map(|&id| self.trk.progress.get(&id).map(|p| (p.matched, id)))
-            .max_by_key(|&(matched, id)| (matched, std::cmp::Reverse(id)));
+            .filter_map(|&id| {
+                let p = self.trk.progress.get(&id)?;
+                // Prefer peers heard from lately: a down voter would never answer.
+                Some(((p.recent_active, p.matched, std::cmp::Reverse(id)), id))
+            })
+            .max_by_key(|&(key, _)| key);
         if let Some((_, transferee)) = best {
             self.handle_transfer_leader(transferee);
         }
@@ -984,6 +999,13 @@ fn conf_state_is_malformed(cs: &ConfState) -> bool {
     cs.voters.contains(&0)
         || cs.learners.contains(&0)
         || cs.learners.iter().any(|l| voters.contains(l))
+}
+
+/// Whether `e` is a conf change removing `id`.
+pub(crate) fn removes(e: &Entry, id: NodeId) -> bool {
+    e.entry_type == EntryType::ConfChange
+        && ConfChange::decode(&e.data)
+            .is_ok_and(|cc| cc.change_type == ConfChangeType::Remove && cc.node_id == id)
 }
 
 /// The error a dropped proposal returns.

@@ -103,7 +103,13 @@ impl<S: Storage> RawNode<S> {
         self.raft.step(m)
     }
 
-    /// Applies a committed conf change; call while applying its entry.
+    /// Applies a committed conf change; call while applying its entry. Invalid changes
+    /// (promoting a non-learner, removing the last voter, ...) change nothing and are an
+    /// error, the same on every node.
+    ///
+    /// A leader that applies its own removal stays leader, refusing proposals, until it
+    /// has handed leadership to a remaining voter: keep a removed node running until it
+    /// is no longer leader, or the others may be left unable to elect anyone.
     pub fn apply_conf_change(&mut self, cc: &ConfChange) -> Result<ConfState, Error> {
         let r = self.raft.apply_conf_change(cc);
         if cfg!(debug_assertions) {

@@ -2,7 +2,7 @@
 //! quorum checks, reads and leader transfer.
 
 use super::errors::{DropReason, Error};
-use super::raft::{dropped, BcastKind, Raft, ReadState, Role};
+use super::raft::{dropped, removes, BcastKind, Raft, ReadState, Role};
 use super::read_only;
 use super::storage::Storage;
 use super::tracker::ProgressState;
@@ -70,7 +70,7 @@ impl<S: Storage> Raft<S> {
         if m.entries.is_empty() {
             return Ok(());
         }
-        if !self.trk.is_member(self.id) {
+        if !self.trk.is_member(self.id) || self.self_removal_pending {
             return dropped(DropReason::NotMember);
         }
         if self.lead_transferee.is_some() {
@@ -89,11 +89,14 @@ impl<S: Storage> Raft<S> {
                 e.entry_type = EntryType::Normal;
             }
         }
+        let id = self.id;
+        let removes_self = conf_index.is_some() && ents.iter().any(|e| removes(e, id));
         if !self.append_entry(ents) {
             return dropped(DropReason::UncommittedSizeLimit);
         }
         if let Some(ci) = conf_index {
             self.pending_conf_index = ci;
+            self.self_removal_pending |= removes_self;
         }
         if self.pending_bcast.is_none() {
             self.pending_bcast = Some(BcastKind::Entries);

@@ -329,6 +329,67 @@ fn removed_leader_hands_over_even_when_others_lag() {
     assert_eq!(net.role(1), Role::Follower);
 }
 
+/// While its own removal is in the log, a leader takes no new proposals: when it
+/// applies the removal, all it holds is committed, so a remaining voter can always
+/// collect its vote, even if it crashes before handing over.
+#[test]
+fn leader_pending_own_removal_takes_no_proposals() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.isolate(2);
+    net.isolate(3);
+    net.node(1)
+        .propose_conf_change(cc(ConfChangeType::Remove, 1))
+        .unwrap();
+    assert_eq!(
+        net.propose(1, b"x"),
+        Err(Error::ProposalDropped(DropReason::NotMember))
+    );
+    // Re-elected before applying it, the leader finds it in its log again.
+    net.recover();
+    net.isolate(1);
+    net.node(1).raft.become_follower(5, None);
+    net.node(1).raft.become_candidate();
+    net.node(1).raft.become_leader();
+    assert!(net.nodes[&1].raft.self_removal_pending);
+}
+
+/// The crash variant: a leader applies its own removal and crashes before anyone
+/// learned the commit or took over. The survivor still counts it as a voter and needs
+/// its vote; since the removed node's log holds nothing uncommitted, it grants it.
+#[test]
+fn survivor_elected_after_removed_leader_crashes_before_handover() {
+    let mut net = Network::new(&[1, 2]);
+    net.campaign(2);
+    assert_eq!(leader_of(&net), 2);
+    let removal_index = net.last_index(2) + 1;
+    // Node 1 stores the removal, but never hears that it committed.
+    net.drop_if = Some(Box::new(move |m: &Message| {
+        m.from == 2
+            && (m.commit >= removal_index
+                || m.msg_type == MessageType::TimeoutNow
+                || m.entries.iter().any(|e| e.index > removal_index))
+    }));
+    net.node(2)
+        .propose_conf_change(cc(ConfChangeType::Remove, 2))
+        .unwrap();
+    // Had it taken this, its log would end past anything node 1 could hold.
+    assert_eq!(
+        net.node(2).propose(Bytes::from_static(b"late")),
+        Err(Error::ProposalDropped(DropReason::NotMember))
+    );
+    net.drain();
+    assert_eq!(net.nodes[&2].status().conf_state.voters, vec![1]);
+    assert!(net.committed(1) < removal_index);
+    net.restart(2);
+    net.recover();
+    net.tick_all(60);
+    assert_eq!(leader_of(&net), 1);
+    net.propose(1, b"after").unwrap();
+    assert_eq!(net.nodes[&1].status().conf_state.voters, vec![1]);
+    assert_eq!(net.applied_data(1), vec![Bytes::from_static(b"after")]);
+}
+
 /// Invalid changes are refused at apply time and change nothing.
 #[test]
 fn invalid_conf_changes_are_errors() {
