@@ -40,8 +40,9 @@ use crate::rng::Rng;
 use crate::world::{Coverage, Params, World};
 
 /// Seeds run by default: enough to cover both cluster sizes and most parameter mixes
-/// while staying well under a minute in release mode on two cores.
-const DEFAULT_SEEDS: u64 = 2000;
+/// while staying well under a minute in release mode on two cores. Debug builds (where
+/// the core also checks its own invariants after every step) run fewer.
+const DEFAULT_SEEDS: u64 = if cfg!(debug_assertions) { 500 } else { 2000 };
 
 /// How a run ended, for the summary line.
 #[derive(Clone, Copy, Debug, Default)]
