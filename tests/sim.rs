@@ -37,7 +37,7 @@ use raftctl::raft::{
 use crate::bus::{Bus, Faults};
 use crate::invariants::{chain, check_all, History, LogPos, Obs, Violation};
 use crate::rng::Rng;
-use crate::world::{Coverage, Params, World};
+use crate::world::{Coverage, Params, World, LIVENESS_ELECTION_TIMEOUTS};
 
 /// Seeds run by default: enough to cover both cluster sizes and most parameter mixes
 /// while staying well under a minute in release mode on two cores. Debug builds (where
@@ -51,6 +51,8 @@ struct RunStats {
     committed: u64,
     terms_with_leader: u64,
     liveness_ticks: u64,
+    /// `liveness_ticks` in election timeouts, against `LIVENESS_ELECTION_TIMEOUTS`.
+    liveness_timeouts: f64,
     coverage: Coverage,
 }
 
@@ -125,6 +127,7 @@ fn drive(w: &mut World) -> Result<RunStats, Violation> {
         committed: w.hist.max_committed(),
         terms_with_leader: w.hist.terms_with_leader() as u64,
         liveness_ticks,
+        liveness_timeouts: liveness_ticks as f64 / w.params.config.election_tick as f64,
         coverage: w.coverage,
     })
 }
@@ -213,6 +216,7 @@ fn random_seeds() {
                 total.committed += s.committed;
                 total.terms_with_leader += s.terms_with_leader;
                 total.liveness_ticks = total.liveness_ticks.max(s.liveness_ticks);
+                total.liveness_timeouts = total.liveness_timeouts.max(s.liveness_timeouts);
                 total.coverage.add(&s.coverage);
             }
             Err(f) => failures.push(f),
@@ -220,13 +224,15 @@ fn random_seeds() {
     }
     println!(
         "sim: {} seeds, {} passed: {} ticks, {} entries committed, {} terms with a leader, \
-         slowest recovery after healing {} ticks\nsim: {}",
+         slowest recovery after healing {} ticks ({:.1} election timeouts, bound {})\nsim: {}",
         seeds.len(),
         seeds.len() - failures.len(),
         total.ticks,
         total.committed,
         total.terms_with_leader,
         total.liveness_ticks,
+        total.liveness_timeouts,
+        LIVENESS_ELECTION_TIMEOUTS,
         total.coverage
     );
     if failures.is_empty() {
@@ -579,6 +585,10 @@ fn bus_keeps_send_order_without_faults_and_cuts_partitions() {
     assert!(!bus.next_due(&mut rng, 0).expect("due").1, "1 -> 2 is cut");
     assert!(bus.next_due(&mut rng, 0).expect("due").1, "1 -> 3 arrives");
     assert!(bus.is_partitioned());
+    bus.heal();
+    bus.cut_one_way(1, 2);
+    assert!(!bus.connected(1, 2) && bus.connected(2, 1));
+    assert_eq!(bus.describe_partition(&[1, 2]), "{1,2} | 1-/->2");
     bus.heal();
     assert!(!bus.is_partitioned());
     bus.send(&mut rng, 0, msg(1, 2, 10), 7);

@@ -5,7 +5,7 @@
 //! (which of the due messages arrives next: the reordering; and whether a partition cuts
 //! it). Nothing here depends on wall time or hash order, so a seed replays exactly.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use raftctl::raft::{Message, NodeId};
 
@@ -64,6 +64,8 @@ pub struct Bus {
     next_seq: u64,
     /// Partition side of each node; nodes not listed are on side 0. Empty = connected.
     sides: BTreeMap<NodeId, u32>,
+    /// Links cut in one direction only: (from, to).
+    one_way: BTreeSet<(NodeId, NodeId)>,
 }
 
 impl Bus {
@@ -74,6 +76,7 @@ impl Bus {
             in_flight: Vec::new(),
             next_seq: 0,
             sides: BTreeMap::new(),
+            one_way: BTreeSet::new(),
         }
     }
 
@@ -149,8 +152,14 @@ impl Bus {
         self.in_flight.len()
     }
 
-    pub fn connected(&self, a: NodeId, b: NodeId) -> bool {
-        self.side(a) == self.side(b)
+    /// Whether a message from `from` reaches `to`.
+    pub fn connected(&self, from: NodeId, to: NodeId) -> bool {
+        self.side(from) == self.side(to) && !self.one_way.contains(&(from, to))
+    }
+
+    /// Cuts the link from `from` to `to` only: `to` still reaches `from`.
+    pub fn cut_one_way(&mut self, from: NodeId, to: NodeId) {
+        self.one_way.insert((from, to));
     }
 
     fn side(&self, id: NodeId) -> u32 {
@@ -163,12 +172,13 @@ impl Bus {
     }
 
     pub fn is_partitioned(&self) -> bool {
-        self.sides.values().any(|&s| s != 0)
+        self.sides.values().any(|&s| s != 0) || !self.one_way.is_empty()
     }
 
     /// Reconnects everyone (messages already lost stay lost).
     pub fn heal(&mut self) {
         self.sides.clear();
+        self.one_way.clear();
     }
 
     /// The partition as text: `{1,2} | {3}`.
@@ -183,6 +193,7 @@ impl Bus {
                 let ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
                 format!("{{{}}}", ids.join(","))
             })
+            .chain(self.one_way.iter().map(|(a, b)| format!("{a}-/->{b}")))
             .collect::<Vec<_>>()
             .join(" | ")
     }

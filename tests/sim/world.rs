@@ -645,16 +645,34 @@ impl World {
     fn random_partition(&mut self) {
         let ids: Vec<NodeId> = self.nodes.keys().copied().collect();
         let mut sides = BTreeMap::new();
-        if self.rng.chance(0.5) {
-            // Cut one node off, often the leader.
-            let victim = match self.leader() {
-                Some(l) if self.rng.chance(0.5) => l,
-                _ => self.rng.pick(&ids).expect("there are nodes"),
-            };
-            sides.insert(victim, 1);
-        } else {
-            for &id in &ids {
-                sides.insert(id, self.rng.below(2) as u32);
+        match self.rng.below(3) {
+            0 => {
+                // Cut one node off, often the leader.
+                let victim = match self.leader() {
+                    Some(l) if self.rng.chance(0.5) => l,
+                    _ => self.rng.pick(&ids).expect("there are nodes"),
+                };
+                sides.insert(victim, 1);
+            }
+            1 => {
+                for &id in &ids {
+                    sides.insert(id, self.rng.below(2) as u32);
+                }
+            }
+            _ => {
+                // Asymmetric faults: a few links that work in one direction only (a
+                // leader that can send but not hear, a voter that hears but is not heard).
+                for _ in 0..self.rng.range(1, 3) {
+                    let from = self.rng.pick(&ids).expect("there are nodes");
+                    let to = self.rng.pick(&ids).expect("there are nodes");
+                    if from != to {
+                        self.bus.cut_one_way(from, to);
+                    }
+                }
+                let text = self.bus.describe_partition(&ids);
+                self.trace(|| format!("cut links {text}"));
+                self.coverage.partitions += 1;
+                return;
             }
         }
         self.bus.partition(sides);
