@@ -19,7 +19,9 @@ use crate::rng::{mix64, Rng};
 /// How one run behaves; drawn from its seed so that a seed is the whole recipe.
 #[derive(Clone, Debug)]
 pub struct Params {
+    /// Size of the bootstrap cluster (3 for even seeds, 5 for odd ones).
     pub voters: usize,
+    /// Random steps before the faults stop and liveness is checked.
     pub steps: u64,
     pub faults: Faults,
     /// Probability that a node crashes while handling a Ready.
@@ -28,6 +30,7 @@ pub struct Params {
     pub max_down: usize,
     /// Template for every node's config (`id`, `applied`, `seed` are set per node).
     pub config: Config,
+    /// Relative frequency of each action of `ACTIONS`, in the same order.
     pub weights: [u32; ACTIONS.len()],
 }
 
