@@ -724,6 +724,46 @@ fn appends_respect_size_cap_and_inflight_window() {
     assert_eq!(net.committed(2), net.last_index(1));
 }
 
+/// An unreachable follower in the replicate state goes back to probing: streaming
+/// blindly into a broken link would only fill the window.
+#[test]
+fn unreachable_follower_is_probed_again() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.propose(1, b"x").unwrap();
+    assert_eq!(
+        net.nodes[&1].status().progress[&2].state,
+        ProgressState::Replicate
+    );
+    net.node(1).report_unreachable(2);
+    assert_eq!(
+        net.nodes[&1].status().progress[&2].state,
+        ProgressState::Probe
+    );
+    net.tick(1, 1);
+    net.propose(1, b"y").unwrap();
+    assert_eq!(
+        net.nodes[&1].status().progress[&2].state,
+        ProgressState::Replicate
+    );
+    assert_eq!(net.applied_data(2).len(), 2);
+}
+
+/// A full window whose acknowledgements were lost is unstuck by a heartbeat answer.
+#[test]
+fn heartbeat_response_frees_a_full_window() {
+    let mut net = Network::with_config(&[1, 2], |c| c.max_inflight_msgs = 1);
+    net.campaign(1);
+    net.ignore(MessageType::AppendResp);
+    net.propose(1, b"a").unwrap();
+    net.propose(1, b"b").unwrap();
+    assert_eq!(net.committed(1), 1);
+    net.recover();
+    net.tick(1, 1);
+    net.tick(1, 1);
+    assert_eq!(net.applied_data(2).len(), 2);
+}
+
 // ---- restart ----------------------------------------------------------------------------
 
 /// A node restarts with term, vote and commit from its hard state, membership from its
