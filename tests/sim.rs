@@ -208,10 +208,14 @@ fn random_seeds() {
     results.sort_by_key(|(seed, _)| *seed);
 
     let mut total = RunStats::default();
+    let mut slowest_seed = 0;
     let mut failures = Vec::new();
-    for (_, r) in results {
+    for (seed, r) in results {
         match r {
             Ok(s) => {
+                if s.liveness_timeouts > total.liveness_timeouts {
+                    slowest_seed = seed;
+                }
                 total.ticks += s.ticks;
                 total.committed += s.committed;
                 total.terms_with_leader += s.terms_with_leader;
@@ -224,7 +228,7 @@ fn random_seeds() {
     }
     println!(
         "sim: {} seeds, {} passed: {} ticks, {} entries committed, {} terms with a leader, \
-         slowest recovery after healing {} ticks ({:.1} election timeouts, bound {})\nsim: {}",
+         slowest recovery after healing {} ticks ({:.1} election timeouts, seed {}; bound {})\nsim: {}",
         seeds.len(),
         seeds.len() - failures.len(),
         total.ticks,
@@ -232,6 +236,7 @@ fn random_seeds() {
         total.terms_with_leader,
         total.liveness_ticks,
         total.liveness_timeouts,
+        slowest_seed,
         LIVENESS_ELECTION_TIMEOUTS,
         total.coverage
     );

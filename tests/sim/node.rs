@@ -169,7 +169,10 @@ impl SimNode {
         let mut config = config.clone();
         config.id = self.id;
         config.applied = self.durable.applied;
-        config.seed = crate::rng::mix64(config.seed ^ self.incarnation.rotate_left(32));
+        // Every node and every incarnation draws its own election timeouts, as nodes
+        // seeded from their own entropy would.
+        let own = crate::rng::mix64(self.id) ^ self.incarnation.rotate_left(32);
+        config.seed = crate::rng::mix64(config.seed ^ own);
         match RawNode::new(&config, store.clone()) {
             Ok(raw) => {
                 self.raw = Some(raw);
