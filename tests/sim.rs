@@ -4,10 +4,24 @@
 //! safety property is checked after every step; once the faults stop, the cluster must
 //! commit a fresh proposal within a bound of ticks.
 //!
+//! Checked after every step (one checker each, in `tests/sim/invariants.rs`): at most
+//! one leader per term; log matching on the durable logs; no committed entry ever
+//! changes; every node applies a prefix of one common sequence; durable term, vote and
+//! commit never go back; ReadIndex answers are never below the commit index known when
+//! the read was issued; the Ready contract holds (storage accepts what it is given,
+//! applied entries are durable). Checked at the end: after healing, a leader commits a
+//! fresh proposal on every live member within `LIVENESS_ELECTION_TIMEOUTS`.
+//!
+//! The crash model: a node persists a Ready's snapshot, entries, hard state and the
+//! entries it applies (with the applied index and membership) in one transaction. A crash
+//! before it loses the whole Ready (its `messages` may already be out); a crash after it
+//! loses only `persisted_messages`. A restart builds a new `RawNode` from the storage
+//! with `Config::applied` set to the durable applied index.
+//!
 //! `cargo test --release --test sim` runs the default seeds (3- and 5-node clusters
 //! alternate); `SIM_SEEDS=N` (or `SIM_SEEDS=A..B`) runs other seeds; `SIM_SEED=x` replays
-//! one seed exactly and prints the tail of its trace (`SIM_TRACE_LINES=n` for more). A seed is the whole recipe of a
-//! run: nothing depends on time, threads or hash order.
+//! one seed exactly and prints the tail of its trace (`SIM_TRACE_LINES=n` for more). A
+//! seed is the whole recipe of a run: nothing depends on time, threads or hash order.
 //!
 //! Support code lives in `tests/sim/`: the generator (`rng`), the network (`bus`), the
 //! properties (`invariants`), a node with its Ready loop (`node`) and the cluster
