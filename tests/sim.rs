@@ -497,6 +497,71 @@ fn figure_8_replicas_of_an_old_term_entry_do_not_commit_it() {
         .unwrap_or_else(|v| panic!("{v}\n{:#?}", w.describe_nodes()));
 }
 
+/// Sim finding 2: a node that applied its own removal and holds the longest log. The
+/// other voter has not learned that the removal committed, so it still needs this
+/// node's vote, which this node refuses to a shorter log, while it never campaigns
+/// itself. Here: n1 removes itself from {1, 3}, n3 misses the commit, wins the next
+/// term with n1's vote, sends its first entry before writing it, and crashes. After
+/// healing, the cluster must still elect a leader.
+#[test]
+#[ignore = "core liveness bug, sim finding 2 in /work/sim-findings.md"]
+fn removed_node_holding_the_longest_log_does_not_block_elections() {
+    let mut params = Params::quiet(3, 21);
+    params.config.election_tick = 1000; // elections only when the test asks
+    params.config.check_quorum = false;
+    let mut w = World::new(21, params);
+    w.heal().expect("consistent");
+    let campaign = |w: &mut World, id: NodeId| {
+        let raw = w
+            .nodes
+            .get_mut(&id)
+            .and_then(|n| n.raw.as_mut())
+            .expect("up");
+        raw.campaign().expect("a voter may campaign");
+        w.pump_all();
+    };
+    let remove = |id| ConfChange {
+        change_type: ConfChangeType::Remove,
+        node_id: id,
+        context: Bytes::new(),
+    };
+    campaign(&mut w, 1);
+    settle(&mut w, 3);
+    assert!(is_leader(&w, 1));
+    assert!(w.propose_conf_change(1, remove(2)));
+    settle(&mut w, 5);
+
+    // n1 removes itself; n3 stores and acknowledges the entry but hears nothing after.
+    let removal = {
+        use raftctl::raft::Storage;
+        w.nodes[&1].store().last_index().expect("readable") + 1
+    };
+    assert!(w.propose_conf_change(1, remove(1)));
+    w.pump_all();
+    assert!(
+        deliver_until(&mut w, |w| w.nodes[&1].durable.applied >= removal),
+        "{removal} {:#?}",
+        w.describe_nodes()
+    );
+    w.bus.cut_one_way(1, 3);
+    while w.deliver_one() {}
+    w.bus.heal();
+    assert!(
+        w.nodes[&3].durable.applied < removal,
+        "{:#?}",
+        w.describe_nodes()
+    );
+
+    // n3 wins the next term with n1's vote, sends its first entry and crashes unwritten.
+    w.crash_before_writing_entries(3);
+    campaign(&mut w, 3);
+    assert!(deliver_until(&mut w, |w| !w.nodes[&3].is_up()));
+    while w.deliver_one() {}
+    w.heal().expect("consistent");
+    w.await_liveness()
+        .unwrap_or_else(|v| panic!("{v}\n{:#?}", w.describe_nodes()));
+}
+
 #[test]
 fn lagging_follower_catches_up_from_a_snapshot() {
     let mut w = quiet_world(3, 13);

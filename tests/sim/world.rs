@@ -247,6 +247,9 @@ pub struct World {
     next_ctx: u64,
     trace: Option<VecDeque<String>>,
     trace_capacity: usize,
+    /// Nodes that crash, for a scenario, in their next Ready that carries entries,
+    /// before writing it.
+    crash_before_writing_entries: Vec<NodeId>,
 }
 
 /// How many trace lines a replay keeps (the tail before the failure), unless
@@ -284,6 +287,7 @@ impl World {
             next_ctx: 0,
             trace: None,
             trace_capacity: TRACE_LINES,
+            crash_before_writing_entries: Vec::new(),
             params,
         }
     }
@@ -358,10 +362,15 @@ impl World {
                 && self.down_ids().len() < self.params.max_down;
             let p = self.params.crash_in_ready;
             let rng = &mut self.rng;
+            let forced = &mut self.crash_before_writing_entries;
             let node = self.nodes.get_mut(&id).expect("checked above");
             let incarnation = node.incarnation;
             let out = node.handle_ready(
                 |rd| {
+                    if forced.contains(&id) && !rd.entries.is_empty() {
+                        forced.retain(|&f| f != id);
+                        return Some(CrashPoint::BeforePersist);
+                    }
                     // Crashes matter most where a Ready changes durable state: a vote,
                     // a term, entries. Aim there more often.
                     let writes = rd.hard_state.is_some() || !rd.entries.is_empty();
@@ -627,6 +636,12 @@ impl World {
         self.coverage.compactions += 1;
         self.trace(|| format!("n{id} compact to {to}: {r:?}"));
         r.map_err(|e| Violation::new("ready_contract", format!("node {id}: {e}")))
+    }
+
+    /// Makes `id` crash in its next Ready that carries entries, after sending its
+    /// `messages` and before writing anything.
+    pub fn crash_before_writing_entries(&mut self, id: NodeId) {
+        self.crash_before_writing_entries.push(id);
     }
 
     pub fn crash(&mut self, id: NodeId) {
