@@ -497,14 +497,13 @@ fn figure_8_replicas_of_an_old_term_entry_do_not_commit_it() {
         .unwrap_or_else(|v| panic!("{v}\n{:#?}", w.describe_nodes()));
 }
 
-/// Sim finding 2: a node that applied its own removal and holds the longest log. The
-/// other voter has not learned that the removal committed, so it still needs this
-/// node's vote, which this node refuses to a shorter log, while it never campaigns
-/// itself. Here: n1 removes itself from {1, 3}, n3 misses the commit, wins the next
-/// term with n1's vote, sends its first entry before writing it, and crashes. After
-/// healing, the cluster must still elect a leader.
+/// Sim finding 2 (fixed in the core): a node that applied its own removal and holds the
+/// longest log. The other voter has not learned that the removal committed, so it still
+/// needs this node's vote, which used to be refused to its shorter log while this node
+/// never campaigned itself. Here: n1 removes itself from {1, 3}, n3 misses the commit,
+/// wins the next term with n1's vote, sends its first entry before writing it, and
+/// crashes. After healing, the cluster must still elect a leader.
 #[test]
-#[ignore = "core liveness bug, sim finding 2 in /work/sim-findings.md"]
 fn removed_node_holding_the_longest_log_does_not_block_elections() {
     let mut params = Params::quiet(3, 21);
     params.config.election_tick = 1000; // elections only when the test asks
