@@ -707,7 +707,12 @@ impl<S: Storage> Raft<S> {
         };
         let mut resp = Message::new(m.msg_type.vote_response(), self.id, m.from);
         let up_to_date = self.raft_log.is_up_to_date(last);
-        if can_vote && !up_to_date && self.outside_own_membership() {
+        // (Only a voter of our own membership counts: we can only help those.)
+        if can_vote
+            && !up_to_date
+            && self.outside_own_membership()
+            && self.trk.voters.contains(&m.from)
+        {
             self.vetoed_as_removed = true;
         }
         if can_vote && up_to_date {
