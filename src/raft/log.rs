@@ -300,7 +300,12 @@ impl<S: Storage> RaftLog<S> {
 
     /// Whether any entry in `(applied, up_to]` satisfies `pred`, reading in pages.
     pub fn any_unapplied(&self, up_to: Index, pred: impl Fn(&Entry) -> bool) -> bool {
-        let mut lo = self.applied + 1;
+        self.any_in(self.applied + 1, up_to, pred)
+    }
+
+    /// Whether any entry in `[lo, up_to]` still held satisfies `pred`, reading in pages.
+    pub fn any_in(&self, lo: Index, up_to: Index, pred: impl Fn(&Entry) -> bool) -> bool {
+        let mut lo = lo.max(self.first_index());
         let hi = up_to.min(self.last_index()) + 1;
         while lo < hi {
             let Ok(ents) = self.slice(lo, hi, Some(self.max_applying_size)) else {

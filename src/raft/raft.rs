@@ -118,6 +118,9 @@ pub struct Raft<S: Storage> {
     /// committed, hence held by a remaining voter whose log is as up to date: that
     /// voter can win this node's vote even if this node crashes before handing over.
     pub self_removal_pending: bool,
+    /// This node applied its own removal and has since denied its vote to a candidate
+    /// with a shorter log: the others may be stuck needing it (see `may_campaign`).
+    pub vetoed_as_removed: bool,
     rng: SplitMix64,
 }
 
@@ -162,6 +165,7 @@ impl<S: Storage> Raft<S> {
             max_uncommitted_size: c.max_uncommitted_entries_size,
             pending_bcast: None,
             self_removal_pending: false,
+            vetoed_as_removed: false,
             rng: SplitMix64::new(c.seed ^ c.id.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
         };
         let next = r.raft_log.last_index() + 1;
@@ -210,6 +214,28 @@ impl<S: Storage> Raft<S> {
     /// Whether this node may campaign: a voter without a snapshot being installed.
     pub fn promotable(&self) -> bool {
         self.trk.voters.contains(&self.id) && self.raft_log.unstable.snapshot.is_none()
+    }
+
+    /// Whether this node may start an election: a voter may; so may a node outside its
+    /// own membership (removed; not a learner) once it denied its vote to a candidate
+    /// with a shorter log. The others take a removal only once they apply it and until
+    /// then they need the removed node's vote; if its log is the most up to date, only
+    /// its own election lets them move on. It then leads as a non-member, which brings
+    /// everyone its log and the commit of its removal, and hands over
+    /// (`maybe_hand_over`). Its election needs a majority of its membership, as any.
+    pub fn may_campaign(&self) -> bool {
+        if self.promotable() {
+            return true;
+        }
+        self.vetoed_as_removed && self.outside_own_membership()
+    }
+
+    /// Outside its own membership (removed, or restored from a snapshot taken before
+    /// it joined), yet it has one: its vote may still count for others.
+    fn outside_own_membership(&self) -> bool {
+        !self.trk.is_member(self.id)
+            && !self.trk.voters.is_empty()
+            && self.raft_log.unstable.snapshot.is_none()
     }
 
     // ---- sending ----------------------------------------------------------------
@@ -459,6 +485,7 @@ impl<S: Storage> Raft<S> {
         self.pending_read_index.clear();
         self.pending_bcast = None;
         self.self_removal_pending = false;
+        self.vetoed_as_removed = false;
     }
 
     fn reset_randomized_election_timeout(&mut self) {
@@ -519,12 +546,14 @@ impl<S: Storage> Raft<S> {
         self.append_entry(vec![empty]);
         // The empty entry does not count against the uncommitted cap.
         self.uncommitted_size = 0;
+        // Elected as a removed node: hand over as soon as a voter is caught up.
+        self.maybe_hand_over();
     }
 
     // ---- elections ----------------------------------------------------------------
 
     pub(crate) fn hup(&mut self, t: CampaignType) {
-        if self.role == Role::Leader || !self.promotable() {
+        if self.role == Role::Leader || !self.may_campaign() {
             return;
         }
         // A conf change committed but not applied may remove us or change the quorum.
@@ -677,7 +706,16 @@ impl<S: Storage> Raft<S> {
             term: m.log_term,
         };
         let mut resp = Message::new(m.msg_type.vote_response(), self.id, m.from);
-        if can_vote && self.raft_log.is_up_to_date(last) {
+        let up_to_date = self.raft_log.is_up_to_date(last);
+        // (Only a voter of our own membership counts: we can only help those.)
+        if can_vote
+            && !up_to_date
+            && self.outside_own_membership()
+            && self.trk.voters.contains(&m.from)
+        {
+            self.vetoed_as_removed = true;
+        }
+        if can_vote && up_to_date {
             // Grant with the requested term: a pre-candidate counts only answers for
             // the term it would campaign in.
             resp.term = m.term;
@@ -797,7 +835,7 @@ impl<S: Storage> Raft<S> {
 
     fn tick_election(&mut self) {
         self.election_elapsed += 1;
-        if self.promotable() && self.past_election_timeout() {
+        if self.past_election_timeout() && self.may_campaign() {
             self.election_elapsed = 0;
             let _ = self.step(Message::new(MessageType::Hup, self.id, self.id));
         }

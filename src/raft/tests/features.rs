@@ -5,9 +5,9 @@ use bytes::Bytes;
 
 use super::network::{conf, config, ent, storage_with, Network};
 use crate::raft::{
-    ConfChange, ConfChangeType, ConfState, Config, DropReason, Error, MemStorage, Message,
-    MessageType, NodeId, ProgressState, RawNode, Role, Snapshot, SnapshotMeta, Storage,
-    CAMPAIGN_TRANSFER,
+    ConfChange, ConfChangeType, ConfState, Config, DropReason, Entry, EntryType, Error, HardState,
+    MemStorage, Message, MessageType, NodeId, ProgressState, RawNode, Role, Snapshot, SnapshotMeta,
+    Storage, CAMPAIGN_TRANSFER,
 };
 
 fn cc(change_type: ConfChangeType, node_id: NodeId) -> ConfChange {
@@ -388,6 +388,48 @@ fn survivor_elected_after_removed_leader_crashes_before_handover() {
     net.propose(1, b"after").unwrap();
     assert_eq!(net.nodes[&1].status().conf_state.voters, vec![1]);
     assert_eq!(net.applied_data(1), vec![Bytes::from_static(b"after")]);
+}
+
+/// A removed node holding an entry the survivor lacks (here from the survivor's own
+/// pipelined append, lost in a crash) is the only possible winner: after denying its
+/// vote it campaigns, leads as a non-member, brings the survivor its log and the
+/// commit of the removal, then hands over.
+#[test]
+fn removed_node_with_longest_log_campaigns_once_it_vetoed() {
+    let removal = Entry {
+        index: 2,
+        term: 1,
+        entry_type: EntryType::ConfChange,
+        data: cc(ConfChangeType::Remove, 1).encode(),
+    };
+    // Node 1 applied its removal and holds entry 3 of term 2.
+    let mut s1 = MemStorage::new_with_conf_state(conf(&[2]));
+    s1.append(&[ent(1, 1), removal.clone(), ent(3, 2)]).unwrap();
+    s1.set_hard_state(HardState {
+        term: 2,
+        vote: Some(2),
+        commit: 2,
+    });
+    // Node 2 never learned the removal committed and lost entry 3.
+    let mut s2 = MemStorage::new_with_conf_state(conf(&[1, 2]));
+    s2.append(&[ent(1, 1), removal]).unwrap();
+    s2.set_hard_state(HardState {
+        term: 2,
+        vote: Some(2),
+        commit: 1,
+    });
+    let mut net = Network::with_storages(vec![(1, s1), (2, s2)], |c| {
+        c.applied = if c.id == 1 { 2 } else { 1 };
+    });
+    net.tick_all(100);
+    assert_eq!(leader_of(&net), 2);
+    assert_eq!(net.nodes[&2].status().conf_state.voters, vec![2]);
+    net.propose(2, b"after").unwrap();
+    assert_eq!(
+        net.applied_data(2).last(),
+        Some(&Bytes::from_static(b"after"))
+    );
+    assert_eq!(net.role(1), Role::Follower);
 }
 
 /// Invalid changes are refused at apply time and change nothing.
