@@ -163,6 +163,7 @@ pub async fn serve(
     let raw = RawNode::new(&raft_config, store.clone())?;
 
     let members = Arc::new(RwLock::new(membership.clone()));
+    let metrics = crate::metrics::Metrics::new();
     let (events_tx, events_rx) = mpsc::channel(1024);
     let snapshot_dir = store.snapshot_dir();
     let transport = Transport::with_config(
@@ -192,6 +193,7 @@ pub async fn serve(
         storage: store.clone(),
         applied: applied.clone(),
         request_timeout: REQUEST_TIMEOUT,
+        metrics,
     };
 
     let (stop_tx, stop_rx) = watch::channel(false);
