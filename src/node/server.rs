@@ -193,7 +193,7 @@ pub async fn serve(
         storage: store.clone(),
         applied: applied.clone(),
         request_timeout: REQUEST_TIMEOUT,
-        metrics,
+        metrics: metrics.clone(),
     };
 
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -208,6 +208,7 @@ pub async fn serve(
         peer_rx,
         events_rx,
         stop_rx,
+        metrics,
     );
     let mut node = tokio::spawn(task.run());
 
