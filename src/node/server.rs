@@ -175,6 +175,7 @@ pub async fn serve(
             snapshot_source: Some(Arc::new(FileSource {
                 dir: snapshot_dir.clone(),
             })),
+            metrics: metrics.clone(),
             ..TransportConfig::default()
         },
     )?;
