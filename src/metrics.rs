@@ -98,9 +98,11 @@ pub struct Inner {
     pub fsync_seconds: Histogram,
     /// Applying one Ready's committed entries to the KV (inside the transaction).
     pub apply_seconds: Histogram,
-    /// Log entries made durable by one fsync.
+    /// Log entries made durable by one fsync, for fsyncs that appended any: a Ready
+    /// that only records a commit or an apply would put zeros into the batch sizes.
+    /// Entries per fsync overall are `ready_entries_sum / fsync_duration_seconds_count`.
     pub ready_entries: Histogram,
-    /// Entry payload bytes made durable by one fsync.
+    /// Entry payload bytes made durable by one fsync that appended entries.
     pub ready_bytes: Histogram,
     /// Committed entries applied by one Ready.
     pub ready_committed_entries: Histogram,
@@ -198,14 +200,14 @@ impl Metrics {
         let ready_entries = Histogram::new(exponential_buckets(1.0, 2.0, 13));
         r.register(
             "ready_entries",
-            "Log entries made durable per fsync (group commit batch size)",
+            "Log entries made durable per fsync that appended any (group commit batch size)",
             ready_entries.clone(),
         );
         // 256 B .. 64 MiB, powers of 4.
         let ready_bytes = Histogram::new(exponential_buckets(256.0, 4.0, 10));
         r.register(
             "ready_bytes",
-            "Entry payload bytes made durable per fsync",
+            "Entry payload bytes made durable per fsync that appended entries",
             ready_bytes.clone(),
         );
         let ready_committed_entries = Histogram::new(exponential_buckets(1.0, 2.0, 13));
@@ -298,9 +300,11 @@ impl Metrics {
     pub fn observe_persisted(&self, fsync_started: Instant, rd: &Ready) {
         self.fsync_seconds
             .observe(fsync_started.elapsed().as_secs_f64());
-        let bytes: usize = rd.entries.iter().map(|e| e.data.len()).sum();
-        self.ready_entries.observe(rd.entries.len() as f64);
-        self.ready_bytes.observe(bytes as f64);
+        if !rd.entries.is_empty() {
+            let bytes: usize = rd.entries.iter().map(|e| e.data.len()).sum();
+            self.ready_entries.observe(rd.entries.len() as f64);
+            self.ready_bytes.observe(bytes as f64);
+        }
         if !rd.committed_entries.is_empty() {
             self.ready_committed_entries
                 .observe(rd.committed_entries.len() as f64);
