@@ -17,6 +17,7 @@
 //! - [`transport`]: peer HTTP under `/raft/`, batched, one sender per peer.
 //! - [`node`]: the runtime owning the `RawNode` and its Ready loop.
 //! - [`api`]: client and admin HTTP routes.
+//! - [`metrics`]: counters and histograms of one member, served as `GET /metrics`.
 //! - [`client`]: typed HTTP client with endpoint failover.
 //! - [`inspect`]: offline reading of data dirs and snapshot files.
 //! - [`bench`]: the load generator behind `raftctl bench`.
@@ -28,6 +29,7 @@ pub mod cli;
 pub mod client;
 pub mod inspect;
 pub mod kv;
+pub mod metrics;
 pub mod node;
 pub mod raft;
 pub mod storage;

@@ -36,6 +36,7 @@ pub fn router(node: NodeHandle, peer_routes: Router) -> Router {
         .route("/v1/status", get(status))
         .route("/v1/members", get(members))
         .route("/health", get(health))
+        .route("/metrics", get(crate::metrics::serve_metrics))
         .layer(DefaultBodyLimit::max(MAX_VALUE_BYTES))
         .with_state(node);
     api.merge(peer_routes)

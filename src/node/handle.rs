@@ -86,6 +86,7 @@ pub struct NodeHandle {
     pub(crate) applied: Arc<AtomicU64>,
     /// How long a request waits for the node before answering `timeout`.
     pub(crate) request_timeout: Duration,
+    pub(crate) metrics: crate::metrics::Metrics,
 }
 
 impl NodeHandle {
@@ -135,6 +136,7 @@ impl NodeHandle {
                 "the write",
             )
             .await;
+        self.metrics.count_proposal(&res);
         match res {
             Ok(inner) => inner,
             Err(NodeError::Timeout(m)) => {
@@ -155,6 +157,7 @@ impl NodeHandle {
         consistency: Consistency,
         f: impl FnOnce(&redb::ReadTransaction) -> Result<T, String> + Send + 'static,
     ) -> Result<(T, Index), NodeError> {
+        self.metrics.count_read(consistency);
         if consistency == Consistency::Linearizable {
             self.read_barrier().await?;
         }

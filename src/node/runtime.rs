@@ -81,6 +81,7 @@ pub(crate) struct NodeTask {
     compact_target: Index,
     snapshot_done_tx: mpsc::Sender<Result<MadeSnapshot, String>>,
     snapshot_done: mpsc::Receiver<Result<MadeSnapshot, String>>,
+    metrics: crate::metrics::Metrics,
 }
 
 /// A snapshot file written in the background, to be recorded and the log compacted.
@@ -113,6 +114,7 @@ impl NodeTask {
         peer_messages: mpsc::Receiver<Message>,
         transport_events: mpsc::Receiver<TransportEvent>,
         stop: watch::Receiver<bool>,
+        metrics: crate::metrics::Metrics,
     ) -> NodeTask {
         let (snapshot_done_tx, snapshot_done) = mpsc::channel(1);
         NodeTask {
@@ -143,6 +145,7 @@ impl NodeTask {
             compact_target: 0,
             snapshot_done_tx,
             snapshot_done,
+            metrics,
         }
     }
 
@@ -302,6 +305,7 @@ impl NodeTask {
         let applied = tokio::task::block_in_place(|| self.persist_ready(&rd, conf_changes))?;
 
         if let Some(snap) = &rd.snapshot {
+            self.metrics.snapshot_installs.inc();
             // The installed snapshot is the one to send on; older files are dead weight.
             if let Err(e) = self.store.remove_snapshot_files_before(snap.meta.index) {
                 tracing::warn!(error = %e, "cannot remove old snapshot files");
@@ -334,6 +338,7 @@ impl NodeTask {
     fn on_soft_state(&mut self, leader: Option<NodeId>, role: Role) {
         let term = self.raw.status().hard_state.term;
         if leader != self.leader {
+            self.metrics.leader_changed(leader);
             match leader {
                 Some(id) if id == self.config.id => {
                     tracing::info!(term, "became leader")
@@ -444,7 +449,9 @@ impl NodeTask {
         if let Some(upto) = self.compaction_step() {
             w.compact(upto)?;
         }
+        let fsync_started = std::time::Instant::now();
         w.commit()?;
+        self.metrics.observe_persisted(fsync_started, rd);
         Ok(out)
     }
 
@@ -460,6 +467,7 @@ impl NodeTask {
         txn: &redb::WriteTransaction,
         entries: &[Entry],
     ) -> Result<Vec<(u64, WriteOutcome)>, Error> {
+        let apply_started = std::time::Instant::now();
         let mut writes = Vec::new();
         let mut kv = KvWriter::open(txn)?;
         for e in entries.iter().filter(|e| e.entry_type == EntryType::Normal) {
@@ -488,6 +496,7 @@ impl NodeTask {
                 ));
             }
         }
+        self.metrics.observe_apply(apply_started.elapsed());
         Ok(writes)
     }
 

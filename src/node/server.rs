@@ -163,6 +163,7 @@ pub async fn serve(
     let raw = RawNode::new(&raft_config, store.clone())?;
 
     let members = Arc::new(RwLock::new(membership.clone()));
+    let metrics = crate::metrics::Metrics::new();
     let (events_tx, events_rx) = mpsc::channel(1024);
     let snapshot_dir = store.snapshot_dir();
     let transport = Transport::with_config(
@@ -174,6 +175,7 @@ pub async fn serve(
             snapshot_source: Some(Arc::new(FileSource {
                 dir: snapshot_dir.clone(),
             })),
+            metrics: metrics.clone(),
             ..TransportConfig::default()
         },
     )?;
@@ -192,6 +194,7 @@ pub async fn serve(
         storage: store.clone(),
         applied: applied.clone(),
         request_timeout: REQUEST_TIMEOUT,
+        metrics: metrics.clone(),
     };
 
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -206,6 +209,7 @@ pub async fn serve(
         peer_rx,
         events_rx,
         stop_rx,
+        metrics,
     );
     let mut node = tokio::spawn(task.run());
 

@@ -32,6 +32,8 @@ pub struct TransportConfig {
     pub max_backoff: Duration,
     /// Where snapshot files come from; without one every `MsgSnapshot` fails.
     pub snapshot_source: Option<Arc<dyn SnapshotSource>>,
+    /// Where send failures, queue depths and snapshot outcomes are counted.
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl Default for TransportConfig {
@@ -44,6 +46,7 @@ impl Default for TransportConfig {
             min_backoff: Duration::from_millis(50),
             max_backoff: Duration::from_secs(1),
             snapshot_source: None,
+            metrics: crate::metrics::Metrics::default(),
         }
     }
 }
@@ -80,6 +83,7 @@ impl Shared {
     /// Unreachable reports are hints: when the node is behind on events, dropping one
     /// is harmless (the next failure reports again), and blocking here is not.
     fn report_unreachable(&self, peer: NodeId) {
+        self.config.metrics.peer_send_failure(peer);
         let _ = self.events.try_send(TransportEvent::Unreachable(peer));
     }
 }
@@ -233,6 +237,7 @@ impl Transport {
                 continue;
             }
             let (queue, rx) = mpsc::channel(self.shared.config.queue_capacity.max(1));
+            self.shared.config.metrics.watch_peer_queue(id, &queue);
             let base = url.trim_end_matches('/').to_owned();
             let task = self
                 .runtime
@@ -428,6 +433,7 @@ async fn send_snapshot(
             false
         }
     };
+    shared.config.metrics.snapshot_sent(ok);
     // Unlike unreachable hints, the core waits for this outcome: wait for room.
     let _ = shared
         .events
