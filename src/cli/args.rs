@@ -53,6 +53,82 @@ pub enum Command {
     /// Read a stopped node's log and hard state offline.
     #[command(subcommand)]
     Wal(WalCommand),
+    /// Take, download, inspect and restore snapshots.
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
+    /// Offline disaster recovery after a cluster lost its quorum for good.
+    ///
+    /// Rewrites the membership of a STOPPED node's data dir to this node as the only voter
+    /// (keeping its URL, its whole log, hard state and data), so it starts as a one-member
+    /// cluster that can grow again with `member add`. Use it only when the other members
+    /// are gone for good; run `raftctl recover plan` over the survivors first to pick the
+    /// most up-to-date one.
+    ///
+    /// Commit is not raised: entries above it are the survivor's own and are committed by
+    /// the new cluster's first leader (a single voter is its own majority). Refused, with
+    /// nothing changed, when the dir is in use, --id is not this dir's node or not a
+    /// member, or the log holds a membership change above the applied index (applying it
+    /// later would bring back or remove members of the lost cluster): a committed one is
+    /// applied by starting the node once as it is before recovering.
+    Recover(RecoverArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCommand {
+    /// Take a snapshot and compact the log on the node(s) named by --endpoints.
+    Take,
+    /// Download the latest snapshot of a node into FILE and verify its checksum.
+    Save { file: PathBuf },
+    /// Offline: index, term, membership, key count, size and checksum of a snapshot file.
+    Inspect { file: PathBuf },
+    /// Offline: make a new data dir that starts a NEW cluster from a snapshot file.
+    ///
+    /// The file is verified first; DIR must be missing or empty. The new data dir holds
+    /// the snapshot's keys, applied and committed at the snapshot's index, a log that
+    /// starts after it, and the membership of --initial-cluster. Restore every member
+    /// of the new cluster from the same file with the same --initial-cluster (and
+    /// --initial-cluster-token), each with its own --id and --data-dir: they then share
+    /// one new cluster id, different from the old cluster's.
+    Restore {
+        file: PathBuf,
+        /// The new data dir (missing or empty).
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// This member's id in the new cluster (>= 1, listed in --initial-cluster).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        id: u64,
+        /// Members of the new cluster: ID=URL,ID=URL,...
+        #[arg(long)]
+        initial_cluster: String,
+        /// Mixed into the new cluster id, to restore the same file into two clusters.
+        #[arg(long, default_value = "")]
+        initial_cluster_token: String,
+    },
+}
+
+// `raftctl recover --data-dir DIR --id N`, or `raftctl recover plan DIR...` (the help
+// text is on `Command::Recover`).
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct RecoverArgs {
+    #[command(subcommand)]
+    pub plan: Option<RecoverCommand>,
+    /// The stopped node's data dir.
+    #[arg(long, required = true)]
+    pub data_dir: Option<PathBuf>,
+    /// The node id of that data dir (checked against it).
+    #[arg(long, required = true, value_parser = clap::value_parser!(u64).range(1..))]
+    pub id: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecoverCommand {
+    /// Offline, read-only: which survivor is most up to date and which entries are at risk.
+    Plan {
+        /// The survivors' data dirs.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

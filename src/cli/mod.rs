@@ -5,7 +5,9 @@ pub mod args;
 pub mod error;
 pub mod kv;
 pub mod output;
+pub mod recover;
 pub mod serve;
+pub mod snapshot;
 pub mod status;
 pub mod wal;
 
@@ -19,5 +21,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Kv(cmd) => kv::run(&cli.global, cmd),
         Command::Status => status::run(&cli.global),
         Command::Wal(cmd) => wal::run(cmd, &cli.global),
+        Command::Snapshot(cmd) => snapshot::run(cmd, &cli.global),
+        Command::Recover(args) => recover::run(args, &cli.global),
     }
 }

@@ -1,10 +1,39 @@
-//! Offline reading of a data dir and snapshot files, for the `wal` commands (and later
-//! `recover` and `snapshot inspect`). Everything here opens the store read-only: it never
-//! writes to a data dir, and a dir held by a running node is reported as in use.
+//! Offline reading of a data dir and snapshot files, for the `wal`, `snapshot inspect`
+//! and `recover plan` commands: these open the store read-only, never write to a data
+//! dir, and report a dir held by a running node as in use. Two offline commands do
+//! write, and say what they wrote: `snapshot restore` (a new data dir) and `recover`
+//! (membership of a stopped node); both check everything before the first write.
 //!
 //! Results are plain data with the JSON shapes of SPEC §3; `cli` prints them.
 
+pub mod recover;
+pub mod snapshot;
 pub mod wal;
+
+/// Why an offline command could not do its job.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Storage(#[from] crate::storage::Error),
+    #[error(transparent)]
+    SnapshotFile(#[from] crate::kv::snapshot_file::Error),
+    /// The command refuses: `message` says why and what would be right, `detail` adds
+    /// lines for the operator.
+    #[error("{message}")]
+    Refused {
+        message: String,
+        detail: Vec<String>,
+    },
+}
+
+impl Error {
+    pub fn refused(message: impl Into<String>) -> Error {
+        Error::Refused {
+            message: message.into(),
+            detail: Vec::new(),
+        }
+    }
+}
 
 pub use wal::{
     dump, hardstate, verify, DumpEntry, DumpOptions, HardStateReport, VerifyReport, WalDump,

@@ -159,7 +159,8 @@ pub struct HardStateReport {
     pub db_size_bytes: u64,
 }
 
-fn member_rows(m: &std::collections::BTreeMap<NodeId, String>) -> Vec<MemberRow> {
+/// The members of one role, as rows.
+pub fn member_rows(m: &std::collections::BTreeMap<NodeId, String>) -> Vec<MemberRow> {
     m.iter()
         .map(|(id, url)| MemberRow {
             id: *id,

@@ -10,13 +10,20 @@
 //! - [`get`], [`get_versioned`], [`list`], [`count`]: reads from one read transaction.
 //! - [`write_snapshot`] / [`restore`]: the whole table as a stream of length-prefixed
 //!   records, built from one consistent read transaction while writes go on.
+//! - [`snapshot_file`]: that image in a checksummed snapshot file with the index, term
+//!   and membership it belongs to: create, install, verify.
 
 pub mod command;
 mod snapshot;
+pub mod snapshot_file;
 mod store;
 
 pub use command::{Command, DecodeError, Op};
 pub use snapshot::{restore, write_snapshot, SnapshotStats};
+pub use snapshot_file::{
+    create_snapshot_file, install_snapshot_file, install_snapshot_file_with, verify_snapshot_file,
+    InstallOptions, InstalledSnapshot, SnapshotFileInfo, VerifiedSnapshotFile,
+};
 pub use store::{apply, count, get, get_versioned, list, ApplyResult, KvWriter, KV_DATA};
 
 /// What can go wrong in the KV state machine.

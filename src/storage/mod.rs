@@ -46,8 +46,8 @@ pub mod snapshot_file;
 
 pub use error::{Error, Result};
 pub use redb_store::{
-    InitialState, Membership, RedbStorage, StoredSnapshot, WriteBatch, DB_FILE, FORMAT_VERSION,
-    SNAPSHOT_DIR,
+    AppliedState, InitialState, Membership, RedbStorage, StoredSnapshot, WriteBatch, DB_FILE,
+    FORMAT_VERSION, SNAPSHOT_DIR,
 };
 pub use snapshot_file::{
     SnapshotFileInfo, SnapshotFileMeta, SnapshotReader, SnapshotWriter, SNAPSHOT_FORMAT_VERSION,

@@ -82,6 +82,16 @@ impl Membership {
     }
 }
 
+/// What the state machine has applied, as one read transaction sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedState {
+    pub applied: Index,
+    /// The term of the entry at `applied` (0 when nothing is applied).
+    pub applied_term: Term,
+    /// The membership as of `applied`.
+    pub membership: Membership,
+}
+
 /// What a new data dir starts with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InitialState {
@@ -572,6 +582,64 @@ impl RedbStorage {
             }
         }
         Ok(())
+    }
+
+    /// The applied index, its term and the membership as of it, read from `txn` itself
+    /// rather than from the caches, so that they match the KV tables the same read
+    /// transaction shows: a snapshot built from one `txn` is consistent even while the
+    /// node keeps committing.
+    pub fn applied_state(&self, txn: &ReadTransaction) -> Result<AppliedState> {
+        let path = &self.inner.path;
+        let meta = txn
+            .open_table(META)
+            .map_err(|e| Error::db("open the meta table", path, e))?;
+        let required = |k: &str| -> Result<Vec<u8>> {
+            meta.get(k)
+                .map_err(|e| Error::db("read metadata", path, e))?
+                .map(|v| v.value().to_vec())
+                .ok_or_else(|| Error::Corrupt {
+                    path: path.clone(),
+                    detail: format!("the metadata entry {k:?} is missing"),
+                })
+        };
+        let decode_err = |what: &str, detail: String| Error::Decode {
+            path: path.clone(),
+            what: what.to_string(),
+            detail,
+        };
+        let applied =
+            codec::decode_u64(&required(key::APPLIED)?).map_err(|d| decode_err(key::APPLIED, d))?;
+        let log_start = codec::decode_entry_id(&required(key::LOG_START)?)
+            .map_err(|d| decode_err("log start", d))?;
+        let membership: Membership = serde_json::from_slice(&required(key::MEMBERSHIP)?)
+            .map_err(|e| decode_err("membership", e.to_string()))?;
+        let applied_term = if applied == 0 {
+            0
+        } else if applied == log_start.index {
+            log_start.term
+        } else {
+            let log = txn
+                .open_table(LOG)
+                .map_err(|e| Error::db("open the log table", path, e))?;
+            let value = log
+                .get(applied)
+                .map_err(|e| Error::db("read the log", path, e))?
+                .ok_or_else(|| Error::Corrupt {
+                    path: path.clone(),
+                    detail: format!(
+                        "the applied index {applied} has no log entry (the log starts after index {})",
+                        log_start.index
+                    ),
+                })?;
+            codec::decode_entry_header(value.value())
+                .map_err(|d| decode_err(&format!("log entry {applied}"), d))?
+                .0
+        };
+        Ok(AppliedState {
+            applied,
+            applied_term,
+            membership,
+        })
     }
 
     fn read_term_from_db(&self, index: Index) -> Result<Option<Term>> {

@@ -1,0 +1,461 @@
+//! `recover plan` and `recover`: disaster recovery after a cluster lost its quorum for
+//! good.
+//!
+//! `plan` reads the survivors' data dirs read-only and names the one to keep by Raft's
+//! up-to-date rule (§5.4.1: higher last term, then higher last index). That survivor
+//! holds every entry any survivor knows to be committed: an entry committed in term t
+//! is in the log of every leader after t, so a log whose last term is higher, or equal
+//! with a higher last index, contains it.
+//!
+//! `recover` rewrites the kept survivor's membership to itself as the only voter. It
+//! keeps the whole log, the hard state (term, vote, commit) and the applied state. The
+//! entries above its commit index are then committed by the new one-member cluster's
+//! first leader (a single voter is its own majority, and its first entry of the new
+//! term commits everything before it), which is why commit is not raised here.
+//!
+//! The rule about membership changes: `recover` refuses while the log holds a
+//! membership-change entry above the applied index. Applying such an entry after the
+//! rewrite would add back or remove members of the lost cluster behind the operator's
+//! back (an `add_voter` of a dead member would leave the new cluster without a quorum
+//! again). Committed ones are applied by starting the node once as it is; an
+//! uncommitted one cannot be kept safely, so the operator must decide (the refusal says
+//! which entries and what to do).
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::snapshot::serve_command;
+use super::wal::{member_rows, summarize, type_name, MemberRow};
+use super::{json_opt_u64, json_u64, Error};
+use crate::kv::snapshot_file::create_snapshot_file;
+use crate::raft::{EntryType, Index, NodeId, SnapshotMeta, Term};
+use crate::storage::{Membership, RedbStorage, SnapshotReader};
+
+/// One survivor's position, as `recover plan` shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Survivor {
+    pub data_dir: String,
+    #[serde(serialize_with = "json_u64")]
+    pub node_id: NodeId,
+    pub cluster_id: String,
+    #[serde(serialize_with = "json_u64")]
+    pub term: Term,
+    #[serde(serialize_with = "json_opt_u64")]
+    pub vote: Option<NodeId>,
+    #[serde(serialize_with = "json_u64")]
+    pub commit: Index,
+    #[serde(serialize_with = "json_u64")]
+    pub applied: Index,
+    #[serde(serialize_with = "json_u64")]
+    pub last_index: Index,
+    #[serde(serialize_with = "json_u64")]
+    pub last_term: Term,
+    pub voters: Vec<MemberRow>,
+    pub learners: Vec<MemberRow>,
+}
+
+/// An entry above the highest commit index known among the survivors.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AtRiskEntry {
+    #[serde(serialize_with = "json_u64")]
+    pub index: Index,
+    #[serde(serialize_with = "json_u64")]
+    pub term: Term,
+    #[serde(rename = "type")]
+    pub entry_type: &'static str,
+    pub summary: String,
+}
+
+/// An entry of another survivor that the chosen one does not have (same index, other
+/// term, or past its end): it is lost by recovering from the chosen one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LostEntry {
+    #[serde(serialize_with = "json_u64")]
+    pub node_id: NodeId,
+    #[serde(serialize_with = "json_u64")]
+    pub index: Index,
+    #[serde(serialize_with = "json_u64")]
+    pub term: Term,
+    #[serde(rename = "type")]
+    pub entry_type: &'static str,
+    pub summary: String,
+}
+
+/// `recover plan`: the survivors, the one to keep, and what is at risk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecoverPlan {
+    pub survivors: Vec<Survivor>,
+    /// The data dir to recover from (most up to date by Raft's rule).
+    pub best: BestSurvivor,
+    /// The highest commit index any survivor knows.
+    #[serde(serialize_with = "json_u64")]
+    pub highest_commit: Index,
+    /// The chosen survivor's entries above `highest_commit`: not known to be committed;
+    /// `recover` keeps them and the new cluster commits them.
+    pub at_risk: Vec<AtRiskEntry>,
+    /// Other survivors' entries above `highest_commit` that the chosen one lacks.
+    pub lost: Vec<LostEntry>,
+    /// What stands in the way of `recover` on the chosen survivor, if anything.
+    pub blockers: Vec<String>,
+    pub next_command: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BestSurvivor {
+    pub data_dir: String,
+    #[serde(serialize_with = "json_u64")]
+    pub node_id: NodeId,
+}
+
+/// The term of the last entry of `store`'s log.
+fn last_term(store: &RedbStorage) -> Result<Term, Error> {
+    let start = store.log_start();
+    let last = store.last_index();
+    if last == start.index {
+        return Ok(start.term);
+    }
+    let mut term = None;
+    let mut bad = None;
+    store.scan_log(last, Some(last), |_, _, e| {
+        match e {
+            Ok(e) => term = Some(e.term),
+            Err(why) => bad = Some(why),
+        }
+        ControlFlow::Break(())
+    })?;
+    match (term, bad) {
+        (Some(t), _) => Ok(t),
+        (None, why) => Err(Error::refused(format!(
+            "{}: the last log entry {last} cannot be read ({}); run `raftctl wal verify --data-dir {}`",
+            store.dir().display(),
+            why.unwrap_or_else(|| "it is missing".into()),
+            store.dir().display()
+        ))),
+    }
+}
+
+/// Entries of `store` with index > `after`: (index, term, type, summary).
+fn entries_after(
+    store: &RedbStorage,
+    after: Index,
+) -> Result<Vec<(Index, Term, EntryType, String)>, Error> {
+    let mut out = Vec::new();
+    let mut bad = None;
+    store.scan_log(after.saturating_add(1), None, |index, _, e| match e {
+        Ok(e) => {
+            out.push((index, e.term, e.entry_type, summarize(&e)));
+            ControlFlow::Continue(())
+        }
+        Err(why) => {
+            bad = Some(format!("log entry {index} cannot be decoded: {why}"));
+            ControlFlow::Break(())
+        }
+    })?;
+    match bad {
+        Some(why) => Err(Error::refused(format!(
+            "{}: {why}; run `raftctl wal verify --data-dir {}`",
+            store.dir().display(),
+            store.dir().display()
+        ))),
+        None => Ok(out),
+    }
+}
+
+fn survivor(dir: &Path, store: &RedbStorage) -> Result<Survivor, Error> {
+    let hs = store.hard_state();
+    let m = store.membership();
+    Ok(Survivor {
+        data_dir: dir.display().to_string(),
+        node_id: store.node_id(),
+        cluster_id: format!("{:016x}", store.cluster_id()),
+        term: hs.term,
+        vote: hs.vote,
+        commit: hs.commit,
+        applied: store.applied(),
+        last_index: store.last_index(),
+        last_term: last_term(store)?,
+        voters: member_rows(&m.voters),
+        learners: member_rows(&m.learners),
+    })
+}
+
+/// Reads every survivor's data dir read-only and works out the plan. Refuses dirs in
+/// use, dirs of different clusters and a node id given twice.
+pub fn plan(dirs: &[PathBuf]) -> Result<RecoverPlan, Error> {
+    // Checked before opening: a second open of the same database would report it as in
+    // use, which is not the problem.
+    let mut given = BTreeMap::new();
+    for dir in dirs {
+        let key = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+        if let Some(first) = given.insert(key, dir) {
+            return Err(Error::refused(format!(
+                "data dir {} is given twice (also as {}): give each survivor's data dir once",
+                dir.display(),
+                first.display()
+            )));
+        }
+    }
+    let mut stores = Vec::new();
+    for dir in dirs {
+        let store = RedbStorage::open_read_only(dir)?;
+        stores.push((dir.clone(), store));
+    }
+    let mut survivors = Vec::new();
+    for (dir, store) in &stores {
+        survivors.push(survivor(dir, store)?);
+    }
+    let Some(first) = survivors.first() else {
+        return Err(Error::refused("recover plan needs at least one data dir"));
+    };
+    if let Some(other) = survivors.iter().find(|s| s.cluster_id != first.cluster_id) {
+        return Err(Error::refused(format!(
+            "{} belongs to cluster {} but {} to cluster {}: give the data dirs of one cluster",
+            first.data_dir, first.cluster_id, other.data_dir, other.cluster_id
+        )));
+    }
+    let mut seen = BTreeMap::new();
+    for s in &survivors {
+        if let Some(dir) = seen.insert(s.node_id, &s.data_dir) {
+            return Err(Error::refused(format!(
+                "{dir} and {} are both node {}: give each survivor's data dir once",
+                s.data_dir, s.node_id
+            )));
+        }
+    }
+    // Raft's up-to-date rule; on a tie the first listed wins.
+    let best_at = (0..survivors.len())
+        .rev()
+        .max_by_key(|&i| (survivors[i].last_term, survivors[i].last_index))
+        .expect("at least one survivor");
+    let highest_commit = survivors.iter().map(|s| s.commit).max().unwrap_or(0);
+    let (best_dir, best_store) = &stores[best_at];
+    let best = &survivors[best_at];
+
+    let best_entries = entries_after(best_store, highest_commit)?;
+    let best_terms: BTreeMap<Index, Term> =
+        best_entries.iter().map(|(i, t, _, _)| (*i, *t)).collect();
+    let at_risk = best_entries
+        .iter()
+        .map(|(index, term, t, summary)| AtRiskEntry {
+            index: *index,
+            term: *term,
+            entry_type: type_name(*t),
+            summary: summary.clone(),
+        })
+        .collect();
+    let mut lost = Vec::new();
+    for (i, (_, store)) in stores.iter().enumerate() {
+        if i == best_at {
+            continue;
+        }
+        for (index, term, t, summary) in entries_after(store, highest_commit)? {
+            if best_terms.get(&index) != Some(&term) {
+                lost.push(LostEntry {
+                    node_id: survivors[i].node_id,
+                    index,
+                    term,
+                    entry_type: type_name(t),
+                    summary,
+                });
+            }
+        }
+    }
+    let blockers = blockers(best_store, best.node_id)?;
+    Ok(RecoverPlan {
+        best: BestSurvivor {
+            data_dir: best.data_dir.clone(),
+            node_id: best.node_id,
+        },
+        next_command: format!(
+            "raftctl recover --data-dir {} --id {}",
+            best_dir.display(),
+            best.node_id
+        ),
+        survivors,
+        highest_commit,
+        at_risk,
+        lost,
+        blockers,
+    })
+}
+
+/// Why `recover` would refuse `store` as node `id`: one sentence each.
+fn blockers(store: &RedbStorage, id: NodeId) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    let m = store.membership();
+    if m.url(id).is_none() {
+        out.push(format!(
+            "node {id} is not a member of its own membership (voters {}, learners {}): it was removed, so its data is not the cluster's",
+            list_ids(&m.voters),
+            list_ids(&m.learners)
+        ));
+    }
+    let commit = store.hard_state().commit;
+    for (index, _, t, summary) in entries_after(store, store.applied())? {
+        if t == EntryType::ConfChange {
+            let what = if index <= commit {
+                "committed but not applied: start the node once as it is (it applies committed entries on its own), stop it, then recover"
+            } else {
+                "not committed: it would change the new cluster's membership when applied"
+            };
+            out.push(format!(
+                "membership change at index {index} ({summary}) is above the applied index {}, {what}",
+                store.applied()
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn list_ids(m: &BTreeMap<NodeId, String>) -> String {
+    if m.is_empty() {
+        return "none".into();
+    }
+    m.keys()
+        .map(|id| id.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Whether the newest snapshot file of `store` carries `membership` in its header.
+fn latest_file_has(store: &RedbStorage, membership: &Membership) -> Result<bool, Error> {
+    Ok(match store.snapshot_files()?.last() {
+        Some((_, _, path)) => SnapshotReader::open(path)
+            .map(|r| &r.meta().membership == membership)
+            .unwrap_or(false),
+        None => false,
+    })
+}
+
+/// `recover`: what changed and what was kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecoverReport {
+    pub data_dir: String,
+    #[serde(serialize_with = "json_u64")]
+    pub node_id: NodeId,
+    pub cluster_id: String,
+    /// False when the dir already was a one-member cluster of this node.
+    pub changed: bool,
+    pub old_voters: Vec<MemberRow>,
+    pub old_learners: Vec<MemberRow>,
+    pub voters: Vec<MemberRow>,
+    pub learners: Vec<MemberRow>,
+    #[serde(serialize_with = "json_u64")]
+    pub term: Term,
+    #[serde(serialize_with = "json_u64")]
+    pub commit: Index,
+    #[serde(serialize_with = "json_u64")]
+    pub applied: Index,
+    #[serde(serialize_with = "json_u64")]
+    pub first_index: Index,
+    #[serde(serialize_with = "json_u64")]
+    pub last_index: Index,
+    /// Entries kept above the commit index, committed by the new cluster's first leader.
+    #[serde(serialize_with = "json_u64")]
+    pub entries_above_commit: u64,
+    /// The snapshot file written at the applied index with the new membership, if any.
+    pub snapshot_file: Option<String>,
+    pub serve_command: String,
+}
+
+/// Rewrites the membership of the stopped node in `dir` to the single voter `id`.
+///
+/// Everything is checked through a read-only open first (dir in use, `id` is this dir's
+/// node and a member, no membership change above applied), so a refusal changes
+/// nothing. Then one write transaction replaces the membership (and the snapshot
+/// record's, which must agree with it); log, hard state and KV stay as they are.
+/// Finally a snapshot file of the applied state is written with the new membership and
+/// recorded, so a member added later never receives the old membership in a snapshot.
+pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
+    let (old, url) = {
+        let store = RedbStorage::open_read_only(dir)?;
+        if store.node_id() != id {
+            return Err(Error::refused(format!(
+                "--id {id} is not the node of data dir {}: it belongs to node {} (use --id {})",
+                dir.display(),
+                store.node_id(),
+                store.node_id()
+            )));
+        }
+        let blockers = blockers(&store, id)?;
+        if !blockers.is_empty() {
+            return Err(Error::Refused {
+                message: format!(
+                    "recover refuses {}: {}",
+                    dir.display(),
+                    blockers.first().expect("not empty")
+                ),
+                detail: blockers[1..].to_vec(),
+            });
+        }
+        let old = store.membership();
+        let url = old.url(id).expect("checked by blockers").to_string();
+        (old, url)
+    };
+    let single = Membership {
+        voters: [(id, url.clone())].into(),
+        learners: BTreeMap::new(),
+    };
+    let store = RedbStorage::open(dir)?;
+    // Re-read under the write lock of this process: the read-only view may be stale.
+    if store.membership() != old {
+        return Err(Error::refused(format!(
+            "the membership of {} changed while recover was checking it; run recover again",
+            dir.display()
+        )));
+    }
+    let changed = old != single || store.stored_snapshot().membership != single;
+    if changed {
+        let mut batch = store.begin_write()?;
+        batch.set_membership(&single)?;
+        let snap = store.snapshot_meta();
+        if snap.index > 0 {
+            batch.set_snapshot(
+                &SnapshotMeta {
+                    conf_state: single.conf_state(),
+                    ..snap
+                },
+                &single,
+            )?;
+        }
+        batch.commit()?;
+    }
+    let mut snapshot_file = None;
+    if store.applied() > 0 && (changed || !latest_file_has(&store, &single)?) {
+        let file = create_snapshot_file(&store, &store.snapshot_dir())?;
+        let mut batch = store.begin_write()?;
+        batch.set_snapshot(
+            &SnapshotMeta {
+                index: file.index,
+                term: file.term,
+                conf_state: single.conf_state(),
+            },
+            &single,
+        )?;
+        batch.commit()?;
+        store.remove_snapshot_files_before(file.index)?;
+        snapshot_file = Some(file.path.display().to_string());
+    }
+    let hs = store.hard_state();
+    Ok(RecoverReport {
+        data_dir: dir.display().to_string(),
+        node_id: id,
+        cluster_id: format!("{:016x}", store.cluster_id()),
+        changed,
+        old_voters: member_rows(&old.voters),
+        old_learners: member_rows(&old.learners),
+        voters: member_rows(&single.voters),
+        learners: Vec::new(),
+        term: hs.term,
+        commit: hs.commit,
+        applied: store.applied(),
+        first_index: store.first_index(),
+        last_index: store.last_index(),
+        entries_above_commit: store.last_index().saturating_sub(hs.commit),
+        snapshot_file,
+        serve_command: serve_command(id, &url, dir),
+    })
+}
