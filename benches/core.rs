@@ -51,8 +51,8 @@ impl Cluster {
         if !n.has_ready() {
             return false;
         }
-        let rd = n.ready();
-        self.wire.extend(rd.messages.iter().cloned());
+        let mut rd = n.ready();
+        self.wire.extend(rd.messages.drain(..));
         let store = n.store_mut();
         if let Some(s) = &rd.snapshot {
             store.apply_snapshot(s.clone()).expect("snapshot");
@@ -64,7 +64,7 @@ impl Cluster {
         if idx == 0 {
             self.applied += rd.committed_entries.len() as u64;
         }
-        self.wire.extend(rd.persisted_messages.iter().cloned());
+        self.wire.extend(rd.persisted_messages.drain(..));
         n.advance(rd);
         true
     }
@@ -89,7 +89,7 @@ impl Cluster {
     /// Keeps memory flat: compacts every node's log up to what it applied.
     fn compact(&mut self) {
         for n in &mut self.nodes {
-            let applied = n.status().applied;
+            let applied = n.raft.raft_log.applied;
             let first = n.store().first_index().expect("first index");
             if applied > first + 10_000 {
                 n.store_mut().compact(applied - 1).expect("compact");

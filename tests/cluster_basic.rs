@@ -134,3 +134,40 @@ fn a_node_of_another_cluster_is_refused() {
     assert!(s["leader"].is_null(), "{s}");
     assert_ne!(s["cluster_id"], after["cluster_id"]);
 }
+
+#[test]
+fn a_listed_member_joins_through_a_running_one_and_catches_up() {
+    // Members 1 and 2 of a three-member cluster form a quorum; member 3 never started.
+    let mut c = Cluster::start_some(3, &[1, 2], &[]);
+    for i in 0..20 {
+        let r = c
+            .http
+            .put(&c.url(1), &format!("k{i}"), "v")
+            .expect("answer");
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    // It starts from an empty data dir with --join instead of --initial-cluster: it
+    // learns cluster id and membership from member 2.
+    let join_url = c.url(2);
+    let n3 = c.node(3);
+    n3.extra_args = vec!["--join".into(), join_url];
+    n3.start();
+    let leader = c.wait_leader();
+    let s1 = c
+        .http
+        .get_json(&format!("{}/v1/status", c.url(1)))
+        .expect("status");
+    let s3 = wait_for("member 3 to catch up", || {
+        let s = c.http.get_json(&format!("{}/v1/status", c.url(3)))?;
+        (s["applied"].as_u64()? >= 21).then_some(s)
+    });
+    assert_eq!(s3["cluster_id"], s1["cluster_id"]);
+    assert_eq!(s3["voters"], s1["voters"]);
+    assert_eq!(s3["leader"].as_u64(), Some(leader));
+    let r = c
+        .http
+        .get(&c.url(3), "k19?consistency=stale")
+        .expect("answer");
+    assert_eq!(r.status, 200);
+    assert!(c.node(3).log_text().contains("joining a running cluster"));
+}

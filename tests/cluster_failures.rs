@@ -190,6 +190,10 @@ fn a_leader_cut_off_from_its_majority_does_not_answer_linearizable_reads() {
     );
     let r = c.http.put(&url, "k", "v2").expect("answer");
     assert_eq!(r.status, 503, "a cut-off leader acknowledged a write");
+    // CheckQuorum: it steps down, and its health check says there is no leader.
+    wait_for("the cut-off leader to report itself unhealthy", || {
+        (c.http.status(&format!("{url}/health")) == Some(503)).then_some(())
+    });
     // Stale reads are local and still answer.
     let r = c.http.get(&url, "k?consistency=stale").expect("answer");
     assert_eq!(r.status, 200);

@@ -19,6 +19,8 @@ use crate::transport::{self, Inbound, Transport, TransportConfig};
 
 /// How long a client request waits for the node before answering `timeout`.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(4);
+/// Payload bytes a leader may hold uncommitted before it refuses proposals.
+const MAX_UNCOMMITTED_BYTES: u64 = 64 * 1024 * 1024;
 /// How long shutdown waits for open HTTP requests to finish.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -155,6 +157,9 @@ pub async fn serve(
     raft_config.check_quorum = config.check_quorum;
     raft_config.pre_vote = config.pre_vote;
     raft_config.seed = rand::random();
+    // Bounds what a leader holds proposed but uncommitted (e.g. while followers lag):
+    // beyond it proposals are refused with 503 instead of growing memory.
+    raft_config.max_uncommitted_entries_size = Some(MAX_UNCOMMITTED_BYTES);
     let raw = RawNode::new(&raft_config, store.clone())?;
 
     let members = Arc::new(RwLock::new(membership.clone()));

@@ -107,8 +107,10 @@ impl<S: Storage> RaftLog<S> {
     /// The index of the first entry of `ents` whose term differs from ours at that
     /// index, or that is past our end; 0 if all of them are already held.
     pub fn find_conflict(&self, ents: &[Entry]) -> Index {
+        let last = self.last_index();
         for e in ents {
-            if !self.match_term(e.id()) {
+            // Past our end nothing can match; the common case of a plain append.
+            if e.index > last || !self.match_term(e.id()) {
                 return e.index;
             }
         }

@@ -6,9 +6,11 @@
 //! election timeout) comes from a generator seeded through `Config`.
 //!
 //! Files follow etcd's split: `log.rs`/`log_unstable.rs` (the log), `raft.rs` (term
-//! handling, roles, ticks) with `step_{leader,candidate,follower}.rs`, `tracker/`
+//! handling, roles, ticks) with `step_{leader,candidate,follower}.rs`, `confchange.rs`
+//! (membership), `tracker/`
 //! (per-peer progress), `quorum.rs`, `read_only.rs` (ReadIndex), `raw_node.rs` (Ready).
 
+pub mod confchange;
 pub mod config;
 pub mod errors;
 pub mod log;

@@ -5,14 +5,14 @@
 //! `read_states`, the log's unstable tail; `RawNode` turns them into a `Ready`.
 //!
 //! Invariants (checked by `check_invariants` in tests and debug builds): the log's;
-//! a leader's `lead` is itself and its own progress is `Replicate`; every progress has
-//! `matched < next <= last_index + 1` once it has been sent to; `vote` is only set for
-//! the current term.
+//! a leader's `lead` is itself and every progress it keeps has
+//! `matched < next <= last_index + 1`; voters and learners are disjoint.
 
 use std::collections::BTreeSet;
 
 use bytes::Bytes;
 
+use super::confchange::removes;
 use super::config::Config;
 use super::errors::{DropReason, Error};
 use super::log::RaftLog;
@@ -21,8 +21,8 @@ use super::read_only::{self, ReadOnly};
 use super::storage::{Storage, StorageError};
 use super::tracker::{Progress, ProgressTracker};
 use super::types::{
-    ConfChange, ConfChangeType, ConfState, Entry, EntryId, EntryType, HardState, Index, Message,
-    MessageType, NodeId, Snapshot, Term,
+    ConfState, Entry, EntryId, EntryType, HardState, Index, Message, MessageType, NodeId, Snapshot,
+    Term,
 };
 
 /// Context of the vote requests of a campaign started by a leader transfer: voters
@@ -329,7 +329,7 @@ impl<S: Storage> Raft<S> {
         }
     }
 
-    fn peers(&self) -> Vec<NodeId> {
+    pub(crate) fn peers(&self) -> Vec<NodeId> {
         self.trk
             .progress
             .keys()
@@ -530,7 +530,16 @@ impl<S: Storage> Raft<S> {
         // A conf change committed but not applied may remove us or change the quorum.
         // A transfer is exempt: the leader chose us from its (newer) membership and
         // waits for us; one-step changes keep every old and new majority overlapping.
-        if t != CampaignType::Transfer && self.raft_log.has_unapplied_conf_change() {
+        // (Unless the change removes us: a leader must never start out with its own
+        // removal committed and entries after it that only it holds.)
+        let blocked = if t == CampaignType::Transfer {
+            let id = self.id;
+            self.raft_log
+                .any_unapplied(self.raft_log.committed, |e| removes(e, id))
+        } else {
+            self.raft_log.has_unapplied_conf_change()
+        };
+        if blocked {
             return;
         }
         self.campaign(t);
@@ -770,123 +779,6 @@ impl<S: Storage> Raft<S> {
         true
     }
 
-    // ---- membership -----------------------------------------------------------------
-
-    /// Applies a committed conf change to the membership. Invalid changes (promoting a
-    /// non-learner, removing the last voter, ...) change nothing and are an error.
-    pub fn apply_conf_change(&mut self, cc: &ConfChange) -> Result<ConfState, Error> {
-        let id = cc.node_id;
-        let invalid = |reason: &str| Error::InvalidConfChange {
-            node_id: id,
-            reason: reason.to_string(),
-        };
-        if id == 0 {
-            return Err(invalid("node id 0 is not valid"));
-        }
-        let next = self.raft_log.last_index() + 1;
-        let max_inflight = self.trk.max_inflight;
-        let trk = &mut self.trk;
-        match cc.change_type {
-            ConfChangeType::AddVoter | ConfChangeType::PromoteLearner => {
-                if trk.voters.contains(&id) {
-                    if cc.change_type == ConfChangeType::PromoteLearner {
-                        return Err(invalid("already a voter"));
-                    }
-                } else if trk.learners.remove(&id) {
-                    trk.voters.insert(id);
-                    if let Some(pr) = trk.progress.get_mut(&id) {
-                        pr.is_learner = false;
-                    }
-                } else if cc.change_type == ConfChangeType::PromoteLearner {
-                    return Err(invalid("not a learner"));
-                } else {
-                    trk.voters.insert(id);
-                    let mut pr = Progress::new(next, max_inflight, false);
-                    // A new member has not had a chance to answer yet: do not let it
-                    // count against the quorum check right away.
-                    pr.recent_active = true;
-                    trk.progress.insert(id, pr);
-                }
-            }
-            ConfChangeType::AddLearner => {
-                if trk.voters.contains(&id) {
-                    return Err(invalid("a voter cannot be made a learner in one step"));
-                }
-                if !trk.learners.contains(&id) {
-                    trk.learners.insert(id);
-                    let mut pr = Progress::new(next, max_inflight, true);
-                    pr.recent_active = true;
-                    trk.progress.insert(id, pr);
-                }
-            }
-            ConfChangeType::Remove => {
-                if trk.voters.contains(&id) && trk.voters.len() == 1 {
-                    return Err(invalid("cannot remove the last voter"));
-                }
-                trk.voters.remove(&id);
-                trk.learners.remove(&id);
-                trk.progress.remove(&id);
-                trk.votes.remove(&id);
-            }
-        }
-        let cs = self.trk.conf_state();
-        if self.role != Role::Leader {
-            return Ok(cs);
-        }
-        if self
-            .lead_transferee
-            .is_some_and(|t| !self.trk.voters.contains(&t))
-        {
-            self.lead_transferee = None;
-        }
-        if !self.trk.voters.contains(&self.id) {
-            // Removed: step down by handing leadership to a remaining voter. Simply
-            // stepping down could leave the cluster without a possible leader: the
-            // others take the new membership only once they apply it, and until then
-            // they need this node's vote, which it denies to any log shorter than its
-            // own. A transferee is first brought fully up to date, so it gets that vote.
-            self.bcast_append();
-            self.maybe_hand_over();
-            return Ok(cs);
-        }
-        // The quorum changed: a removal may commit entries at once.
-        if self.maybe_commit() {
-            self.bcast_append();
-        } else {
-            for peer in self.peers() {
-                self.maybe_send_append(peer, false);
-            }
-        }
-        Ok(cs)
-    }
-
-    /// Whether this node leads a membership it is no longer a voter of.
-    pub(crate) fn is_retiring(&self) -> bool {
-        self.role == Role::Leader && !self.trk.voters.contains(&self.id)
-    }
-
-    /// A retiring leader starts a transfer to the most up-to-date remaining voter (and
-    /// again whenever the previous attempt timed out). It becomes a follower when the
-    /// transferee's higher term reaches it.
-    pub(crate) fn maybe_hand_over(&mut self) {
-        if !self.is_retiring() || self.lead_transferee.is_some() {
-            return;
-        }
-        let best = self
-            .trk
-            .voters
-            .iter()
-            .filter_map(|&id| {
-                let p = self.trk.progress.get(&id)?;
-                // Prefer peers heard from lately: a down voter would never answer.
-                Some(((p.recent_active, p.matched, std::cmp::Reverse(id)), id))
-            })
-            .max_by_key(|&(key, _)| key);
-        if let Some((_, transferee)) = best {
-            self.handle_transfer_leader(transferee);
-        }
-    }
-
     // ---- ticks ------------------------------------------------------------------------
 
     pub fn tick(&mut self) {
@@ -999,13 +891,6 @@ fn conf_state_is_malformed(cs: &ConfState) -> bool {
     cs.voters.contains(&0)
         || cs.learners.contains(&0)
         || cs.learners.iter().any(|l| voters.contains(l))
-}
-
-/// Whether `e` is a conf change removing `id`.
-pub(crate) fn removes(e: &Entry, id: NodeId) -> bool {
-    e.entry_type == EntryType::ConfChange
-        && ConfChange::decode(&e.data)
-            .is_ok_and(|cc| cc.change_type == ConfChangeType::Remove && cc.node_id == id)
 }
 
 /// The error a dropped proposal returns.

@@ -1,8 +1,9 @@
 //! The leader's message handling: proposals, replication responses, heartbeats,
 //! quorum checks, reads and leader transfer.
 
+use super::confchange::removes;
 use super::errors::{DropReason, Error};
-use super::raft::{dropped, removes, BcastKind, Raft, ReadState, Role};
+use super::raft::{dropped, BcastKind, Raft, ReadState, Role};
 use super::read_only;
 use super::storage::Storage;
 use super::tracker::ProgressState;

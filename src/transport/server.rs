@@ -61,12 +61,29 @@ impl Inbound {
     }
 }
 
-/// The peer routes, to be merged into the node's HTTP server.
+/// The peer routes, to be merged into the node's HTTP server. They enforce their own
+/// body limits (batches: `max_body_bytes`; snapshots: the announced size), so keep
+/// server-wide body-limit layers off `/raft/`, or snapshots will be cut off.
 pub fn router(inbound: Inbound) -> Router {
     Router::new()
-        .route(wire::MESSAGES_PATH, post(receive_messages))
-        .route(wire::SNAPSHOT_PATH, post(receive_snapshot))
+        .route(
+            wire::MESSAGES_PATH,
+            post(receive_messages).fallback(method_not_allowed),
+        )
+        .route(
+            wire::SNAPSHOT_PATH,
+            post(receive_snapshot).fallback(method_not_allowed),
+        )
         .with_state(Arc::new(inbound))
+}
+
+/// Peer routes only take POST; the answer is JSON like every other error.
+async fn method_not_allowed() -> Refusal {
+    Refusal::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "peer routes only accept POST",
+    )
 }
 
 /// A refused peer request: status and the SPEC error body.
@@ -109,9 +126,15 @@ impl Inbound {
         let ours = wire::format_cluster_id(self.cluster_id);
         match wire::parse_cluster_id(cluster_id) {
             None => {
+                // Echo it back only while short: the field comes from the peer.
+                let shown = if cluster_id.len() <= 32 {
+                    format!(" {cluster_id:?}")
+                } else {
+                    String::new()
+                };
                 return Err(Refusal::bad_request(format!(
-                    "cluster id {cluster_id:?} is not 16 hex digits"
-                )))
+                    "cluster id{shown} is not 16 hex digits"
+                )));
             }
             Some(theirs) if theirs != self.cluster_id => {
                 tracing::warn!(

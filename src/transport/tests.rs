@@ -327,6 +327,17 @@ async fn bad_batches_get_400_and_deliver_nothing() {
 }
 
 #[tokio::test]
+async fn wrong_method_gets_a_json_error() {
+    let n2 = node(2).await;
+    let response = reqwest::get(format!("{}{}", n2.url, wire::MESSAGES_PATH))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::METHOD_NOT_ALLOWED);
+    let error: ErrorBody = response.json().await.unwrap();
+    assert_eq!(error.error.code, "method_not_allowed");
+}
+
+#[tokio::test]
 async fn oversized_body_is_refused_with_413() {
     let mut n2 = node_with(|deliver| {
         let mut inbound = Inbound::new(CLUSTER, 2, |_| true, deliver);

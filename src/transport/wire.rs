@@ -145,6 +145,62 @@ mod tests {
         assert!(estimate_batch_size(&batch.messages) >= body.len() / 2);
     }
 
+    fn peer_message() -> impl proptest::strategy::Strategy<Value = Message> {
+        use proptest::prelude::*;
+        let types = prop::sample::select(vec![
+            MessageType::Append,
+            MessageType::AppendResp,
+            MessageType::Vote,
+            MessageType::PreVoteResp,
+            MessageType::Heartbeat,
+            MessageType::ReadIndex,
+            MessageType::TimeoutNow,
+        ]);
+        let entry = (
+            any::<u64>(),
+            any::<u64>(),
+            prop::collection::vec(any::<u8>(), 0..40),
+        )
+            .prop_map(|(term, index, data)| Entry {
+                term,
+                index,
+                data: Bytes::from(data),
+                ..Entry::default()
+            });
+        (
+            types,
+            any::<[u64; 6]>(),
+            any::<bool>(),
+            prop::collection::vec(entry, 0..4),
+            prop::collection::vec(any::<u8>(), 0..16),
+        )
+            .prop_map(|(t, n, reject, entries, context)| {
+                let mut m = Message::new(t, n[0], n[1]);
+                m.term = n[2];
+                m.log_term = n[3];
+                m.index = n[4];
+                m.commit = n[5];
+                m.reject = reject;
+                m.reject_hint = n[5] / 2;
+                m.entries = entries;
+                m.context = Bytes::from(context);
+                m
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_batch_round_trips(
+            messages in proptest::collection::vec(peer_message(), 0..8),
+            from in 1u64..,
+        ) {
+            let body = encode_batch("0123456789abcdef", from, &messages);
+            let batch = decode_batch(&body).unwrap();
+            proptest::prop_assert_eq!(batch.from, from);
+            proptest::prop_assert_eq!(batch.messages, messages);
+        }
+    }
+
     #[test]
     fn malformed_batches_are_errors() {
         for bad in [

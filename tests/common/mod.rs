@@ -208,6 +208,12 @@ impl Cluster {
 
     /// Like `start`, with more `serve` flags for every member.
     pub fn start_with(n: u64, extra: &[&str]) -> Cluster {
+        let ids: Vec<u64> = (1..=n).collect();
+        Cluster::start_some(n, &ids, extra)
+    }
+
+    /// A cluster of `n` members where only those in `running` are started.
+    pub fn start_some(n: u64, running: &[u64], extra: &[&str]) -> Cluster {
         let root = tempfile::tempdir().expect("temp dir");
         let mut nodes: Vec<Node> = (1..=n).map(|id| Node::new(id, root.path())).collect();
         let initial = nodes
@@ -220,7 +226,9 @@ impl Cluster {
                 node.extra_args = vec!["--initial-cluster".into(), initial.clone()];
             }
             node.extra_args.extend(extra.iter().map(|a| a.to_string()));
-            node.start();
+            if running.contains(&node.id) {
+                node.start();
+            }
         }
         let c = Cluster {
             nodes,

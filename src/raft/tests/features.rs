@@ -354,6 +354,42 @@ fn leader_pending_own_removal_takes_no_proposals() {
     assert!(net.nodes[&1].raft.self_removal_pending);
 }
 
+/// The crash variant: a leader applies its own removal and crashes before anyone
+/// learned the commit or took over. The survivor still counts it as a voter and needs
+/// its vote; since the removed node's log holds nothing uncommitted, it grants it.
+#[test]
+fn survivor_elected_after_removed_leader_crashes_before_handover() {
+    let mut net = Network::new(&[1, 2]);
+    net.campaign(2);
+    assert_eq!(leader_of(&net), 2);
+    let removal_index = net.last_index(2) + 1;
+    // Node 1 stores the removal, but never hears that it committed.
+    net.drop_if = Some(Box::new(move |m: &Message| {
+        m.from == 2
+            && (m.commit >= removal_index
+                || m.msg_type == MessageType::TimeoutNow
+                || m.entries.iter().any(|e| e.index > removal_index))
+    }));
+    net.node(2)
+        .propose_conf_change(cc(ConfChangeType::Remove, 2))
+        .unwrap();
+    // Had it taken this, its log would end past anything node 1 could hold.
+    assert_eq!(
+        net.node(2).propose(Bytes::from_static(b"late")),
+        Err(Error::ProposalDropped(DropReason::NotMember))
+    );
+    net.drain();
+    assert_eq!(net.nodes[&2].status().conf_state.voters, vec![1]);
+    assert!(net.committed(1) < removal_index);
+    net.restart(2);
+    net.recover();
+    net.tick_all(60);
+    assert_eq!(leader_of(&net), 1);
+    net.propose(1, b"after").unwrap();
+    assert_eq!(net.nodes[&1].status().conf_state.voters, vec![1]);
+    assert_eq!(net.applied_data(1), vec![Bytes::from_static(b"after")]);
+}
+
 /// Invalid changes are refused at apply time and change nothing.
 #[test]
 fn invalid_conf_changes_are_errors() {
@@ -686,6 +722,46 @@ fn appends_respect_size_cap_and_inflight_window() {
     net.recover();
     net.tick(1, 3);
     assert_eq!(net.committed(2), net.last_index(1));
+}
+
+/// An unreachable follower in the replicate state goes back to probing: streaming
+/// blindly into a broken link would only fill the window.
+#[test]
+fn unreachable_follower_is_probed_again() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.propose(1, b"x").unwrap();
+    assert_eq!(
+        net.nodes[&1].status().progress[&2].state,
+        ProgressState::Replicate
+    );
+    net.node(1).report_unreachable(2);
+    assert_eq!(
+        net.nodes[&1].status().progress[&2].state,
+        ProgressState::Probe
+    );
+    net.tick(1, 1);
+    net.propose(1, b"y").unwrap();
+    assert_eq!(
+        net.nodes[&1].status().progress[&2].state,
+        ProgressState::Replicate
+    );
+    assert_eq!(net.applied_data(2).len(), 2);
+}
+
+/// A full window whose acknowledgements were lost is unstuck by a heartbeat answer.
+#[test]
+fn heartbeat_response_frees_a_full_window() {
+    let mut net = Network::with_config(&[1, 2], |c| c.max_inflight_msgs = 1);
+    net.campaign(1);
+    net.ignore(MessageType::AppendResp);
+    net.propose(1, b"a").unwrap();
+    net.propose(1, b"b").unwrap();
+    assert_eq!(net.committed(1), 1);
+    net.recover();
+    net.tick(1, 1);
+    net.tick(1, 1);
+    assert_eq!(net.applied_data(2).len(), 2);
 }
 
 // ---- restart ----------------------------------------------------------------------------

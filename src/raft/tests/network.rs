@@ -73,6 +73,9 @@ pub fn persist_ready(node: &mut RawNode<MemStorage>, rd: &Ready, applied: &mut V
     }
 }
 
+/// Decides which messages the network loses.
+pub type DropFilter = Box<dyn Fn(&Message) -> bool>;
+
 pub struct Network {
     pub nodes: BTreeMap<NodeId, RawNode<MemStorage>>,
     /// Links (from, to) that drop everything.
@@ -82,6 +85,8 @@ pub struct Network {
     pub read_states: BTreeMap<NodeId, Vec<ReadState>>,
     /// Every message delivered, for assertions.
     pub trace: Vec<Message>,
+    /// Drops the messages it returns true for.
+    pub drop_if: Option<DropFilter>,
 }
 
 impl Network {
@@ -112,6 +117,7 @@ impl Network {
             applied: BTreeMap::new(),
             read_states: BTreeMap::new(),
             trace: Vec::new(),
+            drop_if: None,
         }
     }
 
@@ -147,6 +153,14 @@ impl Network {
     pub fn recover(&mut self) {
         self.cut.clear();
         self.ignored.clear();
+        self.drop_if = None;
+    }
+
+    /// Restarts `id` from what its storage holds (unpersisted state is lost).
+    pub fn restart(&mut self, id: NodeId) {
+        let applied = self.nodes[&id].raft.raft_log.applied;
+        let store = self.nodes[&id].store().clone();
+        self.add_node(id, store, |c| c.applied = applied);
     }
 
     /// Processes every node's Ready and delivers messages until nothing moves.
@@ -181,6 +195,9 @@ impl Network {
 
     fn deliver(&mut self, m: Message) {
         if self.cut.contains(&(m.from, m.to)) || self.ignored.contains(&m.msg_type) {
+            return;
+        }
+        if self.drop_if.as_ref().is_some_and(|f| f(&m)) {
             return;
         }
         // A node cut off from the sender of a forwarded message never gets it either.

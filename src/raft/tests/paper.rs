@@ -279,6 +279,30 @@ fn follower_acks_only_after_persisting() {
     assert_eq!(rd.persisted_messages[0].index, 1);
 }
 
+/// The Ready contract: what depends on the write (a granted vote, its term) waits in
+/// `persisted_messages`; what does not (a heartbeat answer with nothing to write) may
+/// leave at once.
+#[test]
+fn ready_holds_back_only_what_depends_on_the_write() {
+    let mut n = raw(2, &[1, 2, 3], no_prevote);
+    let mut v = msg(MessageType::Vote, 1, 2, 1);
+    v.index = 0;
+    n.step(v).unwrap();
+    let rd = n.ready();
+    assert_eq!(rd.hard_state.map(|h| h.vote), Some(Some(1)));
+    assert!(rd.must_sync);
+    assert!(rd.messages.is_empty());
+    assert_eq!(rd.persisted_messages[0].msg_type, MessageType::VoteResp);
+    n.store_mut().set_hard_state(rd.hard_state.unwrap());
+    n.advance(rd);
+    n.step(msg(MessageType::Heartbeat, 1, 2, 1)).unwrap();
+    let rd = n.ready();
+    assert!(rd.hard_state.is_none() && rd.entries.is_empty());
+    assert_eq!(rd.messages[0].msg_type, MessageType::HeartbeatResp);
+    assert!(rd.persisted_messages.is_empty());
+    assert!(!rd.must_sync);
+}
+
 /// §5.3: a follower rejects an append whose previous entry it does not hold, and
 /// truncates a conflicting suffix when it does.
 #[test]
