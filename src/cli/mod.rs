@@ -4,6 +4,8 @@
 pub mod args;
 pub mod error;
 pub mod kv;
+pub mod leader;
+pub mod member;
 pub mod output;
 pub mod recover;
 pub mod serve;
@@ -23,5 +25,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Wal(cmd) => wal::run(cmd, &cli.global),
         Command::Snapshot(cmd) => snapshot::run(cmd, &cli.global),
         Command::Recover(args) => recover::run(args, &cli.global),
+        Command::Member(cmd) => member::run(cmd, &cli.global),
+        Command::Leader(cmd) => leader::run(cmd, &cli.global),
     }
 }
