@@ -136,7 +136,7 @@ pub enum LeaderCommand {
 pub enum SnapshotCommand {
     /// Take a snapshot and compact the log on the node(s) named by --endpoints.
     Take,
-    /// Download the latest snapshot of a node into FILE and verify its checksum.
+    /// Snapshot a node now and download it into FILE, verifying its checksum.
     Save { file: PathBuf },
     /// Offline: index, term, membership, key count, size and checksum of a snapshot file.
     Inspect { file: PathBuf },

@@ -14,24 +14,16 @@ use crate::node::{self, NodeConfig, StartMode};
 use crate::raft::NodeId;
 use crate::storage::RedbStorage;
 
-/// The flags of `serve`, checked.
+/// The flags of `serve`, checked: what start-up needs, and the node's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServeSettings {
-    pub id: NodeId,
     pub listen: SocketAddr,
-    /// The URL peers and clients use for this member, without a trailing slash.
-    pub advertise: String,
     pub data_dir: std::path::PathBuf,
     pub initial_cluster: Option<BTreeMap<NodeId, String>>,
     pub join: Option<String>,
-    pub tick: Duration,
-    pub election_ticks: usize,
-    pub heartbeat_ticks: usize,
-    pub snapshot_threshold: u64,
-    pub keep_log: u64,
-    pub pre_vote: bool,
-    pub check_quorum: bool,
     pub log_level: String,
+    /// Id, advertised URL, timing and the Raft options.
+    pub node: NodeConfig,
 }
 
 impl ServeSettings {
@@ -98,35 +90,23 @@ impl ServeSettings {
             usize::try_from(v).map_err(|_| CliError::usage(format!("{flag} {v} is too large")))
         };
         Ok(ServeSettings {
-            id: a.id,
             listen,
-            advertise,
             data_dir: a.data_dir.clone(),
             initial_cluster,
             join,
-            tick: Duration::from_millis(a.tick_ms),
-            election_ticks: ticks(a.election_ticks, "--election-ticks")?,
-            heartbeat_ticks: ticks(a.heartbeat_ticks, "--heartbeat-ticks")?,
-            snapshot_threshold: a.snapshot_threshold,
-            keep_log: a.keep_log,
-            pre_vote: !a.no_pre_vote,
-            check_quorum: !a.no_check_quorum,
             log_level: a.log_level.clone(),
+            node: NodeConfig {
+                id: a.id,
+                advertise,
+                tick: Duration::from_millis(a.tick_ms),
+                election_ticks: ticks(a.election_ticks, "--election-ticks")?,
+                heartbeat_ticks: ticks(a.heartbeat_ticks, "--heartbeat-ticks")?,
+                snapshot_threshold: a.snapshot_threshold,
+                keep_log: a.keep_log,
+                pre_vote: !a.no_pre_vote,
+                check_quorum: !a.no_check_quorum,
+            },
         })
-    }
-
-    fn node_config(&self) -> NodeConfig {
-        NodeConfig {
-            id: self.id,
-            advertise: self.advertise.clone(),
-            tick: self.tick,
-            election_ticks: self.election_ticks,
-            heartbeat_ticks: self.heartbeat_ticks,
-            snapshot_threshold: self.snapshot_threshold,
-            keep_log: self.keep_log,
-            pre_vote: self.pre_vote,
-            check_quorum: self.check_quorum,
-        }
     }
 }
 
@@ -208,7 +188,7 @@ fn start_mode(s: &ServeSettings, rt: &tokio::runtime::Runtime) -> CliResult<Star
         }),
         None => Ok(StartMode::Bootstrap {
             cluster_id: rand::random::<u64>().max(1),
-            voters: BTreeMap::from([(s.id, s.advertise.clone())]),
+            voters: BTreeMap::from([(s.node.id, s.node.advertise.clone())]),
         }),
     }
 }
@@ -232,20 +212,20 @@ async fn join_info(s: &ServeSettings, url: &str) -> CliResult<StartMode> {
             status.cluster_id
         ))
     })?;
-    let Some(me) = members.members.iter().find(|m| m.id == s.id) else {
+    let Some(me) = members.members.iter().find(|m| m.id == s.node.id) else {
         return Err(CliError::failure(format!(
             "member {} is not part of the cluster at {url} yet",
-            s.id
+            s.node.id
         ))
         .with_detail(format!(
             "add it first: raftctl --endpoints {url} member add {} {}",
-            s.id, s.advertise
+            s.node.id, s.node.advertise
         )));
     };
-    if me.url != s.advertise {
+    if me.url != s.node.advertise {
         return Err(CliError::failure(format!(
             "the cluster at {url} knows member {} as {}, but it advertises {}",
-            s.id, me.url, s.advertise
+            s.node.id, me.url, s.node.advertise
         )));
     }
     let mut voters = BTreeMap::new();
@@ -297,7 +277,7 @@ pub fn run(args: &ServeArgs) -> CliResult {
     let mode = start_mode(&settings, &rt)?;
     ensure_parent(&settings.data_dir)?;
     rt.block_on(node::serve(
-        settings.node_config(),
+        settings.node.clone(),
         &settings.data_dir,
         mode,
         listener,
@@ -359,10 +339,10 @@ mod tests {
     #[test]
     fn defaults_are_the_dev_cluster() {
         let s = settings(&[]).unwrap();
-        assert_eq!(s.id, 1);
-        assert_eq!(s.advertise, "http://127.0.0.1:7001");
+        assert_eq!(s.node.id, 1);
+        assert_eq!(s.node.advertise, "http://127.0.0.1:7001");
         assert_eq!(s.initial_cluster, None);
-        assert!(s.pre_vote && s.check_quorum);
+        assert!(s.node.pre_vote && s.node.check_quorum);
     }
 
     #[test]

@@ -146,20 +146,30 @@ impl Client {
                     endpoints: display_url(&base),
                     cause,
                 },
-                Attempt::NoAnswer(_) => ClientError::OutcomeUnknown {
+                Attempt::NoAnswer(cause) => ClientError::OutcomeUnknown {
                     url: display_url(&base),
-                    timeout: humantime::format_duration(self.timeout).to_string(),
+                    cause,
                 },
             })?;
         parse_json(&a)
     }
 
-    /// `GET /v1/snapshot` from the first endpoint that answers, streamed into `dest`
-    /// (created or truncated). Returns the URL it came from and the bytes written.
+    /// A snapshot of the current state of the first endpoint that answers: `POST
+    /// /v1/snapshot` there (so the file holds everything it applied), then `GET
+    /// /v1/snapshot` streamed into `dest` (created or truncated). Returns the URL it came
+    /// from and the bytes written.
     pub async fn download_snapshot(&self, dest: &Path) -> Result<(String, u64), ClientError> {
         let mut last = String::from("no attempt was made");
         for base in &self.endpoints {
             let shown = display_url(base);
+            match self.take_snapshot_at(&shown).await {
+                Ok(_) => {}
+                Err(ClientError::NoMemberAnswered { cause, .. }) => {
+                    last = cause;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
             let url = build_url(base, &["v1", "snapshot"], &[]);
             let resp = match self.http.get(url).timeout(self.timeout).send().await {
                 Ok(r) => r,

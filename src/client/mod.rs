@@ -48,8 +48,8 @@ pub enum ClientError {
     },
     /// The request was sent but no answer came in time: a write may or may not have
     /// taken effect.
-    #[error("{url} did not answer within {timeout}; the outcome is unknown")]
-    OutcomeUnknown { url: String, timeout: String },
+    #[error("{url} did not answer ({cause}); the outcome is unknown")]
+    OutcomeUnknown { url: String, cause: String },
     #[error("unexpected answer from {url}: {detail}")]
     BadResponse { url: String, detail: String },
 }
@@ -249,9 +249,17 @@ impl Client {
                         }
                         Err(Attempt::NoAnswer(cause)) => {
                             if retry == Retry::Once {
+                                let cause = if cause == "timed out" {
+                                    format!(
+                                        "timed out after {}",
+                                        humantime::format_duration(self.timeout)
+                                    )
+                                } else {
+                                    cause
+                                };
                                 return Err(ClientError::OutcomeUnknown {
                                     url: display_url(&target),
-                                    timeout: humantime::format_duration(self.timeout).to_string(),
+                                    cause,
                                 });
                             }
                             last_cause = cause;
@@ -479,6 +487,29 @@ mod tests {
         assert!(matches!(redirect(&e), Some(Redirect::Elsewhere)));
         let e = api_error("http://a", StatusCode::BAD_GATEWAY, b"<html>");
         assert!(matches!(e, ClientError::BadResponse { .. }));
+    }
+
+    #[tokio::test]
+    async fn a_write_without_an_answer_is_never_resent() {
+        // Accepts connections and never answers.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = accepted.clone();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((conn, _)) = listener.accept().await {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                held.push(conn);
+            }
+        });
+        let c = Client::new(std::slice::from_ref(&url), Duration::from_millis(300)).unwrap();
+        let err = c.put("k", Bytes::from_static(b"v")).await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{url} did not answer (timed out after 300ms); the outcome is unknown")
+        );
+        assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 
     #[tokio::test]

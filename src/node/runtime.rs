@@ -37,6 +37,8 @@ mod operator;
 pub(crate) const PEER_INBOX: usize = 4096;
 /// Capacity of the API request inbox.
 pub(crate) const REQUEST_INBOX: usize = 8192;
+/// Most queued messages or requests taken per channel before the next Ready.
+const DRAIN_MAX: usize = 4096;
 /// Log entries deleted per Ready while a compaction is pending.
 const COMPACT_CHUNK: u64 = 64;
 /// Waiters whose requester gave up are swept every this many ticks.
@@ -168,11 +170,18 @@ impl NodeTask {
                 Some(ev) = self.transport_events.recv() => self.on_transport_event(ev),
                 Some(made) = self.snapshot_done.recv() => self.on_snapshot_made(made)?,
             }
-            // Take everything else already queued, so that one Ready carries it all.
-            while let Ok(m) = self.peer_messages.try_recv() {
+            // Take what else is already queued, so that one Ready carries it all; bounded,
+            // so that a flood on one channel cannot hold up persisting and ticking.
+            for _ in 0..DRAIN_MAX {
+                let Ok(m) = self.peer_messages.try_recv() else {
+                    break;
+                };
                 self.step(m);
             }
-            while let Ok(req) = self.requests.try_recv() {
+            for _ in 0..DRAIN_MAX {
+                let Ok(req) = self.requests.try_recv() else {
+                    break;
+                };
                 self.on_request(req);
             }
             while let Ok(ev) = self.transport_events.try_recv() {

@@ -370,6 +370,7 @@ impl<S: Storage> RaftLog<S> {
 mod tests {
     use super::*;
     use crate::raft::storage::MemStorage;
+    use crate::raft::types::ENTRY_OVERHEAD;
 
     fn ent(index: Index, term: Term) -> Entry {
         Entry {
@@ -436,5 +437,78 @@ mod tests {
         assert_eq!(log.slice(1, 5, Some(0)).unwrap().len(), 1);
         assert_eq!(log.slice(3, 5, Some(0)).unwrap().len(), 1);
         assert_eq!(log.slice(0, 2, None), Err(StorageError::Compacted));
+    }
+
+    /// One step of the property test: append at a position, persist, or commit.
+    #[derive(Clone, Debug)]
+    enum Op {
+        /// Append `n` entries of `term` after keeping `keep` of the uncommitted tail.
+        Append {
+            keep: u64,
+            n: u64,
+            term: Term,
+        },
+        /// The runtime persists everything handed out so far.
+        Persist,
+        Commit(u64),
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0u64..6, 1u64..5, 0u64..3).prop_map(|(keep, n, t)| Op::Append { keep, n, term: t }),
+            Just(Op::Persist),
+            (0u64..10).prop_map(Op::Commit),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Against a plain vector of terms: whatever mix of appends (truncating the
+        /// uncommitted tail), persisting and committing, the log reads back the same
+        /// entries across its stable and unstable parts, in any window and size cap.
+        #[test]
+        fn log_matches_a_vector_model(ops in proptest::collection::vec(op(), 1..40)) {
+            let mut log = RaftLog::new(MemStorage::new(), u64::MAX);
+            let mut model: Vec<Term> = Vec::new();
+            let mut term = 1;
+            for o in ops {
+                match o {
+                    Op::Append { keep, n, term: bump } => {
+                        term += bump;
+                        let committed = log.committed;
+                        let start = (committed + keep).min(model.len() as u64);
+                        model.truncate(start as usize);
+                        let ents: Vec<Entry> =
+                            (0..n).map(|i| ent(start + 1 + i, term)).collect();
+                        model.extend(std::iter::repeat(term).take(n as usize));
+                        log.append(&ents);
+                    }
+                    Op::Persist => {
+                        let ents = log.unstable.next_entries().to_vec();
+                        log.unstable.accept_in_progress();
+                        log.store.append(&ents).unwrap();
+                        if let Some(last) = ents.last() {
+                            log.stable_to(last.id());
+                        }
+                    }
+                    Op::Commit(d) => {
+                        let to = (log.committed + d).min(log.last_index());
+                        log.commit_to(to);
+                    }
+                }
+                log.check_invariants();
+                let last = model.len() as u64;
+                proptest::prop_assert_eq!(log.last_index(), last);
+                for lo in 1..=last {
+                    let cap = (lo % 3) * ENTRY_OVERHEAD;
+                    let got = log.slice(lo, last + 1, Some(cap)).unwrap();
+                    proptest::prop_assert!(!got.is_empty());
+                    for e in &got {
+                        proptest::prop_assert_eq!(e.term, model[e.index as usize - 1]);
+                    }
+                    proptest::prop_assert_eq!(got[0].index, lo);
+                }
+            }
+        }
     }
 }

@@ -7,8 +7,14 @@
 //!
 //! Files follow etcd's split: `log.rs`/`log_unstable.rs` (the log), `raft.rs` (term
 //! handling, roles, ticks) with `step_{leader,candidate,follower}.rs`, `confchange.rs`
-//! (membership), `tracker/`
-//! (per-peer progress), `quorum.rs`, `read_only.rs` (ReadIndex), `raw_node.rs` (Ready).
+//! (membership), `tracker/` (per-peer progress), `quorum.rs`, `read_only.rs`
+//! (ReadIndex), `raw_node.rs` (Ready), `status.rs`.
+//!
+//! What the runtime must respect (details on `Ready`): `Ready::messages` may be sent
+//! at once, `Ready::persisted_messages` only once the Ready's snapshot, entries and
+//! hard state are durable; `advance` says all of it is persisted and applied. A leader
+//! counts its own log toward commit only from `advance` on. A leader that removes
+//! itself keeps leading (taking no proposals) until it has handed over: keep it running.
 
 pub mod confchange;
 pub mod config;

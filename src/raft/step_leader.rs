@@ -3,7 +3,7 @@
 
 use super::confchange::removes;
 use super::errors::{DropReason, Error};
-use super::raft::{dropped, BcastKind, Raft, ReadState, Role};
+use super::raft::{dropped, BcastKind, Raft, ReadState};
 use super::read_only;
 use super::storage::Storage;
 use super::tracker::ProgressState;
@@ -267,10 +267,5 @@ impl<S: Storage> Raft<S> {
     fn send_timeout_now(&mut self, to: NodeId) {
         let m = Message::new(MessageType::TimeoutNow, self.id, to);
         self.send(m);
-    }
-
-    /// Whether this node leads and a transfer is under way (for status).
-    pub fn transferring(&self) -> bool {
-        self.role == Role::Leader && self.lead_transferee.is_some()
     }
 }
