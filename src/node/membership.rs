@@ -8,7 +8,8 @@
 //! - `known-member` / `new-member` / `learner-only` / `last-voter`: the change makes no sense
 //!   for the member as it is;
 //! - `learner-caught-up`: a learner is promoted only once it is within
-//!   [`PROMOTE_MAX_LAG`] entries of the leader and the leader heard from it lately;
+//!   [`PROMOTE_MAX_LAG`] entries of the leader, has acknowledged entries, and the leader
+//!   heard from it lately;
 //! - `reachable-quorum`: the voters after the change must include a quorum the leader
 //!   hears from now (a new voter has not been heard from yet). Growing a lone voter to
 //!   two is allowed, as etcd does: there is no other way to grow it by one voter.
@@ -325,6 +326,8 @@ fn rule_check(
         let lag = view.last_index.saturating_sub(p.matched);
         let why = if !p.recent_active {
             Some("the leader has not heard from it lately".to_string())
+        } else if p.matched == 0 {
+            Some("it has not acknowledged any entry yet (is it running?)".to_string())
         } else if p.snapshot {
             Some("it is still receiving a snapshot".to_string())
         } else if lag > PROMOTE_MAX_LAG {
