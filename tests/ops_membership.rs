@@ -251,3 +251,45 @@ fn guard_rails_refuse_and_dry_run_predicts_them() {
     );
     assert_eq!(members(&c).0.len(), 2);
 }
+
+/// Runs the CLI against `url` only, with a short timeout.
+fn cli_at(url: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(common::raftctl_bin())
+        .args(["--endpoints", url, "--timeout", "1s"])
+        .args(args)
+        .output()
+        .expect("run raftctl")
+}
+
+#[test]
+fn a_second_change_while_one_is_pending_is_refused_by_both_paths() {
+    // Without CheckQuorum the leader keeps leading while its followers are paused, so
+    // its change stays proposed but uncommitted.
+    let mut c = Cluster::start_with(3, &["--no-check-quorum"]);
+    let leader = c.wait_leader();
+    let url = c.url(leader);
+    let followers: Vec<u64> = [1u64, 2, 3].into_iter().filter(|i| *i != leader).collect();
+    for f in &followers {
+        c.node(*f).pause();
+    }
+    let ghost6 = format!("http://127.0.0.1:{}", common::free_port());
+    let o = cli_at(&url, &["member", "add", "6", &ghost6, "--learner"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let ghost7 = format!("http://127.0.0.1:{}", common::free_port());
+    for extra in [&["--dry-run"][..], &[][..]] {
+        let mut args = vec!["member", "add", "7", &ghost7, "--learner"];
+        args.extend(extra);
+        let o = cli_at(&url, &args);
+        let text = format!("{}{}", stdout(&o), common::stderr(&o));
+        assert_eq!(o.status.code(), Some(1), "{text}");
+        assert!(text.contains("one-change-at-a-time"), "{args:?}: {text}");
+    }
+    for f in &followers {
+        c.node(*f).resume();
+    }
+    wait_for("the pending change to be applied", || {
+        members(&c).0.contains_key(&6).then_some(())
+    });
+    ok(&c, &["member", "add", "7", &ghost7, "--learner"]);
+    assert_eq!(members(&c).0.get(&7).map(String::as_str), Some("learner"));
+}
