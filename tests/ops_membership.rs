@@ -213,6 +213,28 @@ fn guard_rails_refuse_and_dry_run_predicts_them() {
     assert!(dry.contains("verdict: allowed"), "{dry}");
     ok(&c, &["member", "add", "4", &ghost, "--learner"]);
     refused_alike(&c, &["member", "promote", "4"], "learner-caught-up");
+    let err = refused(&c, &["leader", "transfer", "4"]);
+    assert!(err.contains("is a learner"), "{err}");
+    // A follower sends operator writes to the leader; the CLI follows it.
+    let follower = [1u64, 2, 3]
+        .into_iter()
+        .find(|id| *id != leader)
+        .expect("a follower");
+    let r = c
+        .http
+        .send(
+            "DELETE",
+            &format!("{}/v1/members/4?dry_run=true", c.url(follower)),
+            None,
+        )
+        .expect("an answer");
+    assert_eq!(r.status, 421, "{}", r.text());
+    assert_eq!(
+        r.json()["error"]["leader"]["url"].as_str(),
+        Some(c.url(leader).as_str())
+    );
+    let o = common::cli(&c.url(follower), &["member", "remove", "4", "--dry-run"]);
+    assert!(stdout(&o).contains("verdict: allowed"), "{}", stdout(&o));
     ok(&c, &["member", "remove", "4"]);
 
     // One voter down: a fourth voter or removing a reachable voter would leave no
