@@ -63,10 +63,17 @@ async fn show_catch_up(
     let p = s.progress.as_ref()?.iter().find(|p| p.id == to)?;
     let now = (p.matched, s.last_index);
     if shown != Some(now) {
-        eprintln!(
-            "waiting for member {to} to catch up: {} of {} entries ({})",
-            p.matched, s.last_index, p.state
-        );
+        if p.matched >= s.last_index {
+            eprintln!(
+                "member {to} has all {} entries; waiting for it to take over",
+                s.last_index
+            );
+        } else {
+            eprintln!(
+                "waiting for member {to} to catch up: {} of {} entries ({})",
+                p.matched, s.last_index, p.state
+            );
+        }
     }
     Some(now)
 }
