@@ -327,3 +327,78 @@ async fn download_snapshot(State(node): State<NodeHandle>) -> Response {
     h.insert("x-raft-snapshot-term", HeaderValue::from(term));
     resp
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::node::membership::{decide, ClusterView, MemberProgress};
+
+    async fn body_of(resp: Response) -> (u16, serde_json::Value) {
+        let status = resp.status().as_u16();
+        let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        (status, serde_json::from_slice(&bytes).expect("JSON body"))
+    }
+
+    #[tokio::test]
+    async fn a_refusal_carries_its_rule_hint_and_preview() {
+        let view = ClusterView {
+            leader: 1,
+            voters: [1, 2, 3].into_iter().collect(),
+            learners: Default::default(),
+            progress: [1, 2, 3]
+                .into_iter()
+                .map(|id| {
+                    (
+                        id,
+                        MemberProgress {
+                            matched: 5,
+                            recent_active: id == 1,
+                            snapshot: false,
+                        },
+                    )
+                })
+                .collect(),
+            last_index: 5,
+            change_pending: false,
+        };
+        let change = MemberChange::Remove { id: 2 };
+        let preview = decide(&view, &change, false);
+        let refusal = preview.refused_by.clone().expect("refused");
+        let err = AdminError::Refused(Box::new(refusal), Box::new(preview));
+        let (status, body) = body_of(AdminFailure(err).into_response()).await;
+        assert_eq!(status, 409);
+        let e = &body["error"];
+        assert_eq!(e["code"], "conflict");
+        assert_eq!(e["rule"], "reachable-quorum");
+        assert!(e["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("raftctl member remove 2 --force")));
+        assert_eq!(e["preview"]["voters_after"], serde_json::json!([1, 3]));
+        assert!(e["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("refused by rule reachable-quorum")));
+    }
+
+    #[tokio::test]
+    async fn a_follower_names_the_leader() {
+        let err = AdminError::NotLeader {
+            me: 2,
+            leader: Some((1, "http://127.0.0.1:7001".into())),
+        };
+        let (status, body) = body_of(AdminFailure(err).into_response()).await;
+        assert_eq!(status, 421);
+        assert_eq!(body["error"]["code"], "not_leader");
+        assert_eq!(body["error"]["leader"]["url"], "http://127.0.0.1:7001");
+    }
+
+    #[test]
+    fn member_urls_are_checked() {
+        assert!(check_url("http://127.0.0.1:7004").is_ok());
+        assert!(check_url("http://127.0.0.1:7004/").is_ok());
+        assert!(check_url("127.0.0.1:7004").is_err());
+        assert!(check_url("http://127.0.0.1:7004/v1").is_err());
+        assert!(check_url("ftp://x:1").is_err());
+    }
+}
