@@ -308,8 +308,25 @@ fn restore_flags_are_checked_first() {
 }
 
 #[test]
-fn take_and_save_say_they_need_a_running_node() {
-    raftctl(["snapshot", "take"]).assert_fails_with(&["snapshot take needs a running node"]);
-    raftctl(["snapshot", "save", "x.snap"])
-        .assert_fails_with(&["snapshot save needs a running node"]);
+fn take_and_save_fail_in_one_line_when_no_member_answers() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    raftctl(["--endpoints", &endpoint, "snapshot", "take"])
+        .assert_fails_with(&["no member of", "answered"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.snap");
+    raftctl([
+        "--endpoints",
+        &endpoint,
+        "snapshot",
+        "save",
+        file.to_str().unwrap(),
+    ])
+    .assert_fails_with(&["no member of", "answered"]);
+    assert!(!file.exists());
+    assert!(!dir.path().join("x.snap.part").exists());
 }

@@ -5,6 +5,7 @@
 //! a JSON body, including unknown routes, wrong methods, malformed input and oversized
 //! bodies.
 
+pub mod admin;
 pub mod error;
 mod routes;
 pub mod types;

@@ -34,9 +34,10 @@ pub fn router(node: NodeHandle, peer_routes: Router) -> Router {
         )
         .route("/v1/kv/", axum::routing::any(empty_key))
         .route("/v1/status", get(status))
-        .route("/v1/members", get(members))
+        .route("/v1/members", get(members).post(super::admin::add))
         .route("/health", get(health))
         .route("/metrics", get(crate::metrics::serve_metrics))
+        .merge(super::admin::routes())
         .layer(DefaultBodyLimit::max(MAX_VALUE_BYTES))
         .with_state(node);
     api.merge(peer_routes)

@@ -58,6 +58,12 @@ pub enum Command {
     /// Take, download, inspect and restore snapshots.
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
+    /// List and change the members, one change at a time, with guard rails.
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Move leadership to another voter.
+    #[command(subcommand)]
+    Leader(LeaderCommand),
     /// Offline disaster recovery after a cluster lost its quorum for good.
     ///
     /// Rewrites the membership of a STOPPED node's data dir to this node as the only voter
@@ -88,11 +94,64 @@ pub enum Command {
     },
 }
 
+/// Flags shared by `member add|promote|remove`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ChangeArgs {
+    /// Show voters, quorum and fault tolerance before and after, and the rule that would
+    /// refuse the change; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Go past the guard rails that allow it (a lagging learner, no reachable quorum).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// Members with their role; on the leader also MATCH, LAG and STATE.
+    List,
+    /// Add a member, then print the `raftctl serve ... --join ...` line that starts it.
+    Add {
+        #[arg(value_parser = clap::value_parser!(u64).range(1..(1u64 << 53)))]
+        id: u64,
+        /// Its advertised URL, e.g. http://127.0.0.1:7004.
+        url: String,
+        /// Add it as a learner (receives the log, does not vote); promote it later.
+        #[arg(long)]
+        learner: bool,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Make a caught-up learner a voter.
+    Promote {
+        #[arg(value_parser = clap::value_parser!(u64).range(1..(1u64 << 53)))]
+        id: u64,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Remove a member (the leader too: it hands leadership over first).
+    Remove {
+        #[arg(value_parser = clap::value_parser!(u64).range(1..(1u64 << 53)))]
+        id: u64,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LeaderCommand {
+    /// Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader.
+    Transfer {
+        #[arg(value_parser = clap::value_parser!(u64).range(1..(1u64 << 53)))]
+        id: Option<u64>,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SnapshotCommand {
     /// Take a snapshot and compact the log on the node(s) named by --endpoints.
     Take,
-    /// Download the latest snapshot of a node into FILE and verify its checksum.
+    /// Snapshot a node now and download it into FILE, verifying its checksum.
     Save { file: PathBuf },
     /// Offline: index, term, membership, key count, size and checksum of a snapshot file.
     Inspect { file: PathBuf },

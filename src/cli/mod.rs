@@ -7,6 +7,8 @@ pub mod docs;
 pub mod error;
 pub mod help;
 pub mod kv;
+pub mod leader;
+pub mod member;
 pub mod output;
 pub mod playground;
 pub mod recover;
@@ -31,5 +33,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Playground(args) => playground::run(&args),
         Command::Completions { shell } => docs::print_completions(shell),
         Command::Man { dir } => docs::write_man_pages(&dir),
+        Command::Member(cmd) => member::run(cmd, &cli.global),
+        Command::Leader(cmd) => leader::run(cmd, &cli.global),
     }
 }

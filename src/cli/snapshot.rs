@@ -5,11 +5,14 @@ use std::path::Path;
 
 use super::args::{GlobalArgs, OutputFormat, SnapshotCommand};
 use super::error::{CliError, CliResult};
+use super::kv::{failure, runtime, usage_or_failure};
 use super::output;
 use super::recover::{failed, members};
+use crate::client::Client;
 use crate::inspect::snapshot::{
     inspect_snapshot, parse_initial_cluster, restore, RestoreOptions, SnapshotReport,
 };
+use crate::kv::snapshot_file::verify_snapshot_file;
 
 pub fn run(cmd: SnapshotCommand, global: &GlobalArgs) -> CliResult {
     match cmd {
@@ -43,18 +46,110 @@ pub fn run(cmd: SnapshotCommand, global: &GlobalArgs) -> CliResult {
     }
 }
 
-/// Online: needs the node HTTP API.
-fn take(_global: &GlobalArgs) -> CliResult {
-    Err(CliError::failure(
-        "snapshot take needs a running node's HTTP API, which this build does not provide yet",
-    ))
+/// `POST /v1/snapshot` on every endpoint given; fails if any of them failed.
+fn take(global: &GlobalArgs) -> CliResult {
+    let client = Client::new(&global.endpoints, global.timeout).map_err(usage_or_failure)?;
+    let rt = runtime()?;
+    let results: Vec<_> = rt.block_on(async {
+        let mut out = Vec::new();
+        for url in client.endpoints() {
+            let r = client.take_snapshot_at(&url).await;
+            out.push((url, r));
+        }
+        out
+    });
+    let json = serde_json::json!({
+        "snapshots": results.iter().map(|(url, r)| match r {
+            Ok(s) => serde_json::json!({"endpoint": url, "index": s.index, "term": s.term, "size_bytes": s.size_bytes}),
+            Err(e) => serde_json::json!({"endpoint": url, "error": e.to_string()}),
+        }).collect::<Vec<_>>()
+    });
+    output::print(global.output, &json, || {
+        let mut t = output::table(&["ENDPOINT", "INDEX", "TERM", "SIZE", "ERROR"]);
+        for (url, r) in &results {
+            match r {
+                Ok(s) => t.add_row(vec![
+                    url.clone(),
+                    s.index.to_string(),
+                    s.term.to_string(),
+                    s.size_bytes.to_string(),
+                    String::new(),
+                ]),
+                Err(e) => t.add_row(vec![
+                    url.clone(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    e.to_string(),
+                ]),
+            };
+        }
+        t
+    })?;
+    let failed: Vec<_> = results
+        .iter()
+        .filter_map(|(url, r)| r.as_ref().err().map(|e| format!("{url}: {e}")))
+        .collect();
+    match failed.first() {
+        None => Ok(()),
+        Some(first) => Err(CliError::failure(format!(
+            "{} of {} snapshots failed: {first}",
+            failed.len(),
+            results.len()
+        ))),
+    }
 }
 
-/// Online: needs the node HTTP API.
-fn save(_file: &Path, _global: &GlobalArgs) -> CliResult {
-    Err(CliError::failure(
-        "snapshot save needs a running node's HTTP API, which this build does not provide yet",
-    ))
+/// Streams the latest snapshot into FILE.part, verifies it, then renames it to FILE.
+fn save(file: &Path, global: &GlobalArgs) -> CliResult {
+    let client = Client::new(&global.endpoints, global.timeout).map_err(usage_or_failure)?;
+    let rt = runtime()?;
+    let mut part = file.as_os_str().to_owned();
+    part.push(".part");
+    let part = std::path::PathBuf::from(part);
+    let (from, _) = rt.block_on(client.download_snapshot(&part)).map_err(|e| {
+        let _ = std::fs::remove_file(&part);
+        failure(e)
+    })?;
+    let verified = match verify_snapshot_file(&part) {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_file(&part);
+            return Err(CliError::failure(format!(
+                "the snapshot downloaded from {from} is bad, nothing saved: {e}"
+            )));
+        }
+    };
+    std::fs::rename(&part, file).map_err(|e| {
+        let _ = std::fs::remove_file(&part);
+        CliError::failure(format!(
+            "cannot move {} to {}: {e}",
+            part.display(),
+            file.display()
+        ))
+    })?;
+    let json = serde_json::json!({
+        "file": file.display().to_string(),
+        "from": from,
+        "index": verified.meta.index,
+        "term": verified.meta.term,
+        "size_bytes": verified.size_bytes,
+        "keys": verified.keys,
+        "checksum": format!("{:08x}", verified.checksum),
+    });
+    if global.output == OutputFormat::Json {
+        return output::print_json(&json);
+    }
+    println!(
+        "saved the snapshot at index {} term {} from {from} to {} ({} bytes, {} keys, checksum {:08x} verified)",
+        verified.meta.index,
+        verified.meta.term,
+        file.display(),
+        verified.size_bytes,
+        verified.keys,
+        verified.checksum
+    );
+    Ok(())
 }
 
 fn inspect(file: &Path, format: OutputFormat) -> CliResult {

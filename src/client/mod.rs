@@ -6,6 +6,8 @@
 //! starts again after a short pause, until the overall timeout. A write whose answer does
 //! not arrive in time is never retried: its outcome is unknown and the error says so.
 
+mod admin;
+
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -17,6 +19,8 @@ use crate::api::types::{
     DeleteResponse, ListResponse, MembersResponse, PutResponse, StatusResponse,
 };
 use crate::api::ErrorBody;
+
+pub use admin::ChangeFlags;
 
 /// Pause between two rounds over all endpoints.
 const RETRY_PAUSE: Duration = Duration::from_millis(100);

@@ -73,6 +73,8 @@ pub(crate) enum NodeRequest {
     Members {
         reply: oneshot::Sender<MembersInfo>,
     },
+    /// Membership changes, leader transfer, snapshots (`admin.rs`).
+    Admin(super::admin::AdminRequest),
 }
 
 /// A cloneable handle on the node task.

@@ -13,12 +13,15 @@
 //! next Ready carries every proposal that arrived meanwhile (group commit: one fsync for
 //! all of them). The API reaches the node only through [`NodeHandle`].
 
+pub mod admin;
 mod handle;
+pub mod membership;
 mod runtime;
 mod server;
 mod snapshot;
 mod status;
 
+pub use admin::{AdminError, ChangeOutcome, SnapshotTaken, TransferOutcome};
 pub use handle::{Consistency, NodeError, NodeHandle, WriteOutcome};
 pub use server::{serve, Error, NodeConfig, StartMode};
 pub use status::{FollowerProgress, MembersInfo, NodeStatus, RoleView};

@@ -31,6 +31,8 @@ use crate::raft::{
 use crate::storage::{Membership, RedbStorage};
 use crate::transport::{Transport, TransportEvent};
 
+mod operator;
+
 /// Capacity of the peer message inbox (backpressure on the transport beyond it).
 pub(crate) const PEER_INBOX: usize = 4096;
 /// Capacity of the API request inbox.
@@ -82,6 +84,8 @@ pub(crate) struct NodeTask {
     snapshot_done_tx: mpsc::Sender<Result<MadeSnapshot, String>>,
     snapshot_done: mpsc::Receiver<Result<MadeSnapshot, String>>,
     metrics: crate::metrics::Metrics,
+    /// Operator requests under way (`operator.rs`).
+    ops: operator::OpsState,
 }
 
 /// A snapshot file written in the background, to be recorded and the log compacted.
@@ -146,6 +150,7 @@ impl NodeTask {
             snapshot_done_tx,
             snapshot_done,
             metrics,
+            ops: operator::OpsState::default(),
         }
     }
 
@@ -190,6 +195,9 @@ impl NodeTask {
                 self.handle_ready()?;
             }
             self.maybe_snapshot()?;
+            if self.ops_should_stop() {
+                return Err(Error::Removed);
+            }
         }
         tracing::info!("node task stopping");
         Ok(())
@@ -203,6 +211,7 @@ impl NodeTask {
     fn on_tick(&mut self) {
         self.raw.tick();
         self.ticks += 1;
+        self.ops_tick();
         if self.ticks % SWEEP_EVERY_TICKS == 0 {
             self.write_waiters.retain(|_, w| !w.is_closed());
             for batch in self.reads_in_flight.values_mut() {
@@ -242,6 +251,7 @@ impl NodeTask {
             NodeRequest::Members { reply } => {
                 let _ = reply.send(self.members_info());
             }
+            NodeRequest::Admin(req) => self.on_admin(req),
         }
     }
 
@@ -331,6 +341,7 @@ impl NodeTask {
             }
         }
         self.serve_reads();
+        self.ops_after_ready();
         self.raw.advance(rd);
         Ok(())
     }
@@ -386,6 +397,7 @@ impl NodeTask {
                 tracing::warn!(index = e.index, error = %err, "conf change not applied");
                 continue;
             }
+            self.ops_note_applied(&cc, e.index);
             let m = membership.get_or_insert_with(|| self.store.membership());
             let url = String::from_utf8_lossy(&cc.context).into_owned();
             match cc.change_type {
@@ -505,11 +517,13 @@ impl NodeTask {
     /// background while the Ready loop goes on.
     fn maybe_snapshot(&mut self) -> Result<(), Error> {
         let threshold = self.config.snapshot_threshold;
-        if threshold == 0 || self.snapshotting {
+        if (threshold == 0 && !self.ops.snapshot_wanted) || self.snapshotting {
             return Ok(());
         }
         let applied = self.store.applied();
-        if applied.saturating_sub(self.store.snapshot_meta().index) < threshold {
+        let wanted = std::mem::take(&mut self.ops.snapshot_wanted);
+        let since = applied.saturating_sub(self.store.snapshot_meta().index);
+        if since == 0 || (since < threshold && !wanted) {
             return Ok(());
         }
         // The node task is the only writer and nothing is in flight: this read
@@ -554,6 +568,7 @@ impl NodeTask {
             Ok(m) => m,
             Err(e) => {
                 tracing::error!(error = %e, "writing a snapshot failed; will retry");
+                self.ops_snapshot_done(Err(e));
                 return Ok(());
             }
         };
@@ -573,6 +588,7 @@ impl NodeTask {
             compact_to = self.compact_target,
             "took a snapshot"
         );
+        self.ops_snapshot_done(Ok((made.meta.index, made.meta.term, made.size_bytes)));
         // Keep the new file and the previous one (a transfer may still be reading it).
         if let Err(e) = self.store.remove_snapshot_files_before(previous) {
             tracing::warn!(error = %e, "cannot remove old snapshot files");

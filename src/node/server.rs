@@ -80,6 +80,9 @@ pub enum Error {
     Http(std::io::Error),
     #[error("the node task failed: {0}")]
     Task(String),
+    /// This member applied its own removal from the cluster and stopped.
+    #[error("this member was removed from the cluster")]
+    Removed,
 }
 
 fn open_storage(config: &NodeConfig, dir: &Path, mode: StartMode) -> Result<RedbStorage, Error> {
@@ -226,7 +229,14 @@ pub async fn serve(
     let mut shutdown = Box::pin(shutdown);
     let outcome = tokio::select! {
         () = &mut shutdown => Ok(()),
-        res = &mut node => flatten(res).and(Err(Error::Task("the node task stopped".into()))),
+        res = &mut node => match flatten(res) {
+            // A removed member has nothing left to do: a clean stop, said in the log.
+            Err(Error::Removed) => {
+                tracing::warn!("this member was removed from the cluster; shutting down");
+                Ok(())
+            }
+            other => other.and(Err(Error::Task("the node task stopped".into()))),
+        },
         res = &mut server => match res {
             Ok(Ok(())) => Err(Error::Task("the HTTP server stopped".into())),
             Ok(Err(e)) => Err(Error::Http(e)),

@@ -1,0 +1,79 @@
+//! `raftctl leader transfer [ID]`: the leader checks the target first, brings it up to
+//! date and hands over; on timeout it keeps leading. While it waits, the target's
+//! catch-up is shown on stderr.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::args::{GlobalArgs, LeaderCommand, OutputFormat};
+use super::error::CliResult;
+use super::kv::{failure, runtime, usage_or_failure};
+use super::output::print_json;
+use crate::client::Client;
+
+pub fn run(cmd: LeaderCommand, global: &GlobalArgs) -> CliResult {
+    let LeaderCommand::Transfer { id } = cmd;
+    let client = Client::new(&global.endpoints, global.timeout).map_err(usage_or_failure)?;
+    let rt = runtime()?;
+    let r = rt.block_on(async {
+        let (_, members) = client.members().await.map_err(failure)?;
+        let leader_url = members
+            .leader
+            .and_then(|l| members.members.iter().find(|m| m.id == l))
+            .map(|m| m.url.clone());
+        let transfer = client.transfer_leader(id);
+        tokio::pin!(transfer);
+        let mut shown = None;
+        loop {
+            tokio::select! {
+                r = &mut transfer => break r.map_err(failure),
+                () = tokio::time::sleep(Duration::from_millis(200)) => {
+                    if let (Some(url), Some(to), OutputFormat::Table) = (&leader_url, id, global.output) {
+                        shown = show_catch_up(&client, url, to, shown).await;
+                    }
+                }
+            }
+        }
+    })?;
+    if global.output == OutputFormat::Json {
+        return print_json(&json!({
+            "old_leader": r.old_leader,
+            "new_leader": r.new_leader,
+            "term": r.term,
+        }));
+    }
+    println!(
+        "leadership moved from member {} to member {} (term {})",
+        r.old_leader, r.new_leader, r.term
+    );
+    Ok(())
+}
+
+/// Prints the target's match against the leader's last index when it changed.
+async fn show_catch_up(
+    client: &Client,
+    leader_url: &str,
+    to: u64,
+    shown: Option<(u64, u64)>,
+) -> Option<(u64, u64)> {
+    let Ok(s) = client.status_of(leader_url).await else {
+        return shown;
+    };
+    let p = s.progress.as_ref()?.iter().find(|p| p.id == to)?;
+    let now = (p.matched, s.last_index);
+    if shown != Some(now) {
+        if p.matched >= s.last_index {
+            eprintln!(
+                "member {to} has all {} entries; waiting for it to take over",
+                s.last_index
+            );
+        } else {
+            eprintln!(
+                "waiting for member {to} to catch up: {} of {} entries ({})",
+                p.matched, s.last_index, p.state
+            );
+        }
+    }
+    Some(now)
+}

@@ -1,0 +1,209 @@
+//! `raftctl member list|add|promote|remove`: one membership change at a time, through
+//! the leader, with the guard rails and `--dry-run` preview of `node::membership`.
+
+use super::args::{ChangeArgs, GlobalArgs, MemberCommand, OutputFormat};
+use super::error::{CliError, CliResult};
+use super::kv::{failure, runtime, usage_or_failure};
+use super::output::{print, print_json, table};
+use crate::api::admin::{check_url, AddMemberRequest, ChangeResponse};
+use crate::api::types::{MembersResponse, StatusResponse};
+use crate::client::{ChangeFlags, Client};
+use crate::node::membership::Preview;
+
+pub fn run(cmd: MemberCommand, global: &GlobalArgs) -> CliResult {
+    let client = Client::new(&global.endpoints, global.timeout).map_err(usage_or_failure)?;
+    let rt = runtime()?;
+    match cmd {
+        MemberCommand::List => {
+            let (members, leader_status) = rt.block_on(async {
+                let (_, members) = client.members().await.map_err(failure)?;
+                let leader_url = members.leader.and_then(|l| url_of(&members, l));
+                let status = match leader_url {
+                    Some(url) => client.status_of(&url).await.ok(),
+                    None => None,
+                };
+                Ok::<_, CliError>((members, status))
+            })?;
+            print(global.output, &members, || {
+                members_table(&members, leader_status.as_ref())
+            })
+        }
+        MemberCommand::Add {
+            id,
+            url,
+            learner,
+            change,
+        } => {
+            check_url(&url).map_err(|why| CliError::usage(format!("URL {url:?}: {why}")))?;
+            let req = AddMemberRequest {
+                id,
+                url: url.trim_end_matches('/').to_string(),
+                learner,
+            };
+            let r = rt
+                .block_on(client.add_member(&req, flags(change)))
+                .map_err(failure)?;
+            report(global.output, &r)?;
+            if !r.dry_run && global.output == OutputFormat::Table {
+                let leader = r
+                    .members
+                    .leader
+                    .and_then(|l| url_of(&r.members, l))
+                    .unwrap_or_else(|| global.endpoints.join(","));
+                println!("start it with:\n  {}", serve_line(id, &req.url, &leader));
+            }
+            Ok(())
+        }
+        MemberCommand::Promote { id, change } => {
+            let r = rt
+                .block_on(client.promote_member(id, flags(change)))
+                .map_err(failure)?;
+            report(global.output, &r)
+        }
+        MemberCommand::Remove { id, change } => {
+            let r = rt
+                .block_on(client.remove_member(id, flags(change)))
+                .map_err(failure)?;
+            report(global.output, &r)
+        }
+    }
+}
+
+fn flags(c: ChangeArgs) -> ChangeFlags {
+    ChangeFlags {
+        dry_run: c.dry_run,
+        force: c.force,
+    }
+}
+
+fn url_of(m: &MembersResponse, id: u64) -> Option<String> {
+    m.members.iter().find(|x| x.id == id).map(|x| x.url.clone())
+}
+
+/// The exact command that starts a member added with `member add`.
+pub fn serve_line(id: u64, url: &str, leader_url: &str) -> String {
+    let listen = url
+        .trim_start_matches("http://")
+        .trim_start_matches("https://")
+        .trim_end_matches('/');
+    format!("raftctl serve --id {id} --listen {listen} --data-dir raftctl-data-{id} --join {leader_url}")
+}
+
+/// Prints the outcome of a change (or its preview). A dry run that would be refused
+/// exits 1, as the real command would.
+fn report(format: OutputFormat, r: &ChangeResponse) -> CliResult {
+    if format == OutputFormat::Json {
+        print_json(r)?;
+    } else {
+        let p = &r.preview;
+        if r.dry_run {
+            println!("dry run: {} (nothing was changed)", p.change);
+            print_preview(p);
+        } else {
+            let forced = if p.forced { " (forced)" } else { "" };
+            println!("done: {}{forced}", p.change);
+            print_preview(p);
+            println!();
+            print(format, &r.members, || members_table(&r.members, None))?;
+        }
+    }
+    match (&p_refusal(&r.preview), r.dry_run) {
+        (Some(line), true) => Err(CliError::failure(format!("the change would be {line}"))),
+        _ => Ok(()),
+    }
+}
+
+fn p_refusal(p: &Preview) -> Option<String> {
+    if p.allowed {
+        return None;
+    }
+    p.refused_by.as_ref().map(|r| r.line())
+}
+
+fn ids(v: &[u64]) -> String {
+    if v.is_empty() {
+        return "-".into();
+    }
+    v.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn print_preview(p: &Preview) {
+    let mut t = table(&["", "BEFORE", "AFTER"]);
+    t.add_row(vec![
+        "voters".to_string(),
+        ids(&p.voters_before),
+        ids(&p.voters_after),
+    ]);
+    t.add_row(vec![
+        "quorum".to_string(),
+        p.quorum_before.to_string(),
+        p.quorum_after.to_string(),
+    ]);
+    t.add_row(vec![
+        "fault tolerance".to_string(),
+        p.fault_tolerance_before.to_string(),
+        p.fault_tolerance_after.to_string(),
+    ]);
+    t.add_row(vec![
+        "voters the leader hears from".to_string(),
+        format!("{} of {}", p.reachable_voters_now, p.voters_before.len()),
+        format!("{} of {}", p.reachable_voters_after, p.voters_after.len()),
+    ]);
+    for line in t.to_string().lines() {
+        println!("{}", line.trim_end());
+    }
+    match (&p.refused_by, p.allowed) {
+        (None, _) => println!("verdict: allowed, no rule refuses it"),
+        (Some(r), true) => println!("verdict: allowed with --force, past rule {}", r.rule),
+        (Some(r), false) => println!("verdict: {}", r.line()),
+    }
+}
+
+fn members_table(m: &MembersResponse, leader: Option<&StatusResponse>) -> comfy_table::Table {
+    let progress = leader.and_then(|s| s.progress.as_ref().map(|p| (s.last_index, p)));
+    let mut headers = vec!["ID", "URL", "ROLE"];
+    if progress.is_some() {
+        headers.extend(["MATCH", "LAG", "STATE"]);
+    }
+    let mut t = table(&headers);
+    for member in &m.members {
+        let role = if m.leader == Some(member.id) {
+            format!("{} (leader)", member.role)
+        } else {
+            member.role.clone()
+        };
+        let mut row = vec![member.id.to_string(), member.url.clone(), role];
+        if let Some((last, p)) = progress {
+            match p.iter().find(|p| p.id == member.id) {
+                Some(p) => {
+                    let state = if p.recent_active || m.leader == Some(member.id) {
+                        p.state.clone()
+                    } else {
+                        format!("{} (not heard from)", p.state)
+                    };
+                    row.extend([
+                        p.matched.to_string(),
+                        last.saturating_sub(p.matched).to_string(),
+                        state,
+                    ]);
+                }
+                None => row.extend(["-".to_string(), "-".to_string(), "-".to_string()]),
+            }
+        }
+        t.add_row(row);
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_join_line_names_the_listen_address_and_the_leader() {
+        assert_eq!(
+            serve_line(4, "http://127.0.0.1:7004", "http://127.0.0.1:7001"),
+            "raftctl serve --id 4 --listen 127.0.0.1:7004 --data-dir raftctl-data-4 --join http://127.0.0.1:7001"
+        );
+    }
+}
