@@ -33,6 +33,11 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('kv', 'kv', [CompletionResultType]::ParameterValue, 'Read and write keys')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every member''s state, one row per member')
             [CompletionResult]::new('wal', 'wal', [CompletionResultType]::ParameterValue, 'Read a stopped node''s log and hard state offline')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load-test the cluster: throughput, latency percentiles and errors by kind')
+            [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Take, download, inspect and restore snapshots')
+            [CompletionResult]::new('member', 'member', [CompletionResultType]::ParameterValue, 'List and change the members, one change at a time, with guard rails')
+            [CompletionResult]::new('leader', 'leader', [CompletionResultType]::ParameterValue, 'Move leadership to another voter')
+            [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'Offline disaster recovery after a cluster lost its quorum for good')
             [CompletionResult]::new('playground', 'playground', [CompletionResultType]::ParameterValue, 'Start a local cluster of N members for trying raftctl out')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write one man page per command into a directory')
@@ -234,6 +239,348 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
         'raftctl;wal;help;help' {
             break
         }
+        'raftctl;bench' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Writes only: PUT /v1/kv/key%2F000123 with a --value-size body')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Reads only: GET /v1/kv/key%2F000123')
+            [CompletionResult]::new('mixed', 'mixed', [CompletionResultType]::ParameterValue, 'Reads and writes: each request is a read with probability --read-ratio')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'raftctl;bench;put' {
+            [CompletionResult]::new('--clients', '--clients', [CompletionResultType]::ParameterName, 'Concurrent clients, each with its own connection')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long to send requests (e.g. 500ms, 5s, 2m) [default: 10s]')
+            [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'Send exactly this many requests in total instead of running for --duration')
+            [CompletionResult]::new('--value-size', '--value-size', [CompletionResultType]::ParameterName, 'Bytes per written value')
+            [CompletionResult]::new('--keys', '--keys', [CompletionResultType]::ParameterName, 'Size of the uniform key space: key/000000 .. key/<K-1>')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Send everything to the leader, or spread the clients over --endpoints')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the key and operation choices [default: random, shown in the report]')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;bench;get' {
+            [CompletionResult]::new('--clients', '--clients', [CompletionResultType]::ParameterName, 'Concurrent clients, each with its own connection')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long to send requests (e.g. 500ms, 5s, 2m) [default: 10s]')
+            [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'Send exactly this many requests in total instead of running for --duration')
+            [CompletionResult]::new('--value-size', '--value-size', [CompletionResultType]::ParameterName, 'Bytes per written value')
+            [CompletionResult]::new('--keys', '--keys', [CompletionResultType]::ParameterName, 'Size of the uniform key space: key/000000 .. key/<K-1>')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Send everything to the leader, or spread the clients over --endpoints')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the key and operation choices [default: random, shown in the report]')
+            [CompletionResult]::new('--consistency', '--consistency', [CompletionResultType]::ParameterName, 'Consistency of the reads')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('--prefill', '--prefill', [CompletionResultType]::ParameterName, 'Write every key once before the run (not measured), so that reads find values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;bench;mixed' {
+            [CompletionResult]::new('--clients', '--clients', [CompletionResultType]::ParameterName, 'Concurrent clients, each with its own connection')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long to send requests (e.g. 500ms, 5s, 2m) [default: 10s]')
+            [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'Send exactly this many requests in total instead of running for --duration')
+            [CompletionResult]::new('--value-size', '--value-size', [CompletionResultType]::ParameterName, 'Bytes per written value')
+            [CompletionResult]::new('--keys', '--keys', [CompletionResultType]::ParameterName, 'Size of the uniform key space: key/000000 .. key/<K-1>')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Send everything to the leader, or spread the clients over --endpoints')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the key and operation choices [default: random, shown in the report]')
+            [CompletionResult]::new('--consistency', '--consistency', [CompletionResultType]::ParameterName, 'Consistency of the reads')
+            [CompletionResult]::new('--read-ratio', '--read-ratio', [CompletionResultType]::ParameterName, 'Share of requests that are reads, from 0 to 1')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('--prefill', '--prefill', [CompletionResultType]::ParameterName, 'Write every key once before the run (not measured), so that reads find values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;bench;help' {
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Writes only: PUT /v1/kv/key%2F000123 with a --value-size body')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Reads only: GET /v1/kv/key%2F000123')
+            [CompletionResult]::new('mixed', 'mixed', [CompletionResultType]::ParameterValue, 'Reads and writes: each request is a read with probability --read-ratio')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'raftctl;bench;help;put' {
+            break
+        }
+        'raftctl;bench;help;get' {
+            break
+        }
+        'raftctl;bench;help;mixed' {
+            break
+        }
+        'raftctl;bench;help;help' {
+            break
+        }
+        'raftctl;snapshot' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('take', 'take', [CompletionResultType]::ParameterValue, 'Take a snapshot and compact the log on the node(s) named by --endpoints')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Snapshot a node now and download it into FILE, verifying its checksum')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Offline: index, term, membership, key count, size and checksum of a snapshot file')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Offline: make a new data dir that starts a NEW cluster from a snapshot file')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'raftctl;snapshot;take' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;snapshot;save' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;snapshot;inspect' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;snapshot;restore' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The new data dir (missing or empty)')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This member''s id in the new cluster (>= 1, listed in --initial-cluster)')
+            [CompletionResult]::new('--initial-cluster', '--initial-cluster', [CompletionResultType]::ParameterName, 'Members of the new cluster: ID=URL,ID=URL,...')
+            [CompletionResult]::new('--initial-cluster-token', '--initial-cluster-token', [CompletionResultType]::ParameterName, 'Mixed into the new cluster id, to restore the same file into two clusters')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;snapshot;help' {
+            [CompletionResult]::new('take', 'take', [CompletionResultType]::ParameterValue, 'Take a snapshot and compact the log on the node(s) named by --endpoints')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Snapshot a node now and download it into FILE, verifying its checksum')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Offline: index, term, membership, key count, size and checksum of a snapshot file')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Offline: make a new data dir that starts a NEW cluster from a snapshot file')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'raftctl;snapshot;help;take' {
+            break
+        }
+        'raftctl;snapshot;help;save' {
+            break
+        }
+        'raftctl;snapshot;help;inspect' {
+            break
+        }
+        'raftctl;snapshot;help;restore' {
+            break
+        }
+        'raftctl;snapshot;help;help' {
+            break
+        }
+        'raftctl;member' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Members with their role; on the leader also MATCH, LAG and STATE')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a member, then print the `raftctl serve ... --join ...` line that starts it')
+            [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Make a caught-up learner a voter')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a member (the leader too: it hands leadership over first)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'raftctl;member;list' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;member;add' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('--learner', '--learner', [CompletionResultType]::ParameterName, 'Add it as a learner (receives the log, does not vote); promote it later')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show voters, quorum and fault tolerance before and after, and the rule that would refuse the change; change nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Go past the guard rails that allow it (a lagging learner, no reachable quorum)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;member;promote' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show voters, quorum and fault tolerance before and after, and the rule that would refuse the change; change nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Go past the guard rails that allow it (a lagging learner, no reachable quorum)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;member;remove' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show voters, quorum and fault tolerance before and after, and the rule that would refuse the change; change nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Go past the guard rails that allow it (a lagging learner, no reachable quorum)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;member;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Members with their role; on the leader also MATCH, LAG and STATE')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a member, then print the `raftctl serve ... --join ...` line that starts it')
+            [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Make a caught-up learner a voter')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a member (the leader too: it hands leadership over first)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'raftctl;member;help;list' {
+            break
+        }
+        'raftctl;member;help;add' {
+            break
+        }
+        'raftctl;member;help;promote' {
+            break
+        }
+        'raftctl;member;help;remove' {
+            break
+        }
+        'raftctl;member;help;help' {
+            break
+        }
+        'raftctl;leader' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('transfer', 'transfer', [CompletionResultType]::ParameterValue, 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'raftctl;leader;transfer' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;leader;help' {
+            [CompletionResult]::new('transfer', 'transfer', [CompletionResultType]::ParameterValue, 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'raftctl;leader;help;transfer' {
+            break
+        }
+        'raftctl;leader;help;help' {
+            break
+        }
+        'raftctl;recover' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The stopped node''s data dir')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'The node id of that data dir (checked against it)')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Offline, read-only: which survivor is most up to date and which entries are at risk')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'raftctl;recover;plan' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;recover;help' {
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Offline, read-only: which survivor is most up to date and which entries are at risk')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'raftctl;recover;help;plan' {
+            break
+        }
+        'raftctl;recover;help;help' {
+            break
+        }
         'raftctl;playground' {
             [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'How many members to start (1 to 7)')
             [CompletionResult]::new('--base-port', '--base-port', [CompletionResultType]::ParameterName, 'Port of member 1; member i listens on 127.0.0.1:(base-port + i - 1)')
@@ -275,6 +622,11 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('kv', 'kv', [CompletionResultType]::ParameterValue, 'Read and write keys')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every member''s state, one row per member')
             [CompletionResult]::new('wal', 'wal', [CompletionResultType]::ParameterValue, 'Read a stopped node''s log and hard state offline')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load-test the cluster: throughput, latency percentiles and errors by kind')
+            [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Take, download, inspect and restore snapshots')
+            [CompletionResult]::new('member', 'member', [CompletionResultType]::ParameterValue, 'List and change the members, one change at a time, with guard rails')
+            [CompletionResult]::new('leader', 'leader', [CompletionResultType]::ParameterValue, 'Move leadership to another voter')
+            [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'Offline disaster recovery after a cluster lost its quorum for good')
             [CompletionResult]::new('playground', 'playground', [CompletionResultType]::ParameterValue, 'Start a local cluster of N members for trying raftctl out')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write one man page per command into a directory')
@@ -319,6 +671,73 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             break
         }
         'raftctl;help;wal;verify' {
+            break
+        }
+        'raftctl;help;bench' {
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Writes only: PUT /v1/kv/key%2F000123 with a --value-size body')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Reads only: GET /v1/kv/key%2F000123')
+            [CompletionResult]::new('mixed', 'mixed', [CompletionResultType]::ParameterValue, 'Reads and writes: each request is a read with probability --read-ratio')
+            break
+        }
+        'raftctl;help;bench;put' {
+            break
+        }
+        'raftctl;help;bench;get' {
+            break
+        }
+        'raftctl;help;bench;mixed' {
+            break
+        }
+        'raftctl;help;snapshot' {
+            [CompletionResult]::new('take', 'take', [CompletionResultType]::ParameterValue, 'Take a snapshot and compact the log on the node(s) named by --endpoints')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Snapshot a node now and download it into FILE, verifying its checksum')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Offline: index, term, membership, key count, size and checksum of a snapshot file')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Offline: make a new data dir that starts a NEW cluster from a snapshot file')
+            break
+        }
+        'raftctl;help;snapshot;take' {
+            break
+        }
+        'raftctl;help;snapshot;save' {
+            break
+        }
+        'raftctl;help;snapshot;inspect' {
+            break
+        }
+        'raftctl;help;snapshot;restore' {
+            break
+        }
+        'raftctl;help;member' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Members with their role; on the leader also MATCH, LAG and STATE')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a member, then print the `raftctl serve ... --join ...` line that starts it')
+            [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Make a caught-up learner a voter')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a member (the leader too: it hands leadership over first)')
+            break
+        }
+        'raftctl;help;member;list' {
+            break
+        }
+        'raftctl;help;member;add' {
+            break
+        }
+        'raftctl;help;member;promote' {
+            break
+        }
+        'raftctl;help;member;remove' {
+            break
+        }
+        'raftctl;help;leader' {
+            [CompletionResult]::new('transfer', 'transfer', [CompletionResultType]::ParameterValue, 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader')
+            break
+        }
+        'raftctl;help;leader;transfer' {
+            break
+        }
+        'raftctl;help;recover' {
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Offline, read-only: which survivor is most up to date and which entries are at risk')
+            break
+        }
+        'raftctl;help;recover;plan' {
             break
         }
         'raftctl;help;playground' {

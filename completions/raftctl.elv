@@ -30,6 +30,11 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand kv 'Read and write keys'
             cand status 'Show every member''s state, one row per member'
             cand wal 'Read a stopped node''s log and hard state offline'
+            cand bench 'Load-test the cluster: throughput, latency percentiles and errors by kind'
+            cand snapshot 'Take, download, inspect and restore snapshots'
+            cand member 'List and change the members, one change at a time, with guard rails'
+            cand leader 'Move leadership to another voter'
+            cand recover 'Offline disaster recovery after a cluster lost its quorum for good'
             cand playground 'Start a local cluster of N members for trying raftctl out'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write one man page per command into a directory'
@@ -208,6 +213,307 @@ set edit:completion:arg-completer[raftctl] = {|@words|
         }
         &'raftctl;wal;help;help'= {
         }
+        &'raftctl;bench'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand put 'Writes only: PUT /v1/kv/key%2F000123 with a --value-size body'
+            cand get 'Reads only: GET /v1/kv/key%2F000123'
+            cand mixed 'Reads and writes: each request is a read with probability --read-ratio'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'raftctl;bench;put'= {
+            cand --clients 'Concurrent clients, each with its own connection'
+            cand --duration 'How long to send requests (e.g. 500ms, 5s, 2m) [default: 10s]'
+            cand --requests 'Send exactly this many requests in total instead of running for --duration'
+            cand --value-size 'Bytes per written value'
+            cand --keys 'Size of the uniform key space: key/000000 .. key/<K-1>'
+            cand --target 'Send everything to the leader, or spread the clients over --endpoints'
+            cand --seed 'Seed of the key and operation choices [default: random, shown in the report]'
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;bench;get'= {
+            cand --clients 'Concurrent clients, each with its own connection'
+            cand --duration 'How long to send requests (e.g. 500ms, 5s, 2m) [default: 10s]'
+            cand --requests 'Send exactly this many requests in total instead of running for --duration'
+            cand --value-size 'Bytes per written value'
+            cand --keys 'Size of the uniform key space: key/000000 .. key/<K-1>'
+            cand --target 'Send everything to the leader, or spread the clients over --endpoints'
+            cand --seed 'Seed of the key and operation choices [default: random, shown in the report]'
+            cand --consistency 'Consistency of the reads'
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --prefill 'Write every key once before the run (not measured), so that reads find values'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;bench;mixed'= {
+            cand --clients 'Concurrent clients, each with its own connection'
+            cand --duration 'How long to send requests (e.g. 500ms, 5s, 2m) [default: 10s]'
+            cand --requests 'Send exactly this many requests in total instead of running for --duration'
+            cand --value-size 'Bytes per written value'
+            cand --keys 'Size of the uniform key space: key/000000 .. key/<K-1>'
+            cand --target 'Send everything to the leader, or spread the clients over --endpoints'
+            cand --seed 'Seed of the key and operation choices [default: random, shown in the report]'
+            cand --consistency 'Consistency of the reads'
+            cand --read-ratio 'Share of requests that are reads, from 0 to 1'
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --prefill 'Write every key once before the run (not measured), so that reads find values'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;bench;help'= {
+            cand put 'Writes only: PUT /v1/kv/key%2F000123 with a --value-size body'
+            cand get 'Reads only: GET /v1/kv/key%2F000123'
+            cand mixed 'Reads and writes: each request is a read with probability --read-ratio'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'raftctl;bench;help;put'= {
+        }
+        &'raftctl;bench;help;get'= {
+        }
+        &'raftctl;bench;help;mixed'= {
+        }
+        &'raftctl;bench;help;help'= {
+        }
+        &'raftctl;snapshot'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand take 'Take a snapshot and compact the log on the node(s) named by --endpoints'
+            cand save 'Snapshot a node now and download it into FILE, verifying its checksum'
+            cand inspect 'Offline: index, term, membership, key count, size and checksum of a snapshot file'
+            cand restore 'Offline: make a new data dir that starts a NEW cluster from a snapshot file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'raftctl;snapshot;take'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;snapshot;save'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;snapshot;inspect'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;snapshot;restore'= {
+            cand --data-dir 'The new data dir (missing or empty)'
+            cand --id 'This member''s id in the new cluster (>= 1, listed in --initial-cluster)'
+            cand --initial-cluster 'Members of the new cluster: ID=URL,ID=URL,...'
+            cand --initial-cluster-token 'Mixed into the new cluster id, to restore the same file into two clusters'
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;snapshot;help'= {
+            cand take 'Take a snapshot and compact the log on the node(s) named by --endpoints'
+            cand save 'Snapshot a node now and download it into FILE, verifying its checksum'
+            cand inspect 'Offline: index, term, membership, key count, size and checksum of a snapshot file'
+            cand restore 'Offline: make a new data dir that starts a NEW cluster from a snapshot file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'raftctl;snapshot;help;take'= {
+        }
+        &'raftctl;snapshot;help;save'= {
+        }
+        &'raftctl;snapshot;help;inspect'= {
+        }
+        &'raftctl;snapshot;help;restore'= {
+        }
+        &'raftctl;snapshot;help;help'= {
+        }
+        &'raftctl;member'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Members with their role; on the leader also MATCH, LAG and STATE'
+            cand add 'Add a member, then print the `raftctl serve ... --join ...` line that starts it'
+            cand promote 'Make a caught-up learner a voter'
+            cand remove 'Remove a member (the leader too: it hands leadership over first)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'raftctl;member;list'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;member;add'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --learner 'Add it as a learner (receives the log, does not vote); promote it later'
+            cand --dry-run 'Show voters, quorum and fault tolerance before and after, and the rule that would refuse the change; change nothing'
+            cand --force 'Go past the guard rails that allow it (a lagging learner, no reachable quorum)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;member;promote'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --dry-run 'Show voters, quorum and fault tolerance before and after, and the rule that would refuse the change; change nothing'
+            cand --force 'Go past the guard rails that allow it (a lagging learner, no reachable quorum)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;member;remove'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --dry-run 'Show voters, quorum and fault tolerance before and after, and the rule that would refuse the change; change nothing'
+            cand --force 'Go past the guard rails that allow it (a lagging learner, no reachable quorum)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;member;help'= {
+            cand list 'Members with their role; on the leader also MATCH, LAG and STATE'
+            cand add 'Add a member, then print the `raftctl serve ... --join ...` line that starts it'
+            cand promote 'Make a caught-up learner a voter'
+            cand remove 'Remove a member (the leader too: it hands leadership over first)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'raftctl;member;help;list'= {
+        }
+        &'raftctl;member;help;add'= {
+        }
+        &'raftctl;member;help;promote'= {
+        }
+        &'raftctl;member;help;remove'= {
+        }
+        &'raftctl;member;help;help'= {
+        }
+        &'raftctl;leader'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand transfer 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'raftctl;leader;transfer'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;leader;help'= {
+            cand transfer 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'raftctl;leader;help;transfer'= {
+        }
+        &'raftctl;leader;help;help'= {
+        }
+        &'raftctl;recover'= {
+            cand --data-dir 'The stopped node''s data dir'
+            cand --id 'The node id of that data dir (checked against it)'
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand plan 'Offline, read-only: which survivor is most up to date and which entries are at risk'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'raftctl;recover;plan'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;recover;help'= {
+            cand plan 'Offline, read-only: which survivor is most up to date and which entries are at risk'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'raftctl;recover;help;plan'= {
+        }
+        &'raftctl;recover;help;help'= {
+        }
         &'raftctl;playground'= {
             cand --nodes 'How many members to start (1 to 7)'
             cand --base-port 'Port of member 1; member i listens on 127.0.0.1:(base-port + i - 1)'
@@ -246,6 +552,11 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand kv 'Read and write keys'
             cand status 'Show every member''s state, one row per member'
             cand wal 'Read a stopped node''s log and hard state offline'
+            cand bench 'Load-test the cluster: throughput, latency percentiles and errors by kind'
+            cand snapshot 'Take, download, inspect and restore snapshots'
+            cand member 'List and change the members, one change at a time, with guard rails'
+            cand leader 'Move leadership to another voter'
+            cand recover 'Offline disaster recovery after a cluster lost its quorum for good'
             cand playground 'Start a local cluster of N members for trying raftctl out'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write one man page per command into a directory'
@@ -279,6 +590,55 @@ set edit:completion:arg-completer[raftctl] = {|@words|
         &'raftctl;help;wal;hardstate'= {
         }
         &'raftctl;help;wal;verify'= {
+        }
+        &'raftctl;help;bench'= {
+            cand put 'Writes only: PUT /v1/kv/key%2F000123 with a --value-size body'
+            cand get 'Reads only: GET /v1/kv/key%2F000123'
+            cand mixed 'Reads and writes: each request is a read with probability --read-ratio'
+        }
+        &'raftctl;help;bench;put'= {
+        }
+        &'raftctl;help;bench;get'= {
+        }
+        &'raftctl;help;bench;mixed'= {
+        }
+        &'raftctl;help;snapshot'= {
+            cand take 'Take a snapshot and compact the log on the node(s) named by --endpoints'
+            cand save 'Snapshot a node now and download it into FILE, verifying its checksum'
+            cand inspect 'Offline: index, term, membership, key count, size and checksum of a snapshot file'
+            cand restore 'Offline: make a new data dir that starts a NEW cluster from a snapshot file'
+        }
+        &'raftctl;help;snapshot;take'= {
+        }
+        &'raftctl;help;snapshot;save'= {
+        }
+        &'raftctl;help;snapshot;inspect'= {
+        }
+        &'raftctl;help;snapshot;restore'= {
+        }
+        &'raftctl;help;member'= {
+            cand list 'Members with their role; on the leader also MATCH, LAG and STATE'
+            cand add 'Add a member, then print the `raftctl serve ... --join ...` line that starts it'
+            cand promote 'Make a caught-up learner a voter'
+            cand remove 'Remove a member (the leader too: it hands leadership over first)'
+        }
+        &'raftctl;help;member;list'= {
+        }
+        &'raftctl;help;member;add'= {
+        }
+        &'raftctl;help;member;promote'= {
+        }
+        &'raftctl;help;member;remove'= {
+        }
+        &'raftctl;help;leader'= {
+            cand transfer 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader'
+        }
+        &'raftctl;help;leader;transfer'= {
+        }
+        &'raftctl;help;recover'= {
+            cand plan 'Offline, read-only: which survivor is most up to date and which entries are at risk'
+        }
+        &'raftctl;help;recover;plan'= {
         }
         &'raftctl;help;playground'= {
         }

@@ -34,6 +34,11 @@ complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "serve" -d 'Run a Ra
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "kv" -d 'Read and write keys'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "status" -d 'Show every member\'s state, one row per member'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "wal" -d 'Read a stopped node\'s log and hard state offline'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "bench" -d 'Load-test the cluster: throughput, latency percentiles and errors by kind'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "snapshot" -d 'Take, download, inspect and restore snapshots'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "member" -d 'List and change the members, one change at a time, with guard rails'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "leader" -d 'Move leadership to another voter'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "recover" -d 'Offline disaster recovery after a cluster lost its quorum for good'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "playground" -d 'Start a local cluster of N members for trying raftctl out'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "man" -d 'Write one man page per command into a directory'
@@ -145,6 +150,194 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_sub
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "hardstate" -d 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the log and hard state for consistency; exit 1 naming each problem'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -f -a "put" -d 'Writes only: PUT /v1/kv/key%2F000123 with a --value-size body'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -f -a "get" -d 'Reads only: GET /v1/kv/key%2F000123'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -f -a "mixed" -d 'Reads and writes: each request is a read with probability --read-ratio'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -l clients -d 'Concurrent clients, each with its own connection' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -l duration -d 'How long to send requests (e.g. 500ms, 5s, 2m) [default: 10s]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -l requests -d 'Send exactly this many requests in total instead of running for --duration' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -l value-size -d 'Bytes per written value' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -l keys -d 'Size of the uniform key space: key/000000 .. key/<K-1>' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -l target -d 'Send everything to the leader, or spread the clients over --endpoints' -r -f -a "leader\t'The current leader, asked for once before the run'
+all\t'Every endpoint of --endpoints, clients spread round-robin'"
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -l seed -d 'Seed of the key and operation choices [default: random, shown in the report]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l clients -d 'Concurrent clients, each with its own connection' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l duration -d 'How long to send requests (e.g. 500ms, 5s, 2m) [default: 10s]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l requests -d 'Send exactly this many requests in total instead of running for --duration' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l value-size -d 'Bytes per written value' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l keys -d 'Size of the uniform key space: key/000000 .. key/<K-1>' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l target -d 'Send everything to the leader, or spread the clients over --endpoints' -r -f -a "leader\t'The current leader, asked for once before the run'
+all\t'Every endpoint of --endpoints, clients spread round-robin'"
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l seed -d 'Seed of the key and operation choices [default: random, shown in the report]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l consistency -d 'Consistency of the reads' -r -f -a "linearizable\t'ReadIndex through the leader; never stale'
+stale\t'The member\'s local state, without a round trip'"
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l prefill -d 'Write every key once before the run (not measured), so that reads find values'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l clients -d 'Concurrent clients, each with its own connection' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l duration -d 'How long to send requests (e.g. 500ms, 5s, 2m) [default: 10s]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l requests -d 'Send exactly this many requests in total instead of running for --duration' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l value-size -d 'Bytes per written value' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l keys -d 'Size of the uniform key space: key/000000 .. key/<K-1>' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l target -d 'Send everything to the leader, or spread the clients over --endpoints' -r -f -a "leader\t'The current leader, asked for once before the run'
+all\t'Every endpoint of --endpoints, clients spread round-robin'"
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l seed -d 'Seed of the key and operation choices [default: random, shown in the report]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l consistency -d 'Consistency of the reads' -r -f -a "linearizable\t'ReadIndex through the leader; never stale'
+stale\t'The member\'s local state, without a round trip'"
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l read-ratio -d 'Share of requests that are reads, from 0 to 1' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l prefill -d 'Write every key once before the run (not measured), so that reads find values'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "put" -d 'Writes only: PUT /v1/kv/key%2F000123 with a --value-size body'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "get" -d 'Reads only: GET /v1/kv/key%2F000123'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "mixed" -d 'Reads and writes: each request is a read with probability --read-ratio'
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -f -a "take" -d 'Take a snapshot and compact the log on the node(s) named by --endpoints'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -f -a "save" -d 'Snapshot a node now and download it into FILE, verifying its checksum'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -f -a "inspect" -d 'Offline: index, term, membership, key count, size and checksum of a snapshot file'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -f -a "restore" -d 'Offline: make a new data dir that starts a NEW cluster from a snapshot file'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from take" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from take" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from take" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from take" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from take" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from save" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from save" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from save" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from save" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l data-dir -d 'The new data dir (missing or empty)' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l id -d 'This member\'s id in the new cluster (>= 1, listed in --initial-cluster)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l initial-cluster -d 'Members of the new cluster: ID=URL,ID=URL,...' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l initial-cluster-token -d 'Mixed into the new cluster id, to restore the same file into two clusters' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "take" -d 'Take a snapshot and compact the log on the node(s) named by --endpoints'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "save" -d 'Snapshot a node now and download it into FILE, verifying its checksum'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Offline: index, term, membership, key count, size and checksum of a snapshot file'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Offline: make a new data dir that starts a NEW cluster from a snapshot file'
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -f -a "list" -d 'Members with their role; on the leader also MATCH, LAG and STATE'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -f -a "add" -d 'Add a member, then print the `raftctl serve ... --join ...` line that starts it'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -f -a "promote" -d 'Make a caught-up learner a voter'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -f -a "remove" -d 'Remove a member (the leader too: it hands leadership over first)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -l learner -d 'Add it as a learner (receives the log, does not vote); promote it later'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -l dry-run -d 'Show voters, quorum and fault tolerance before and after, and the rule that would refuse the change; change nothing'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -l force -d 'Go past the guard rails that allow it (a lagging learner, no reachable quorum)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -l dry-run -d 'Show voters, quorum and fault tolerance before and after, and the rule that would refuse the change; change nothing'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -l force -d 'Go past the guard rails that allow it (a lagging learner, no reachable quorum)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -l dry-run -d 'Show voters, quorum and fault tolerance before and after, and the rule that would refuse the change; change nothing'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -l force -d 'Go past the guard rails that allow it (a lagging learner, no reachable quorum)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from help" -f -a "list" -d 'Members with their role; on the leader also MATCH, LAG and STATE'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a member, then print the `raftctl serve ... --join ...` line that starts it'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from help" -f -a "promote" -d 'Make a caught-up learner a voter'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a member (the leader too: it hands leadership over first)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -f -a "transfer" -d 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader'
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from transfer" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from transfer" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from transfer" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from transfer" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from transfer" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from help" -f -a "transfer" -d 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader'
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -l data-dir -d 'The stopped node\'s data dir' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -l id -d 'The node id of that data dir (checked against it)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -f -a "plan" -d 'Offline, read-only: which survivor is most up to date and which entries are at risk'
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from plan" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from plan" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from plan" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from plan" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Offline, read-only: which survivor is most up to date and which entries are at risk'
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l nodes -d 'How many members to start (1 to 7)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l base-port -d 'Port of member 1; member i listens on 127.0.0.1:(base-port + i - 1)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
@@ -166,14 +359,19 @@ json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand man" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "serve" -d 'Run a Raft node'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "kv" -d 'Read and write keys'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "status" -d 'Show every member\'s state, one row per member'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "wal" -d 'Read a stopped node\'s log and hard state offline'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "playground" -d 'Start a local cluster of N members for trying raftctl out'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "man" -d 'Write one man page per command into a directory'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal playground completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "serve" -d 'Run a Raft node'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "kv" -d 'Read and write keys'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "status" -d 'Show every member\'s state, one row per member'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "wal" -d 'Read a stopped node\'s log and hard state offline'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "bench" -d 'Load-test the cluster: throughput, latency percentiles and errors by kind'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "snapshot" -d 'Take, download, inspect and restore snapshots'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "member" -d 'List and change the members, one change at a time, with guard rails'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "leader" -d 'Move leadership to another voter'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "recover" -d 'Offline disaster recovery after a cluster lost its quorum for good'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "playground" -d 'Start a local cluster of N members for trying raftctl out'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "man" -d 'Write one man page per command into a directory'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "put" -d 'Write a key'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "get" -d 'Read a key (linearizable unless --stale)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "del" -d 'Delete a key'
@@ -181,3 +379,16 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_su
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "dump" -d 'One row per log entry: index, term, type, size and a decoded summary'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "hardstate" -d 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "verify" -d 'Check the log and hard state for consistency; exit 1 naming each problem'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "put" -d 'Writes only: PUT /v1/kv/key%2F000123 with a --value-size body'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "get" -d 'Reads only: GET /v1/kv/key%2F000123'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "mixed" -d 'Reads and writes: each request is a read with probability --read-ratio'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "take" -d 'Take a snapshot and compact the log on the node(s) named by --endpoints'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "save" -d 'Snapshot a node now and download it into FILE, verifying its checksum'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "inspect" -d 'Offline: index, term, membership, key count, size and checksum of a snapshot file'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "restore" -d 'Offline: make a new data dir that starts a NEW cluster from a snapshot file'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from member" -f -a "list" -d 'Members with their role; on the leader also MATCH, LAG and STATE'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from member" -f -a "add" -d 'Add a member, then print the `raftctl serve ... --join ...` line that starts it'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from member" -f -a "promote" -d 'Make a caught-up learner a voter'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from member" -f -a "remove" -d 'Remove a member (the leader too: it hands leadership over first)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from leader" -f -a "transfer" -d 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from recover" -f -a "plan" -d 'Offline, read-only: which survivor is most up to date and which entries are at risk'
