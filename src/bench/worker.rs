@@ -10,7 +10,7 @@ use hdrhistogram::Histogram;
 use super::report::OpKind;
 use super::{key_name, Consistency};
 use crate::api::ErrorBody;
-use crate::client::ClientError;
+use crate::client::{cause_of, ClientError};
 
 /// Latencies are recorded in microseconds from 1 µs to this bound; slower answers are
 /// clamped to it (they are timeouts long before).
@@ -123,27 +123,6 @@ impl Worker {
             message,
         }
     }
-}
-
-/// The innermost cause of a transport error, in a few words ("connection refused").
-fn cause_of(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        return "timed out".into();
-    }
-    let mut source: Option<&dyn std::error::Error> = Some(e);
-    let mut last = e.to_string();
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            return match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => "connection refused".into(),
-                std::io::ErrorKind::ConnectionReset => "connection reset".into(),
-                _ => io.to_string(),
-            };
-        }
-        last = s.to_string();
-        source = s.source();
-    }
-    last
 }
 
 /// Counts and latencies of one operation kind.

@@ -397,7 +397,7 @@ fn parse_json<T: DeserializeOwned>(a: &Answer) -> Result<T, ClientError> {
 }
 
 /// The innermost cause of a transport error, in a few words ("connection refused").
-fn cause_of(e: &reqwest::Error) -> String {
+pub fn cause_of(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         return "timed out".into();
     }
