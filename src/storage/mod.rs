@@ -18,7 +18,10 @@
 //!   (appended entries, hard state, applied index, membership, snapshot record, the KV's
 //!   changes) is durable together; one fsync per batch, however many entries it holds.
 //!   The runtime persists each Ready in one batch and sends `persisted_messages` only
-//!   after `commit` returned.
+//!   after `commit` returned. One exception: a batch that only raises the commit index
+//!   and applies committed entries (the core's `must_sync == false`) is committed without
+//!   an fsync (`WriteBatch::set_durable(false)`); a crash may lose it, and the node then
+//!   re-applies those entries from its durable log on restart.
 //! - **What a crash leaves.** redb commits are atomic: after a crash (kill -9, power
 //!   loss) the database holds exactly the batches whose `commit` returned, plus possibly
 //!   the batch in flight, entirely or not at all. Never half a batch: applied index and

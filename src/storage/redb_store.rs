@@ -779,6 +779,20 @@ impl WriteBatch<'_> {
         &self.txn
     }
 
+    /// Commits this batch without an fsync (`durable = false`). Only for batches that
+    /// carry nothing Raft needs on disk: no entries, no term or vote, no snapshot, no
+    /// membership, only a higher commit index and the state machine applied up to it.
+    /// A crash may lose such a batch (redb then holds the last durable commit, whole);
+    /// the node restarts with a lower commit and applied index and applies the entries
+    /// again from the durable log. The next durable commit makes it durable too.
+    pub fn set_durable(&mut self, durable: bool) {
+        self.txn.set_durability(if durable {
+            Durability::Immediate
+        } else {
+            Durability::None
+        });
+    }
+
     fn put_meta(&self, k: &str, v: &[u8]) -> Result<()> {
         let mut meta = self
             .txn
