@@ -35,12 +35,12 @@ fn expected(index: Index) -> Entry {
     Entry {
         term: term_of(index),
         index,
-        entry_type: if index % 97 == 0 {
+        entry_type: if index.is_multiple_of(97) {
             EntryType::Empty
         } else {
             EntryType::Normal
         },
-        data: if index % 97 == 0 {
+        data: if index.is_multiple_of(97) {
             Bytes::new()
         } else {
             Bytes::from(data)

@@ -109,7 +109,7 @@ fn status_table(rows: &[Row]) -> comfy_table::Table {
             }
             Err(_) => {
                 let mut cells = vec![id, url];
-                cells.extend(std::iter::repeat("-".to_string()).take(9));
+                cells.extend(std::iter::repeat_n("-".to_string(), 9));
                 cells.push("unreachable".into());
                 t.add_row(cells);
             }

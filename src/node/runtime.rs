@@ -212,7 +212,7 @@ impl NodeTask {
         self.raw.tick();
         self.ticks += 1;
         self.ops_tick();
-        if self.ticks % SWEEP_EVERY_TICKS == 0 {
+        if self.ticks.is_multiple_of(SWEEP_EVERY_TICKS) {
             self.write_waiters.retain(|_, w| !w.is_closed());
             for batch in self.reads_in_flight.values_mut() {
                 batch.retain(|r| !r.is_closed());

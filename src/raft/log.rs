@@ -485,7 +485,7 @@ mod tests {
                         model.truncate(start as usize);
                         let ents: Vec<Entry> =
                             (0..n).map(|i| ent(start + 1 + i, term)).collect();
-                        model.extend(std::iter::repeat(term).take(n as usize));
+                        model.extend(std::iter::repeat_n(term, n as usize));
                         log.append(&ents);
                     }
                     Op::Persist => {

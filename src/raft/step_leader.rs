@@ -172,7 +172,7 @@ impl<S: Storage> Raft<S> {
         match pr.state {
             ProgressState::Probe => pr.become_replicate(),
             ProgressState::Snapshot => {
-                if pr.pending_snapshot.map_or(true, |s| pr.matched >= s) {
+                if pr.pending_snapshot.is_none_or(|s| pr.matched >= s) {
                     pr.become_probe();
                     pr.become_replicate();
                 }

@@ -107,7 +107,7 @@ impl StorageBackend for ReadOnlyBackend {
             overlay.file_len = overlay.file_len.min(len);
             let first_gone = len.div_ceil(BLOCK);
             overlay.blocks.split_off(&first_gone);
-            if len % BLOCK != 0 {
+            if !len.is_multiple_of(BLOCK) {
                 if let Some(last) = overlay.blocks.get_mut(&(len / BLOCK)) {
                     last[(len % BLOCK) as usize..].fill(0);
                 }

@@ -83,7 +83,7 @@ const QUIESCENCE_LIMIT: usize = 100_000;
 impl Params {
     pub fn for_seed(seed: u64) -> Params {
         let mut r = Rng::new(mix64(seed ^ 0x0050_4152_414D_5321));
-        let voters = if seed % 2 == 0 { 3 } else { 5 };
+        let voters = if seed.is_multiple_of(2) { 3 } else { 5 };
         let mut config = Config::new(1);
         config.election_tick = r.range(5, 15) as usize;
         config.heartbeat_tick = r.range(1, 3) as usize;
@@ -903,7 +903,7 @@ impl World {
                     .filter(|id| {
                         self.nodes
                             .get(id)
-                            .map_or(true, |n| !n.is_up() || n.durable.applied < mark)
+                            .is_none_or(|n| !n.is_up() || n.durable.applied < mark)
                     })
                     .collect();
                 if lagging.is_empty() {

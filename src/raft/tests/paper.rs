@@ -365,9 +365,9 @@ fn leader_repairs_divergent_follower_logs() {
 fn rejection_hint_skips_a_whole_term() {
     let voters = [1, 2, 3];
     let mut leader_log = vec![1u64];
-    leader_log.extend(std::iter::repeat(2).take(50));
+    leader_log.extend(std::iter::repeat_n(2, 50));
     let mut follower_log = vec![1u64];
-    follower_log.extend(std::iter::repeat(3).take(60));
+    follower_log.extend(std::iter::repeat_n(3, 60));
     let stores = vec![
         (1, storage_with(&voters, &leader_log, 4)),
         (2, storage_with(&voters, &follower_log, 4)),
