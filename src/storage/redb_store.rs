@@ -990,9 +990,14 @@ impl WriteBatch<'_> {
                     })?
                     .0
             };
-            table
-                .retain_in(start.index + 1..=index, |_, _| false)
-                .map_err(|e| Error::db("compact the log", &path, e))?;
+            // One `remove` per entry: after the first copy of a page, redb changes the
+            // uncommitted copy in place. (`retain_in` copies the path again for every
+            // removed key, which cost the leader about a tenth of its CPU under load.)
+            for i in start.index + 1..=index {
+                table
+                    .remove(i)
+                    .map_err(|e| Error::db("compact the log", &path, e))?;
+            }
             term
         };
         let new_start = EntryId { index, term };
