@@ -305,6 +305,11 @@ impl Metrics {
             self.ready_entries.observe(rd.entries.len() as f64);
             self.ready_bytes.observe(bytes as f64);
         }
+        self.observe_committed(rd);
+    }
+
+    /// Records how many committed entries a Ready brought.
+    pub fn observe_committed(&self, rd: &Ready) {
         if !rd.committed_entries.is_empty() {
             self.ready_committed_entries
                 .observe(rd.committed_entries.len() as f64);

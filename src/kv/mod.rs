@@ -8,16 +8,20 @@
 //! - [`apply`] / [`KvWriter`]: put and delete, recording per key the log index of its
 //!   last modification.
 //! - [`get`], [`get_versioned`], [`list`], [`count`]: reads from one read transaction.
+//! - [`ApplyBuffer`] / [`View`]: the node applies into memory and writes into the table a
+//!   few keys per transaction; readers see both through a `View`.
 //! - [`write_snapshot`] / [`restore`]: the whole table as a stream of length-prefixed
 //!   records, built from one consistent read transaction while writes go on.
 //! - [`snapshot_file`]: that image in a checksummed snapshot file with the index, term
 //!   and membership it belongs to: create, install, verify.
 
+mod buffer;
 pub mod command;
 mod snapshot;
 pub mod snapshot_file;
 mod store;
 
+pub use buffer::{ApplyBuffer, Buffered, View};
 pub use command::{Command, DecodeError, Op};
 pub use snapshot::{restore, write_snapshot, SnapshotStats};
 pub use snapshot_file::{

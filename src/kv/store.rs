@@ -1,7 +1,9 @@
 //! Apply and read: the `kv_data` table.
 
 use bytes::Bytes;
-use redb::{ReadTransaction, ReadableTableMetadata, TableDefinition, WriteTransaction};
+use redb::{
+    ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction,
+};
 
 use super::{Command, Op, Result};
 use crate::raft::Index;
@@ -22,6 +24,16 @@ pub enum ApplyResult {
     Put { replaced: bool },
     /// A delete; `removed` when the key existed (`"deleted": true` in the API).
     Delete { removed: bool },
+}
+
+impl ApplyResult {
+    /// Whether the key existed before the command.
+    pub fn existed(self) -> bool {
+        match self {
+            ApplyResult::Put { replaced } => replaced,
+            ApplyResult::Delete { removed } => removed,
+        }
+    }
 }
 
 /// The KV table opened for writing inside a write transaction: apply many entries of
@@ -56,6 +68,25 @@ impl<'txn> KvWriter<'txn> {
                 }
             }
         })
+    }
+}
+
+impl KvWriter<'_> {
+    /// Stores `value` for `key` as last modified by entry `index`.
+    pub fn put(&mut self, key: &str, index: Index, value: &[u8]) -> Result<()> {
+        self.table.insert(key, (index, value))?;
+        Ok(())
+    }
+
+    /// Removes `key` (nothing happens if it is absent).
+    pub fn delete(&mut self, key: &str) -> Result<()> {
+        self.table.remove(key)?;
+        Ok(())
+    }
+
+    /// Whether `key` is stored (as this transaction sees it).
+    pub fn contains(&self, key: &str) -> Result<bool> {
+        Ok(self.table.get(key)?.is_some())
     }
 }
 

@@ -83,9 +83,14 @@ pub struct NodeHandle {
     pub(crate) id: NodeId,
     pub(crate) requests: mpsc::Sender<NodeRequest>,
     pub(crate) storage: RedbStorage,
-    /// The highest index whose effects are committed to the database (set by the node
-    /// task after each transaction commits).
+    /// The highest index whose effects readers see (in the database or the apply
+    /// buffer); raised by the node task after each Ready.
     pub(crate) applied: Arc<AtomicU64>,
+    /// Applied changes not yet written into the database.
+    pub(crate) buffer: kv::ApplyBuffer,
+    /// The commit index recorded when this member started. Until it is applied again,
+    /// the database may mix states (see `kv::ApplyBuffer`), so stale reads wait.
+    pub(crate) start_commit: Index,
     /// How long a request waits for the node before answering `timeout`.
     pub(crate) request_timeout: Duration,
     pub(crate) metrics: crate::metrics::Metrics,
@@ -157,21 +162,35 @@ impl NodeHandle {
     async fn read_state<T: Send + 'static>(
         &self,
         consistency: Consistency,
-        f: impl FnOnce(&redb::ReadTransaction) -> Result<T, String> + Send + 'static,
+        f: impl FnOnce(&kv::View<'_>) -> Result<T, String> + Send + 'static,
     ) -> Result<(T, Index), NodeError> {
         self.metrics.count_read(consistency);
-        if consistency == Consistency::Linearizable {
-            self.read_barrier().await?;
+        match consistency {
+            // A read index is at least every commit this member knew of, so once it is
+            // applied the replay after a restart is over.
+            Consistency::Linearizable => {
+                self.read_barrier().await?;
+            }
+            Consistency::Stale if self.applied.load(Ordering::Acquire) < self.start_commit => {
+                return Err(NodeError::Unavailable(
+                    "this member is still applying its log after a restart; try again shortly"
+                        .into(),
+                ));
+            }
+            Consistency::Stale => {}
         }
         let storage = self.storage.clone();
         let applied = self.applied.clone();
+        let buffer = self.buffer.clone();
         tokio::task::spawn_blocking(move || {
-            // Read the index first: the transaction then shows at least this much.
+            // Read the index first: the buffer and transaction then show at least this
+            // much (the node applies into the buffer before it raises the index).
             let index = applied.load(Ordering::Acquire);
+            let buffered = buffer.read();
             let txn = storage
                 .begin_read()
                 .map_err(|e| NodeError::Storage(e.to_string()))?;
-            let v = f(&txn).map_err(NodeError::Storage)?;
+            let v = f(&kv::View::new(&buffered, &txn)).map_err(NodeError::Storage)?;
             Ok((v, index))
         })
         .await
@@ -184,8 +203,8 @@ impl NodeHandle {
         key: String,
         consistency: Consistency,
     ) -> Result<(Option<Bytes>, Index), NodeError> {
-        self.read_state(consistency, move |txn| {
-            kv::get(txn, &key).map_err(|e| e.to_string())
+        self.read_state(consistency, move |view| {
+            view.get(&key).map_err(|e| e.to_string())
         })
         .await
     }
@@ -197,9 +216,9 @@ impl NodeHandle {
         limit: Option<u64>,
         consistency: Consistency,
     ) -> Result<(Vec<String>, Index), NodeError> {
-        self.read_state(consistency, move |txn| {
+        self.read_state(consistency, move |view| {
             let limit = limit.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
-            kv::list(txn, &prefix, limit).map_err(|e| e.to_string())
+            view.list(&prefix, limit).map_err(|e| e.to_string())
         })
         .await
     }

@@ -3,8 +3,11 @@
 //! Order inside one Ready (see the contract of `raft::Ready`):
 //! 1. send `messages` right away (a leader's appends go out while it writes);
 //! 2. persist in ONE redb write transaction: install the snapshot, append entries, save the
-//!    hard state, apply committed entries to the KV and record the applied index (and the
-//!    membership when a conf change was applied); the commit is the fsync;
+//!    hard state (and the membership when a conf change was applied); the commit is the
+//!    fsync. Committed entries are applied into the KV's [`kv::ApplyBuffer`]; each
+//!    transaction takes along the buffered keys beyond its target size, and the whole
+//!    buffer goes in with a conf change or snapshot, when idle, and on the way out. A
+//!    Ready that only moves commit and apply writes nothing at all;
 //! 3. send `persisted_messages` (they promise what step 2 made durable);
 //! 4. answer the requests whose entries were applied and the reads now servable;
 //! 5. `advance`.
@@ -23,10 +26,10 @@ use tokio::time::MissedTickBehavior;
 use super::handle::{NodeError, NodeRequest, WriteOutcome};
 use super::server::{peers_of, Error, NodeConfig};
 use super::status::{FollowerProgress, MembersInfo, NodeStatus, RoleView};
-use crate::kv::{self, ApplyResult, Command, KvWriter};
+use crate::kv::{self, ApplyBuffer, Buffered, Command, KvWriter};
 use crate::raft::{
-    self, ConfChange, ConfChangeType, DropReason, Entry, EntryType, Index, Message, NodeId,
-    RawNode, Ready, Role, SnapshotMeta,
+    self, ConfChange, ConfChangeType, DropReason, Entry, EntryType, HardState, Index, Message,
+    NodeId, RawNode, Ready, Role, SnapshotMeta,
 };
 use crate::storage::{Membership, RedbStorage};
 use crate::transport::{Transport, TransportEvent};
@@ -55,8 +58,13 @@ pub(crate) struct NodeTask {
     transport: Transport,
     /// Shared with the transport's inbound check (who may send to us).
     members: Arc<RwLock<Membership>>,
-    /// The applied index visible to readers, raised after each commit.
+    /// The applied index visible to readers, raised after each Ready.
     applied: Arc<AtomicU64>,
+    /// Applied changes not yet in the database (shared with readers).
+    buffer: ApplyBuffer,
+    /// The latest hard state when a Ready that wrote nothing moved it (only commit can
+    /// move that way); saved with the next transaction.
+    unsaved_hard_state: Option<HardState>,
     requests: mpsc::Receiver<NodeRequest>,
     peer_messages: mpsc::Receiver<Message>,
     transport_events: mpsc::Receiver<TransportEvent>,
@@ -96,6 +104,19 @@ struct MadeSnapshot {
     write_time: std::time::Duration,
 }
 
+/// Writes the buffer's changes and the applied index that goes with them into `w`.
+fn write_buffer(w: &mut crate::storage::WriteBatch<'_>, buffer: &Buffered) -> Result<(), Error> {
+    let Some(applied) = buffer.applied() else {
+        return Ok(());
+    };
+    {
+        let mut table = KvWriter::open(w.txn())?;
+        buffer.write_into(&mut table)?;
+    }
+    w.set_applied(applied)?;
+    Ok(())
+}
+
 /// What a persisted Ready applied, for answering waiters.
 struct Applied {
     /// (request id, outcome) of writes this member accepted.
@@ -114,6 +135,7 @@ impl NodeTask {
         transport: Transport,
         members: Arc<RwLock<Membership>>,
         applied: Arc<AtomicU64>,
+        buffer: ApplyBuffer,
         requests: mpsc::Receiver<NodeRequest>,
         peer_messages: mpsc::Receiver<Message>,
         transport_events: mpsc::Receiver<TransportEvent>,
@@ -128,6 +150,8 @@ impl NodeTask {
             transport,
             members,
             applied,
+            buffer,
+            unsaved_hard_state: None,
             requests,
             peer_messages,
             transport_events,
@@ -195,12 +219,16 @@ impl NodeTask {
                 self.handle_ready()?;
             }
             self.maybe_snapshot()?;
+            self.maybe_flush_applied()?;
             if self.ops_should_stop() {
+                self.flush_applied(true)?;
                 return Err(Error::Removed);
             }
         }
         tracing::info!("node task stopping");
-        Ok(())
+        // What was applied goes into the database now, so that a restart applies nothing
+        // again.
+        self.flush_applied(true)
     }
 
     fn is_sole_voter(&self) -> bool {
@@ -424,54 +452,158 @@ impl NodeTask {
         membership
     }
 
-    /// Step 2 of the Ready: one write transaction, one fsync.
-    fn persist_ready(&self, rd: &Ready, membership: Option<Membership>) -> Result<Applied, Error> {
+    /// Step 2 of the Ready: one write transaction, one fsync (or none at all).
+    fn persist_ready(
+        &mut self,
+        rd: &Ready,
+        membership: Option<Membership>,
+    ) -> Result<Applied, Error> {
         let mut out = Applied {
             writes: Vec::new(),
-            applied: None,
+            applied: rd.committed_entries.last().map(|e| e.index),
             membership_changed: membership.is_some(),
         };
-        let nothing_to_write = rd.snapshot.is_none()
-            && rd.entries.is_empty()
-            && rd.hard_state.is_none()
-            && rd.committed_entries.is_empty();
-        if nothing_to_write {
+        if let Some(hs) = &rd.hard_state {
+            self.unsaved_hard_state = Some(*hs);
+        }
+        let compact_to = self.compaction_step();
+        // A snapshot or a conf change writes the buffer out in its own transaction: the
+        // database must never hold a membership or KV image ahead of its applied index.
+        let flush = rd.snapshot.is_some() || membership.is_some();
+        let write_now = flush || rd.must_sync || !rd.entries.is_empty() || compact_to.is_some();
+        if !write_now {
+            // Only commit and apply moved: the entries are already durable here and on
+            // a majority, so applying them in memory and answering is safe; the hard
+            // state and the buffer are saved with the next transaction or flush.
+            if !rd.committed_entries.is_empty() {
+                let read = self.store.begin_read()?;
+                let mut buffer = self.buffer.write();
+                out.writes = self.apply_entries(&mut buffer, &rd.committed_entries, |key| {
+                    Ok(kv::get(&read, key)?.is_some())
+                })?;
+                self.metrics.observe_committed(rd);
+            }
             return Ok(out);
         }
+
         let mut w = self.store.begin_write()?;
+        // Held until the commit when flushing: readers must not see a snapshot's tables
+        // under older buffered changes.
+        let mut flushing = flush.then(|| self.buffer.write());
         if let Some(snap) = &rd.snapshot {
+            if let Some(buffer) = flushing.as_mut() {
+                buffer.clear();
+            }
             super::snapshot::install(&self.store, &mut w, snap)?;
-            out.applied = Some(snap.meta.index);
+            out.applied = Some(
+                out.applied
+                    .map_or(snap.meta.index, |a| a.max(snap.meta.index)),
+            );
             out.membership_changed = true;
         }
         if !rd.entries.is_empty() {
             w.append(&rd.entries)?;
         }
-        if let Some(hs) = &rd.hard_state {
-            w.set_hard_state(hs)?;
+        if let Some(hs) = self.unsaved_hard_state.take() {
+            w.set_hard_state(&hs)?;
         }
-        if let Some(last) = rd.committed_entries.last() {
-            out.writes = self.apply_entries(w.txn(), &rd.committed_entries)?;
-            w.set_applied(last.index)?;
-            out.applied = Some(last.index);
+        if !rd.committed_entries.is_empty() {
+            match flushing.as_mut() {
+                Some(buffer) => {
+                    let table = KvWriter::open(w.txn())?;
+                    out.writes = self
+                        .apply_entries(buffer, &rd.committed_entries, |key| table.contains(key))?;
+                }
+                None => {
+                    let read = self.store.begin_read()?;
+                    let mut buffer = self.buffer.write();
+                    out.writes = self.apply_entries(&mut buffer, &rd.committed_entries, |key| {
+                        Ok(kv::get(&read, key)?.is_some())
+                    })?;
+                }
+            }
+        }
+        let mut written = Vec::new();
+        match &flushing {
+            Some(buffer) => write_buffer(&mut w, buffer)?,
+            None => {
+                let mut table = KvWriter::open(w.txn())?;
+                written = self.buffer.read().write_excess(&mut table)?;
+            }
         }
         if let Some(m) = &membership {
             w.set_membership(m)?;
         }
-        let compact_to = self.compaction_step();
         if let Some(upto) = compact_to {
             w.compact(upto)?;
         }
-        // A Ready that only moves commit and apply needs no fsync (the core says so with
-        // `must_sync`): the entries are already durable on a majority, so the answer to
-        // the client is safe, and a crash only makes this node apply them again. This
-        // saves the leader its second fsync per write.
-        let needs_fsync = rd.must_sync || membership.is_some() || compact_to.is_some();
-        w.set_durable(needs_fsync);
+        // A Ready that only moves commit and apply never gets here; one that only
+        // compacts or records a membership still needs its fsync.
+        w.set_durable(true);
         let fsync_started = std::time::Instant::now();
         w.commit()?;
         self.metrics.observe_persisted(fsync_started, rd);
+        if let Some(mut buffer) = flushing {
+            buffer.clear();
+        } else if !written.is_empty() {
+            self.buffer.write().forget(written);
+        }
         Ok(out)
+    }
+
+    /// After the Readies: the whole buffer goes out when the node is idle or the replay
+    /// after a crash would grow too long; a chunk when the buffer is past its hard limit
+    /// (commit-only Readies have no transaction to take keys along).
+    fn maybe_flush_applied(&mut self) -> Result<(), Error> {
+        let (full, chunk) = {
+            let buffer = self.buffer.read();
+            (
+                buffer.wants_full_flush(std::time::Instant::now(), self.store.applied()),
+                buffer.over_hard_limit(),
+            )
+        };
+        if full {
+            return self.flush_applied(false);
+        }
+        if chunk {
+            let written = tokio::task::block_in_place(|| -> Result<Vec<String>, Error> {
+                let mut w = self.store.begin_write()?;
+                let written = {
+                    let mut table = KvWriter::open(w.txn())?;
+                    self.buffer.read().write_excess(&mut table)?
+                };
+                w.set_durable(false);
+                w.commit()?;
+                Ok(written)
+            })?;
+            self.buffer.write().forget(written);
+        }
+        Ok(())
+    }
+
+    /// Writes the applied changes held in memory into the database, with the applied
+    /// index and the latest hard state. `durable` on the way out; otherwise the next
+    /// durable commit takes it along (a crash before that only means applying those
+    /// entries again from the log).
+    fn flush_applied(&mut self, durable: bool) -> Result<(), Error> {
+        let buffer = self.buffer.read();
+        if buffer.is_empty() && self.unsaved_hard_state.is_none() {
+            return Ok(());
+        }
+        tokio::task::block_in_place(|| -> Result<(), Error> {
+            let mut w = self.store.begin_write()?;
+            if let Some(hs) = &self.unsaved_hard_state {
+                w.set_hard_state(hs)?;
+            }
+            write_buffer(&mut w, &buffer)?;
+            w.set_durable(durable);
+            w.commit()?;
+            Ok(())
+        })?;
+        drop(buffer);
+        self.unsaved_hard_state = None;
+        self.buffer.write().clear();
+        Ok(())
     }
 
     /// Where this Ready's transaction compacts the log to, if anywhere: at most
@@ -481,16 +613,19 @@ impl NodeTask {
         (self.compact_target > start).then(|| self.compact_target.min(start + COMPACT_CHUNK))
     }
 
+    /// Applies committed entries into the buffer; `in_db` tells whether a key the
+    /// buffer does not hold exists in the database.
     fn apply_entries(
         &self,
-        txn: &redb::WriteTransaction,
+        buffer: &mut Buffered,
         entries: &[Entry],
+        in_db: impl Fn(&str) -> kv::Result<bool>,
     ) -> Result<Vec<(u64, WriteOutcome)>, Error> {
         let apply_started = std::time::Instant::now();
         let mut writes = Vec::new();
-        let mut kv = KvWriter::open(txn)?;
-        for e in entries.iter().filter(|e| e.entry_type == EntryType::Normal) {
-            if e.data.is_empty() {
+        for e in entries {
+            buffer.note_applied(e.index);
+            if e.entry_type != EntryType::Normal || e.data.is_empty() {
                 continue;
             }
             let command = match Command::decode(&e.data) {
@@ -500,17 +635,13 @@ impl NodeTask {
                     continue;
                 }
             };
-            let result = kv.apply(e.index, &command)?;
+            let result = buffer.apply(e.index, &command, &in_db)?;
             if command.origin == self.config.id {
-                let existed = match result {
-                    ApplyResult::Put { replaced } => replaced,
-                    ApplyResult::Delete { removed } => removed,
-                };
                 writes.push((
                     command.request_id,
                     WriteOutcome {
                         index: e.index,
-                        existed,
+                        existed: result.existed(),
                     },
                 ));
             }
@@ -527,12 +658,15 @@ impl NodeTask {
         if (threshold == 0 && !self.ops.snapshot_wanted) || self.snapshotting {
             return Ok(());
         }
-        let applied = self.store.applied();
+        let applied = self.applied.load(Ordering::Acquire);
         let wanted = std::mem::take(&mut self.ops.snapshot_wanted);
         let since = applied.saturating_sub(self.store.snapshot_meta().index);
         if since == 0 || (since < threshold && !wanted) {
             return Ok(());
         }
+        // The snapshot is the database's state: everything applied goes in first.
+        self.flush_applied(false)?;
+        let applied = self.store.applied();
         // The node task is the only writer and nothing is in flight: this read
         // transaction shows the state at exactly `applied`.
         let txn = self.store.begin_read()?;

@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, watch};
 use super::handle::NodeHandle;
 use super::runtime::{NodeTask, PEER_INBOX, REQUEST_INBOX};
 use super::snapshot::{FileSink, FileSource};
+use crate::kv;
 use crate::raft::{self, NodeId, RawNode};
 use crate::storage::{self, InitialState, Membership, RedbStorage};
 use crate::transport::{self, Inbound, Transport, TransportConfig};
@@ -191,7 +192,10 @@ pub async fn serve(
         .with_snapshot_sink(FileSink { dir: snapshot_dir });
     let (request_tx, request_rx) = mpsc::channel(REQUEST_INBOX);
     let applied = Arc::new(AtomicU64::new(store.applied()));
+    let buffer = kv::ApplyBuffer::new();
     let handle = NodeHandle {
+        buffer: buffer.clone(),
+        start_commit: store.hard_state().commit,
         id: config.id,
         requests: request_tx,
         storage: store.clone(),
@@ -208,6 +212,7 @@ pub async fn serve(
         transport,
         members,
         applied,
+        buffer,
         request_rx,
         peer_rx,
         events_rx,

@@ -18,15 +18,21 @@
 //!   (appended entries, hard state, applied index, membership, snapshot record, the KV's
 //!   changes) is durable together; one fsync per batch, however many entries it holds.
 //!   The runtime persists each Ready in one batch and sends `persisted_messages` only
-//!   after `commit` returned. One exception: a batch that only raises the commit index
-//!   and applies committed entries (the core's `must_sync == false`) is committed without
-//!   an fsync (`WriteBatch::set_durable(false)`); a crash may lose it, and the node then
-//!   re-applies those entries from its durable log on restart.
+//!   after `commit` returned. A Ready that only raises the commit index (the core's
+//!   `must_sync == false`) writes no batch at all: its entries are applied into the KV's
+//!   in-memory apply buffer (`kv::ApplyBuffer`), whose keys reach the database a few at a
+//!   time with later batches, and all at once (with the applied index) when idle, before
+//!   a snapshot, with a conf change and at shutdown. Those flushes may be committed
+//!   without an fsync (`WriteBatch::set_durable(false)`); the next durable batch carries
+//!   them. A crash may lose them, and the node then re-applies the entries after the
+//!   recorded applied index from its durable log on restart (deterministically, ending in
+//!   the same state); stale reads wait until that replay is done.
 //! - **What a crash leaves.** redb commits are atomic: after a crash (kill -9, power
 //!   loss) the database holds exactly the batches whose `commit` returned, plus possibly
-//!   the batch in flight, entirely or not at all. Never half a batch: applied index and
-//!   KV state always match, and hard state and log entries written together stay
-//!   together. The next `open` runs redb's recovery.
+//!   the batch in flight, entirely or not at all. Never half a batch: hard state and log
+//!   entries written together stay together, and the KV holds at least the state at the
+//!   recorded applied index (plus, possibly, newer values of some keys, which the replay
+//!   described above overwrites in order). The next `open` runs redb's recovery.
 //! - **Caches.** First/last index, hard state, applied index, membership, snapshot
 //!   record and a bounded window of recent entries are kept in memory and changed only
 //!   after a commit succeeded, so readers never see what is not durable (they wait out

@@ -6,6 +6,8 @@
 //! tracker, so the preview and the change agree. One change is in flight at a time: its
 //! waiter is answered once the conf change entry is applied here (leader side).
 
+use std::sync::atomic::Ordering;
+
 use tokio::sync::oneshot;
 
 use super::NodeTask;
@@ -67,7 +69,7 @@ impl NodeTask {
         if self.ops.change.is_some() {
             return true;
         }
-        let applied = self.store.applied();
+        let applied = self.applied.load(Ordering::Acquire);
         let last = self.store.last_index();
         if last <= applied {
             return false;
@@ -354,7 +356,7 @@ impl NodeTask {
     }
 
     fn request_snapshot(&mut self, reply: SnapshotReply) {
-        let applied = self.store.applied();
+        let applied = self.applied.load(Ordering::Acquire);
         let snap = self.store.snapshot_meta();
         if applied == 0 {
             let _ = reply.send(Err(AdminError::Conflict(
