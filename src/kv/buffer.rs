@@ -356,10 +356,7 @@ mod tests {
             let view = View::new(&guard, &txn);
             for k in 0..16 {
                 let key = format!("k{k}");
-                assert_eq!(
-                    view.get_versioned(&key).unwrap(),
-                    model.get(&key).cloned()
-                );
+                assert_eq!(view.get_versioned(&key).unwrap(), model.get(&key).cloned());
             }
             let want: Vec<String> = model
                 .keys()
