@@ -219,15 +219,15 @@ impl Transport {
 
     /// Makes the peer set exactly `peers` (this node's own id is skipped): starts tasks
     /// for new peers, stops those of removed ones, restarts those whose URL changed.
+    ///
+    /// A removed peer's task is not aborted: closing its queue lets it send what is
+    /// already queued and then end. The Ready that applies a member's removal also
+    /// queued the message carrying the commit of that removal to it, and without that
+    /// message the removed member never learns it was removed. Its snapshot streams are
+    /// cut off (dropping the `JoinSet`).
     pub fn set_peers(&self, peers: BTreeMap<NodeId, String>) {
         let mut current = self.lock_peers();
-        current.retain(|id, peer| {
-            let keep = peers.get(id) == Some(&peer.url);
-            if !keep {
-                peer.task.abort();
-            }
-            keep
-        });
+        current.retain(|id, peer| peers.get(id) == Some(&peer.url));
         for (id, url) in peers {
             if id == self.shared.self_id || current.contains_key(&id) {
                 continue;
