@@ -352,6 +352,50 @@ fn recover_refuses_a_membership_change_above_applied() {
     assert_eq!(blockers.as_array().unwrap().len(), 1, "{blockers}");
 }
 
+/// After a crash a member's KV can hold newer values of some keys than its applied index
+/// says (the node writes its apply buffer a few keys at a time). Recover applies the
+/// committed entries above the applied index first, so the snapshot it cuts is the state
+/// at one index.
+#[test]
+fn recover_applies_committed_entries_before_cutting_its_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("n1");
+    let mut log = common();
+    log.push(put(10, 2, "k1"));
+    log.push(put(11, 2, "k2"));
+    log.push(put(12, 2, "above-commit"));
+    // Applied 5, commit 11; entry 11's value of k2 already reached the KV.
+    let store = node_dir(&dir, 1, voters(&[1, 2, 3]), &log, 11, 5);
+    let w = store.begin_write().unwrap();
+    let command = raftctl::kv::Command::decode(&log[10].data).unwrap();
+    raftctl::kv::apply(w.txn(), 11, &command).unwrap();
+    w.commit().unwrap();
+    drop(store);
+
+    recover(&dir, 1, false).assert_ok();
+    let after = hardstate(&dir);
+    assert_eq!(
+        (after["commit"].clone(), after["applied"].clone()),
+        (json!(11), json!(11))
+    );
+    assert_eq!(after["last_index"], json!(12), "the log is kept");
+
+    let store = RedbStorage::open(&dir).unwrap();
+    let txn = store.begin_read().unwrap();
+    let value = |key: &str| {
+        raftctl::kv::get_versioned(&txn, key)
+            .unwrap()
+            .map(|(v, index)| (String::from_utf8(v.to_vec()).unwrap(), index))
+    };
+    assert_eq!(value("k1"), Some(("value-10".into(), 10)));
+    assert_eq!(value("k2"), Some(("value-11".into(), 11)));
+    assert_eq!(value("k9"), Some(("value-9".into(), 9)));
+    assert_eq!(value("above-commit"), None);
+    let files = store.snapshot_files().unwrap();
+    let file = verify_snapshot_file(&files.last().unwrap().2).unwrap();
+    assert_eq!((file.meta.index, file.keys), (11, 9));
+}
+
 #[test]
 fn recover_refuses_missing_empty_and_foreign_dirs_in_one_line() {
     let tmp = tempfile::tempdir().unwrap();

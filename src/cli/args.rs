@@ -73,7 +73,9 @@ pub enum Command {
     /// most up-to-date one.
     ///
     /// Commit is not raised: entries above it are the survivor's own and are committed by
-    /// the new cluster's first leader (a single voter is its own majority). Refused, with
+    /// the new cluster's first leader (a single voter is its own majority). Committed
+    /// entries not yet applied are applied first, so that the snapshot file it writes is
+    /// the state at one index. Refused, with
     /// nothing changed, when the dir is in use, --id is not this dir's node or not a
     /// member, or the log holds a membership change above the applied index (applying it
     /// later would bring back or remove members of the lost cluster): a committed one is

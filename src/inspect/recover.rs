@@ -8,10 +8,14 @@
 //! with a higher last index, contains it.
 //!
 //! `recover` rewrites the kept survivor's membership to itself as the only voter. It
-//! keeps the whole log, the hard state (term, vote, commit) and the applied state. The
-//! entries above its commit index are then committed by the new one-member cluster's
-//! first leader (a single voter is its own majority, and its first entry of the new
-//! term commits everything before it), which is why commit is not raised here.
+//! keeps the whole log and the hard state (term, vote, commit). The entries above its
+//! commit index are then committed by the new one-member cluster's first leader (a
+//! single voter is its own majority, and its first entry of the new term commits
+//! everything before it), which is why commit is not raised here. Committed entries
+//! above the applied index are applied first (as the node would on start): after a
+//! crash the KV may hold newer values of some keys than its applied index says (see
+//! `kv::ApplyBuffer`), and the snapshot file cut afterwards must be the state at one
+//! index.
 //!
 //! The rule about membership changes: `recover` refuses while the log holds a
 //! membership-change entry above the applied index. Applying such an entry after the
@@ -31,8 +35,48 @@ use super::snapshot::serve_command;
 use super::wal::{member_rows, summarize, type_name, MemberRow};
 use super::{json_opt_u64, json_u64, Error};
 use crate::kv::snapshot_file::create_snapshot_file;
-use crate::raft::{EntryType, Index, NodeId, SnapshotMeta, Term};
+use crate::kv::{Command, KvWriter};
+use crate::raft::{Entry, EntryType, Index, NodeId, SnapshotMeta, Term};
 use crate::storage::{Membership, RedbStorage, SnapshotReader};
+
+/// Applies the committed entries above the applied index to the KV, in order, and records
+/// the commit index as applied. The KV then holds exactly the state at the commit index:
+/// a value newer than the applied index comes from an entry no later than the commit
+/// recorded with it, and applying the entries in between overwrites it with the same.
+fn apply_committed(store: &RedbStorage) -> Result<(), Error> {
+    let (applied, commit) = (store.applied(), store.hard_state().commit);
+    if commit <= applied {
+        return Ok(());
+    }
+    let entries = read_log(store, applied + 1, Some(commit))?;
+    if entries.last().map(|e| e.index) != Some(commit) {
+        return Err(Error::refused(format!(
+            "{}: the log ends before the commit index {commit}; run `raftctl wal verify --data-dir {}`",
+            store.dir().display(),
+            store.dir().display()
+        )));
+    }
+    let mut batch = store.begin_write()?;
+    {
+        let mut table = KvWriter::open(batch.txn()).map_err(apply_error)?;
+        for e in &entries {
+            if e.entry_type != EntryType::Normal || e.data.is_empty() {
+                continue;
+            }
+            // The node skips an undecodable command the same way.
+            if let Ok(command) = Command::decode(&e.data) {
+                table.apply(e.index, &command).map_err(apply_error)?;
+            }
+        }
+    }
+    batch.set_applied(commit)?;
+    batch.commit()?;
+    Ok(())
+}
+
+fn apply_error(e: crate::kv::Error) -> Error {
+    Error::refused(format!("applying committed entries failed: {e}"))
+}
 
 /// One survivor's position, as `recover plan` shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -142,11 +186,20 @@ fn entries_after(
     store: &RedbStorage,
     after: Index,
 ) -> Result<Vec<(Index, Term, EntryType, String)>, Error> {
+    Ok(read_log(store, after.saturating_add(1), None)?
+        .into_iter()
+        .map(|e| (e.index, e.term, e.entry_type, summarize(&e)))
+        .collect())
+}
+
+/// The entries from `from` to `to` (or the end); refuses a log with an entry it cannot
+/// decode, naming the command that finds out more.
+fn read_log(store: &RedbStorage, from: Index, to: Option<Index>) -> Result<Vec<Entry>, Error> {
     let mut out = Vec::new();
     let mut bad = None;
-    store.scan_log(after.saturating_add(1), None, |index, _, e| match e {
+    store.scan_log(from, to, |index, _, e| match e {
         Ok(e) => {
-            out.push((index, e.term, e.entry_type, summarize(&e)));
+            out.push(e);
             ControlFlow::Continue(())
         }
         Err(why) => {
@@ -423,6 +476,7 @@ pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
         }
         batch.commit()?;
     }
+    apply_committed(&store)?;
     let mut snapshot_file = None;
     if store.applied() > 0 && (changed || !latest_file_has(&store, &single)?) {
         let file = create_snapshot_file(&store, &store.snapshot_dir())?;

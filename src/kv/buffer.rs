@@ -10,11 +10,14 @@
 //! the database until they cool down. Nothing waits on a big flush: a full one happens
 //! only when the node is idle, before a snapshot, with a conf change, and on the way out.
 //!
-//! The applied index in the database is written only by a full flush. After a crash the
-//! database holds that state plus some newer keys, and the member applies the entries
-//! after the recorded index again, in order, which ends in exactly the state it had
-//! (applying is deterministic); the handle holds back stale reads until that replay is
-//! done, so nobody sees the mixture. Compaction never passes the recorded index (it
+//! The applied index in the database is written only by a full flush. Every transaction
+//! that takes keys along also records the latest hard state, so a stored value never
+//! comes from beyond the recorded commit index. After a crash the database holds the
+//! state at its applied index plus some newer keys, and the member applies the entries
+//! after that index again, in order; once it reaches the recorded commit index it is
+//! exactly the state at that index (applying is deterministic). The handle holds back
+//! stale reads until then, so nobody sees the mixture, and `raftctl recover` applies
+//! those entries itself before it cuts a snapshot. Compaction never passes the recorded index (it
 //! follows snapshots, which flush first), so those entries are still in the log.
 //!
 //! Readers see the database and the buffer together through a [`View`], taken under the

@@ -13,8 +13,11 @@ type Stored = (u64, &'static [u8]);
 
 /// key -> (log index of the key's last modification, value).
 ///
-/// Invariant: every stored index is an applied entry's index, so none is above the
-/// applied index recorded by storage in the same transaction.
+/// Invariant: every stored index is a committed entry's index, never above the commit
+/// index recorded by storage with it. It may be above the recorded applied index (the
+/// node writes its apply buffer a few keys at a time, see [`super::ApplyBuffer`]);
+/// applying the entries from there up to the commit index makes the table exactly the
+/// state at the commit index.
 pub const KV_DATA: TableDefinition<'static, &'static str, Stored> = TableDefinition::new("kv_data");
 
 /// What applying one command did.

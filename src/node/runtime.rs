@@ -237,6 +237,7 @@ impl NodeTask {
     }
 
     fn on_tick(&mut self) {
+        self.ops_before_tick();
         self.raw.tick();
         self.ticks += 1;
         self.ops_tick();
@@ -476,11 +477,7 @@ impl NodeTask {
             // a majority, so applying them in memory and answering is safe; the hard
             // state and the buffer are saved with the next transaction or flush.
             if !rd.committed_entries.is_empty() {
-                let read = self.store.begin_read()?;
-                let mut buffer = self.buffer.write();
-                out.writes = self.apply_entries(&mut buffer, &rd.committed_entries, |key| {
-                    Ok(kv::get(&read, key)?.is_some())
-                })?;
+                out.writes = self.apply_over_database(&rd.committed_entries)?;
                 self.metrics.observe_committed(rd);
             }
             return Ok(out);
@@ -514,13 +511,7 @@ impl NodeTask {
                     out.writes = self
                         .apply_entries(buffer, &rd.committed_entries, |key| table.contains(key))?;
                 }
-                None => {
-                    let read = self.store.begin_read()?;
-                    let mut buffer = self.buffer.write();
-                    out.writes = self.apply_entries(&mut buffer, &rd.committed_entries, |key| {
-                        Ok(kv::get(&read, key)?.is_some())
-                    })?;
-                }
+                None => out.writes = self.apply_over_database(&rd.committed_entries)?,
             }
         }
         let mut written = Vec::new();
@@ -568,6 +559,10 @@ impl NodeTask {
         if chunk {
             let written = tokio::task::block_in_place(|| -> Result<Vec<String>, Error> {
                 let mut w = self.store.begin_write()?;
+                // With the keys, the commit index that covers them (see `kv::ApplyBuffer`).
+                if let Some(hs) = &self.unsaved_hard_state {
+                    w.set_hard_state(hs)?;
+                }
                 let written = {
                     let mut table = KvWriter::open(w.txn())?;
                     self.buffer.read().write_excess(&mut table)?
@@ -576,6 +571,7 @@ impl NodeTask {
                 w.commit()?;
                 Ok(written)
             })?;
+            self.unsaved_hard_state = None;
             self.buffer.write().forget(written);
         }
         Ok(())
@@ -611,6 +607,15 @@ impl NodeTask {
     fn compaction_step(&self) -> Option<Index> {
         let start = self.store.first_index().saturating_sub(1);
         (self.compact_target > start).then(|| self.compact_target.min(start + COMPACT_CHUNK))
+    }
+
+    /// Applies committed entries into the buffer, over the committed database.
+    fn apply_over_database(&self, entries: &[Entry]) -> Result<Vec<(u64, WriteOutcome)>, Error> {
+        let read = self.store.begin_read()?;
+        let mut buffer = self.buffer.write();
+        self.apply_entries(&mut buffer, entries, |key| {
+            Ok(kv::get(&read, key)?.is_some())
+        })
     }
 
     /// Applies committed entries into the buffer; `in_db` tells whether a key the
@@ -778,7 +783,7 @@ impl NodeTask {
                         raft::ProgressState::Replicate => "replicate",
                         raft::ProgressState::Snapshot => "snapshot",
                     },
-                    recent_active: p.recent_active,
+                    recent_active: self.heard_lately(*id, p.recent_active),
                 })
                 .collect()
         });

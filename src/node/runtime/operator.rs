@@ -6,6 +6,7 @@
 //! tracker, so the preview and the change agree. One change is in flight at a time: its
 //! waiter is answered once the conf change entry is applied here (leader side).
 
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
 use tokio::sync::oneshot;
@@ -33,6 +34,11 @@ pub(super) struct OpsState {
     pub(super) snapshot_wanted: bool,
     /// This member applied its own removal: (entry index, tick count then).
     removed: Option<(raft::Index, u64)>,
+    /// The tick at which the leader last saw each peer recently active. CheckQuorum
+    /// clears the core's flags at the end of every election timeout and a peer sets its
+    /// own again only with its next answer (up to a tick later), so the guard rails read
+    /// this too, not to refuse a change in that gap.
+    last_active: HashMap<NodeId, u64>,
 }
 
 impl NodeTask {
@@ -97,7 +103,7 @@ impl NodeTask {
                         *id,
                         MemberProgress {
                             matched: p.matched,
-                            recent_active: p.recent_active,
+                            recent_active: self.heard_lately(*id, p.recent_active),
                             snapshot: p.state == ProgressState::Snapshot
                                 || p.pending_snapshot.is_some(),
                         },
@@ -202,6 +208,33 @@ impl NodeTask {
         self.check_transfer();
     }
 
+    /// Before the core's tick (which may clear the flags): notes which peers the leader
+    /// heard from in the window that ends.
+    pub(super) fn ops_before_tick(&mut self) {
+        if self.role != Role::Leader {
+            self.ops.last_active.clear();
+            return;
+        }
+        for (id, p) in &self.raw.status().progress {
+            if p.recent_active {
+                self.ops.last_active.insert(*id, self.ticks);
+            }
+        }
+    }
+
+    /// Whether the leader heard from `id` lately: in the current CheckQuorum window or
+    /// within an election timeout before it (so a member that stopped answering shows
+    /// as not heard from after one to two election timeouts). Status, `member list` and
+    /// the guard rails all use this.
+    pub(super) fn heard_lately(&self, id: NodeId, recent_active: bool) -> bool {
+        recent_active
+            || self
+                .ops
+                .last_active
+                .get(&id)
+                .is_some_and(|t| self.ticks <= t + self.config.election_ticks as u64)
+    }
+
     pub(super) fn ops_tick(&mut self) {
         if self
             .ops
@@ -294,7 +327,13 @@ impl NodeTask {
                 .progress
                 .iter()
                 .filter(|(id, _)| **id != me && m.voters.contains_key(id))
-                .max_by_key(|(id, p)| (p.recent_active, p.matched, std::cmp::Reverse(**id)))
+                .max_by_key(|(id, p)| {
+                    (
+                        self.heard_lately(**id, p.recent_active),
+                        p.matched,
+                        std::cmp::Reverse(**id),
+                    )
+                })
                 .map(|(id, _)| *id)
                 .ok_or_else(|| {
                     AdminError::Conflict(
@@ -317,7 +356,7 @@ impl NodeTask {
                 "member {target} is receiving a snapshot; retry once it caught up (raftctl member list)"
             )));
         }
-        if !p.recent_active {
+        if !self.heard_lately(target, p.recent_active) {
             return Err(AdminError::Conflict(format!(
                 "the leader has not heard from member {target} lately; it cannot take over"
             )));
