@@ -162,6 +162,7 @@ impl NodeHandle {
     async fn read_state<T: Send + 'static>(
         &self,
         consistency: Consistency,
+        cost: ReadCost,
         f: impl FnOnce(&kv::View<'_>) -> Result<T, String> + Send + 'static,
     ) -> Result<(T, Index), NodeError> {
         self.metrics.count_read(consistency);
@@ -182,7 +183,7 @@ impl NodeHandle {
         let storage = self.storage.clone();
         let applied = self.applied.clone();
         let buffer = self.buffer.clone();
-        tokio::task::spawn_blocking(move || {
+        let read = move || {
             // Read the index first: the buffer and transaction then show at least this
             // much (the node applies into the buffer before it raises the index).
             let index = applied.load(Ordering::Acquire);
@@ -192,9 +193,13 @@ impl NodeHandle {
                 .map_err(|e| NodeError::Storage(e.to_string()))?;
             let v = f(&kv::View::new(&buffered, &txn)).map_err(NodeError::Storage)?;
             Ok((v, index))
-        })
-        .await
-        .map_err(|e| NodeError::Storage(format!("the read task failed: {e}")))?
+        };
+        match cost {
+            ReadCost::Point => read(),
+            ReadCost::Scan => tokio::task::spawn_blocking(read)
+                .await
+                .map_err(|e| NodeError::Storage(format!("the read task failed: {e}")))?,
+        }
     }
 
     /// Reads one key; `None` when absent. Also returns the applied index it reflects.
@@ -203,7 +208,7 @@ impl NodeHandle {
         key: String,
         consistency: Consistency,
     ) -> Result<(Option<Bytes>, Index), NodeError> {
-        self.read_state(consistency, move |view| {
+        self.read_state(consistency, ReadCost::Point, move |view| {
             view.get(&key).map_err(|e| e.to_string())
         })
         .await
@@ -216,7 +221,7 @@ impl NodeHandle {
         limit: Option<u64>,
         consistency: Consistency,
     ) -> Result<(Vec<String>, Index), NodeError> {
-        self.read_state(consistency, move |view| {
+        self.read_state(consistency, ReadCost::Scan, move |view| {
             let limit = limit.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
             view.list(&prefix, limit).map_err(|e| e.to_string())
         })
@@ -237,4 +242,14 @@ impl NodeHandle {
         )
         .await
     }
+}
+
+/// How a read runs. A point lookup is a few microseconds of B-tree walk over cached pages,
+/// cheaper to do on the request's own task than to hand to the blocking pool (a thread
+/// wake-up and a context switch each way, which dominated the cost of a read). A scan
+/// may touch many pages, so it goes to the blocking pool to keep the workers free.
+#[derive(Clone, Copy)]
+enum ReadCost {
+    Point,
+    Scan,
 }
