@@ -344,6 +344,9 @@ impl<S: Storage> Raft<S> {
     }
 
     pub(crate) fn bcast_heartbeat_with_ctx(&mut self, ctx: Bytes) {
+        if let Some(seq) = read_only::decode_seq(&ctx) {
+            self.read_only.mark_sent(seq);
+        }
         for id in self.peers() {
             let matched = self.trk.progress.get(&id).map_or(0, |p| p.matched);
             let mut m = Message::new(MessageType::Heartbeat, self.id, id);

@@ -25,10 +25,17 @@ pub struct PendingRead {
     pub request_ctx: Bytes,
 }
 
-/// Invariant: `pending` is ordered by `seq`, and all sequences are below `next_seq`.
+/// Invariant: `pending` is ordered by `seq`, and all sequences are at most `next_seq`.
+///
+/// One confirmation round is in flight at a time: reads that arrive while a heartbeat
+/// round is out wait for it to come back and then share the next round. Under load this
+/// turns one heartbeat broadcast (and one answer per follower) per read into one per
+/// round trip, whatever the read rate; a lone read still costs exactly one round.
 #[derive(Clone, Debug, Default)]
 pub struct ReadOnly {
     next_seq: u64,
+    /// The highest sequence sent out in a heartbeat context.
+    sent_seq: u64,
     pending: VecDeque<PendingRead>,
     /// The highest heartbeat sequence each peer answered in this term.
     acked: BTreeMap<NodeId, u64>,
@@ -51,6 +58,23 @@ impl ReadOnly {
     /// The sequence of the newest pending read, to piggyback on ordinary heartbeats.
     pub fn last_pending_seq(&self) -> Option<u64> {
         self.pending.back().map(|r| r.seq)
+    }
+
+    /// A heartbeat round went out carrying `seq`.
+    pub fn mark_sent(&mut self, seq: u64) {
+        self.sent_seq = self.sent_seq.max(seq);
+    }
+
+    /// The sequence a new confirmation round should carry, if one should start now: there
+    /// are reads no heartbeat has carried yet, and no round is waiting for its answers.
+    /// A round whose messages were lost is retried by the periodic heartbeat, which
+    /// always carries the newest pending sequence.
+    pub fn next_round(&self) -> Option<u64> {
+        let oldest = self.pending.front()?;
+        if oldest.seq <= self.sent_seq {
+            return None;
+        }
+        self.last_pending_seq()
     }
 
     /// `from` answered the heartbeat carrying `seq`.
@@ -95,6 +119,29 @@ pub fn decode_seq(ctx: &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_round_at_a_time_and_reads_meanwhile_share_the_next() {
+        let voters: BTreeSet<NodeId> = [1, 2, 3].into_iter().collect();
+        let mut ro = ReadOnly::default();
+        assert_eq!(ro.next_round(), None);
+        let s1 = ro.add_request(5, 1, Bytes::from_static(b"a"));
+        assert_eq!(ro.next_round(), Some(s1));
+        ro.mark_sent(s1);
+        let _s2 = ro.add_request(6, 1, Bytes::from_static(b"b"));
+        let s3 = ro.add_request(6, 1, Bytes::from_static(b"c"));
+        // The first round is still out.
+        assert_eq!(ro.next_round(), None);
+        ro.recv_ack(2, s1);
+        assert_eq!(ro.advance(&voters, 1).len(), 1);
+        // Both later reads go in one round carrying the newest sequence.
+        assert_eq!(ro.next_round(), Some(s3));
+        ro.mark_sent(s3);
+        assert_eq!(ro.next_round(), None);
+        ro.recv_ack(3, s3);
+        assert_eq!(ro.advance(&voters, 1).len(), 2);
+        assert_eq!(ro.next_round(), None);
+    }
 
     #[test]
     fn reads_release_in_order_once_a_majority_confirms() {

@@ -117,8 +117,16 @@ impl<S: Storage> Raft<S> {
             self.respond_read_index(m.from, committed, m.context);
             return;
         }
-        let seq = self.read_only.add_request(committed, m.from, m.context);
-        self.bcast_heartbeat_with_ctx(read_only::encode_seq(seq));
+        self.read_only.add_request(committed, m.from, m.context);
+        self.maybe_start_read_round();
+    }
+
+    /// Starts a heartbeat round for the reads no round has carried yet, unless one is
+    /// already waiting for answers (see [`read_only::ReadOnly`]).
+    fn maybe_start_read_round(&mut self) {
+        if let Some(seq) = self.read_only.next_round() {
+            self.bcast_heartbeat_with_ctx(read_only::encode_seq(seq));
+        }
     }
 
     fn respond_read_index(&mut self, from: NodeId, index: u64, request_ctx: bytes::Bytes) {
@@ -221,6 +229,7 @@ impl<S: Storage> Raft<S> {
         for read in self.read_only.advance(&voters, self.id) {
             self.respond_read_index(read.from, read.index, read.request_ctx);
         }
+        self.maybe_start_read_round();
     }
 
     fn handle_snapshot_status(&mut self, from: NodeId, success: bool) {

@@ -658,6 +658,32 @@ fn read_index_on_leader_confirms_with_heartbeats() {
     assert_eq!(net.read_states[&1].len(), 2);
 }
 
+/// Reads that arrive while a confirmation round is out share the next round: ten reads
+/// cost two heartbeat rounds, not ten, and each is answered at its own commit index.
+#[test]
+fn read_index_rounds_are_shared_by_reads_that_arrive_meanwhile() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.propose(1, b"x").unwrap();
+    net.drain();
+    net.trace.clear();
+    let before = net.read_states.get(&1).map_or(0, Vec::len);
+    for i in 0..10u8 {
+        net.node(1).read_index(Bytes::copy_from_slice(&[i]));
+    }
+    net.drain();
+    let heartbeats = net
+        .trace
+        .iter()
+        .filter(|m| m.msg_type == MessageType::Heartbeat)
+        .count();
+    assert_eq!(heartbeats, 4, "two rounds of one heartbeat per follower");
+    let rs = &net.read_states[&1][before..];
+    let ctxs: Vec<u8> = rs.iter().map(|r| r.request_ctx[0]).collect();
+    assert_eq!(ctxs, (0..10u8).collect::<Vec<_>>());
+    assert!(rs.iter().all(|r| r.index == net.committed(1)));
+}
+
 /// A follower forwards reads to the leader and gets a read state back.
 #[test]
 fn read_index_on_follower_is_forwarded() {
