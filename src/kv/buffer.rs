@@ -4,9 +4,9 @@
 //! leaf holding its key, in a transaction of its own when the Ready had nothing else to
 //! write; that was most of the storage work per write, and on the leader it sat between
 //! commit and answer. So the node applies into this buffer and answers. The buffer keeps
-//! up to [`TARGET_KEYS`] keys (or [`TARGET_BYTES`] of values); each transaction the node
-//! writes anyway takes along the keys beyond that, in key order from a cursor that sweeps
-//! the key space, so that neighbours share one leaf copy. Writes to hot keys never reach
+//! up to [`TARGET_KEYS`] keys (or [`TARGET_BYTES`] of values); once [`MIN_CHUNK`] keys
+//! are beyond that, the next transaction the node writes anyway takes them along, in key
+//! order from a cursor that sweeps the key space, so that neighbours share one leaf copy. Writes to hot keys never reach
 //! the database until they cool down. Nothing waits on a big flush: a full one happens
 //! only when the node is idle, before a snapshot, with a conf change, and on the way out.
 //!
@@ -39,6 +39,8 @@ use crate::raft::Index;
 
 /// Keys the buffer keeps; transactions take along the ones beyond.
 pub const TARGET_KEYS: usize = 2048;
+/// Transactions take keys along only once this many are beyond [`TARGET_KEYS`].
+pub const MIN_CHUNK: usize = 64;
 /// Value bytes the buffer keeps; transactions take along keys until it is below.
 pub const TARGET_BYTES: usize = 8 * 1024 * 1024;
 /// Beyond twice the targets the node writes a chunk out even without a transaction of
@@ -164,8 +166,14 @@ impl Buffered {
     }
 
     /// Writes the keys beyond the targets into `kv`, in key order from the cursor, and
-    /// returns them; [`forget`](Self::forget) them after the commit.
+    /// returns them; [`forget`](Self::forget) them after the commit. Nothing until at
+    /// least [`MIN_CHUNK`] keys are beyond the key target (or the bytes are beyond
+    /// theirs): most transactions then carry only log entries, and the ones that take
+    /// keys along take enough of them to share leaves.
     pub fn write_excess(&self, kv: &mut KvWriter<'_>) -> Result<Vec<String>> {
+        if self.changes.len() < TARGET_KEYS + MIN_CHUNK && self.bytes <= TARGET_BYTES {
+            return Ok(Vec::new());
+        }
         self.write_beyond(kv, TARGET_KEYS, TARGET_BYTES)
     }
 
@@ -466,5 +474,35 @@ mod tests {
                 .unwrap();
         }
         assert!(w.over_hard_limit());
+    }
+
+    /// Keys go along with a transaction only in chunks of at least `MIN_CHUNK`, down to
+    /// the target.
+    #[test]
+    fn excess_goes_out_in_chunks() {
+        let (_dir, db) = temp_db();
+        let buffer = ApplyBuffer::new();
+        let excess = |buffer: &ApplyBuffer| {
+            let txn = db.begin_write().unwrap();
+            let mut kv = KvWriter::open(&txn).unwrap();
+            buffer.read().write_excess(&mut kv).unwrap()
+        };
+        let mut index = 0;
+        let mut add = |n: usize| {
+            let mut w = buffer.write();
+            for _ in 0..n {
+                index += 1;
+                w.apply(index, &put(&format!("k{index:06}"), b"v"), |_| Ok(false))
+                    .unwrap();
+            }
+        };
+        add(TARGET_KEYS + MIN_CHUNK - 1);
+        assert!(excess(&buffer).is_empty());
+        add(1);
+        let written = excess(&buffer);
+        assert_eq!(written.len(), MIN_CHUNK);
+        buffer.write().forget(written);
+        assert_eq!(buffer.read().changes.len(), TARGET_KEYS);
+        assert!(excess(&buffer).is_empty());
     }
 }
