@@ -673,8 +673,12 @@ impl NodeTask {
                     continue;
                 }
             };
-            let result = buffer.apply(e.index, &command, &in_db)?;
-            if command.origin == self.config.id {
+            // Whether the key existed only matters to the request this member answers;
+            // for the others, skip the database lookup.
+            let mine = command.origin == self.config.id;
+            let lookup = |key: &str| if mine { in_db(key) } else { Ok(false) };
+            let result = buffer.apply(e.index, &command, lookup)?;
+            if mine {
                 writes.push((
                     command.request_id,
                     WriteOutcome {
