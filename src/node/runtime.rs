@@ -12,9 +12,9 @@
 //! 4. answer the requests whose entries were applied and the reads now servable;
 //! 5. `advance`.
 //!
-//! A transaction runs under `block_in_place`, so the runtime's other tasks (HTTP,
-//! transport) keep going, and requests queue in the channels meanwhile. A Ready without
-//! one (messages, read states, commits applied in memory) runs on the worker directly.
+//! The task runs on a thread of its own (see `server.rs`): a transaction blocks only it,
+//! while the runtime's workers go on serving HTTP and the transport, and requests queue
+//! in the channels meanwhile.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -342,14 +342,7 @@ impl NodeTask {
         }
 
         let conf_changes = self.apply_conf_changes(&rd);
-        // Handing the worker's other tasks to another thread costs a thread wake-up and
-        // two context switches, worth it only for a transaction; a Ready that only
-        // carries messages, read states or commits is done in microseconds.
-        let mut applied = if self.ready_needs_transaction(&rd, conf_changes.is_some()) {
-            tokio::task::block_in_place(|| self.persist_ready(&rd, conf_changes))?
-        } else {
-            self.persist_ready(&rd, conf_changes)?
-        };
+        let mut applied = self.persist_ready(&rd, conf_changes)?;
 
         if let Some(snap) = &rd.snapshot {
             self.metrics.snapshot_installs.inc();
@@ -580,20 +573,17 @@ impl NodeTask {
             return self.flush_applied(false);
         }
         if chunk {
-            let written = tokio::task::block_in_place(|| -> Result<Vec<String>, Error> {
-                let mut w = self.store.begin_write()?;
-                // With the keys, the commit index that covers them (see `kv::ApplyBuffer`).
-                if let Some(hs) = &self.unsaved_hard_state {
-                    w.set_hard_state(hs)?;
-                }
-                let written = {
-                    let mut table = KvWriter::open(w.txn())?;
-                    self.buffer.read().write_excess(&mut table)?
-                };
-                w.set_durable(false);
-                w.commit()?;
-                Ok(written)
-            })?;
+            let mut w = self.store.begin_write()?;
+            // With the keys, the commit index that covers them (see `kv::ApplyBuffer`).
+            if let Some(hs) = &self.unsaved_hard_state {
+                w.set_hard_state(hs)?;
+            }
+            let written = {
+                let mut table = KvWriter::open(w.txn())?;
+                self.buffer.read().write_excess(&mut table)?
+            };
+            w.set_durable(false);
+            w.commit()?;
             self.unsaved_hard_state = None;
             self.buffer.write().forget(written);
         }
@@ -609,16 +599,13 @@ impl NodeTask {
         if buffer.is_empty() && self.unsaved_hard_state.is_none() {
             return Ok(());
         }
-        tokio::task::block_in_place(|| -> Result<(), Error> {
-            let mut w = self.store.begin_write()?;
-            if let Some(hs) = &self.unsaved_hard_state {
-                w.set_hard_state(hs)?;
-            }
-            write_buffer(&mut w, &buffer)?;
-            w.set_durable(durable);
-            w.commit()?;
-            Ok(())
-        })?;
+        let mut w = self.store.begin_write()?;
+        if let Some(hs) = &self.unsaved_hard_state {
+            w.set_hard_state(hs)?;
+        }
+        write_buffer(&mut w, &buffer)?;
+        w.set_durable(durable);
+        w.commit()?;
         drop(buffer);
         self.unsaved_hard_state = None;
         self.buffer.write().clear();
@@ -756,12 +743,9 @@ impl NodeTask {
             }
         };
         let previous = self.store.snapshot_meta().index;
-        tokio::task::block_in_place(|| -> Result<(), Error> {
-            let mut w = self.store.begin_write()?;
-            w.set_snapshot(&made.meta, &made.membership)?;
-            w.commit()?;
-            Ok(())
-        })?;
+        let mut w = self.store.begin_write()?;
+        w.set_snapshot(&made.meta, &made.membership)?;
+        w.commit()?;
         self.compact_target = made.meta.index.saturating_sub(self.config.keep_log);
         tracing::info!(
             index = made.meta.index,

@@ -219,7 +219,21 @@ pub async fn serve(
         stop_rx,
         metrics,
     );
-    let mut node = tokio::spawn(task.run());
+    // The Ready loop has a thread of its own: its transactions (and fsyncs) block only
+    // it, and the runtime's workers keep serving HTTP meanwhile.
+    let (node_tx, mut node) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("raft-node".into())
+        .spawn(move || {
+            let result = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Task(format!("cannot start the node's runtime: {e}")))
+                .and_then(|rt| rt.block_on(task.run()));
+            let _ = node_tx.send(result);
+        })
+        .map_err(|e| Error::Task(format!("cannot start the node thread: {e}")))?;
+    let mut node_finished = false;
 
     let app = crate::api::router(handle, transport::router(inbound));
     let (http_stop_tx, http_stop_rx) = watch::channel(false);
@@ -234,14 +248,17 @@ pub async fn serve(
     let mut shutdown = Box::pin(shutdown);
     let outcome = tokio::select! {
         () = &mut shutdown => Ok(()),
-        res = &mut node => match flatten(res) {
-            // A removed member has nothing left to do: a clean stop, said in the log.
-            Err(Error::Removed) => {
-                tracing::warn!("this member was removed from the cluster; shutting down");
-                Ok(())
+        res = &mut node => {
+            node_finished = true;
+            match flatten(res) {
+                // A removed member has nothing left to do: a clean stop, said in the log.
+                Err(Error::Removed) => {
+                    tracing::warn!("this member was removed from the cluster; shutting down");
+                    Ok(())
+                }
+                other => other.and(Err(Error::Task("the node task stopped".into()))),
             }
-            other => other.and(Err(Error::Task("the node task stopped".into()))),
-        },
+        }
         res = &mut server => match res {
             Ok(Ok(())) => Err(Error::Task("the HTTP server stopped".into())),
             Ok(Err(e)) => Err(Error::Http(e)),
@@ -252,7 +269,7 @@ pub async fn serve(
     // (dropping the last storage handle).
     let _ = http_stop_tx.send(true);
     let _ = stop_tx.send(true);
-    if !node.is_finished() {
+    if !node_finished {
         let res = node.await;
         if outcome.is_ok() {
             flatten(res)?;
@@ -271,10 +288,14 @@ pub async fn serve(
     outcome
 }
 
-fn flatten(res: Result<Result<(), Error>, tokio::task::JoinError>) -> Result<(), Error> {
+fn flatten(
+    res: Result<Result<(), Error>, tokio::sync::oneshot::error::RecvError>,
+) -> Result<(), Error> {
     match res {
         Ok(r) => r,
-        Err(e) => Err(Error::Task(e.to_string())),
+        Err(_) => Err(Error::Task(
+            "the node thread ended without a result (it panicked)".into(),
+        )),
     }
 }
 
