@@ -1,4 +1,5 @@
-//! The runtime: one task owns the `RawNode` and runs the Ready loop.
+//! The runtime: one task owns the `RawNode` and runs the Ready loop, on a thread of its
+//! own; HTTP (clients and peers) and the peer senders run on the tokio workers.
 //!
 //! ```text
 //! ticks ──────────┐
