@@ -348,14 +348,18 @@ impl<S: Storage> Raft<S> {
             self.read_only.mark_sent(seq);
         }
         for id in self.peers() {
-            let matched = self.trk.progress.get(&id).map_or(0, |p| p.matched);
-            let mut m = Message::new(MessageType::Heartbeat, self.id, id);
-            // Never more than the follower is known to hold: it cannot commit what
-            // it may not have (its log past `matched` may still diverge).
-            m.commit = matched.min(self.raft_log.committed);
-            m.context = ctx.clone();
-            self.send(m);
+            self.send_heartbeat(id, ctx.clone());
         }
+    }
+
+    pub(crate) fn send_heartbeat(&mut self, id: NodeId, ctx: Bytes) {
+        let matched = self.trk.progress.get(&id).map_or(0, |p| p.matched);
+        let mut m = Message::new(MessageType::Heartbeat, self.id, id);
+        // Never more than the follower is known to hold: it cannot commit what it may
+        // not have (its log past `matched` may still diverge).
+        m.commit = matched.min(self.raft_log.committed);
+        m.context = ctx;
+        self.send(m);
     }
 
     pub(crate) fn peers(&self) -> Vec<NodeId> {

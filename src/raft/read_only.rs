@@ -77,6 +77,11 @@ impl ReadOnly {
         self.last_pending_seq()
     }
 
+    /// The highest sequence `peer` answered in this term (0 if none).
+    pub fn acked(&self, peer: NodeId) -> u64 {
+        self.acked.get(&peer).copied().unwrap_or(0)
+    }
+
     /// `from` answered the heartbeat carrying `seq`.
     pub fn recv_ack(&mut self, from: NodeId, seq: u64) {
         let e = self.acked.entry(from).or_insert(0);

@@ -660,6 +660,7 @@ fn read_index_on_leader_confirms_with_heartbeats() {
 
 /// Reads that arrive while a confirmation round is out share the next round: ten reads
 /// cost two heartbeat rounds, not ten, and each is answered at its own commit index.
+/// A round goes to just enough followers for a quorum.
 #[test]
 fn read_index_rounds_are_shared_by_reads_that_arrive_meanwhile() {
     let mut net = Network::new(&[1, 2, 3]);
@@ -677,11 +678,59 @@ fn read_index_rounds_are_shared_by_reads_that_arrive_meanwhile() {
         .iter()
         .filter(|m| m.msg_type == MessageType::Heartbeat)
         .count();
-    assert_eq!(heartbeats, 4, "two rounds of one heartbeat per follower");
+    assert_eq!(
+        heartbeats, 2,
+        "two rounds, each to one follower (a quorum with the leader)"
+    );
     let rs = &net.read_states[&1][before..];
     let ctxs: Vec<u8> = rs.iter().map(|r| r.request_ctx[0]).collect();
     assert_eq!(ctxs, (0..10u8).collect::<Vec<_>>());
     assert!(rs.iter().all(|r| r.index == net.committed(1)));
+}
+
+/// When the follower a read round went to does not answer, the periodic heartbeat
+/// completes the round, and later rounds go to the follower that answered.
+#[test]
+fn read_round_moves_to_the_follower_that_answers() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    net.propose(1, b"x").unwrap();
+    net.drain();
+    let round_targets = |net: &Network| -> Vec<NodeId> {
+        net.trace
+            .iter()
+            .filter(|m| m.msg_type == MessageType::Heartbeat && !m.context.is_empty())
+            .map(|m| m.to)
+            .collect()
+    };
+    net.trace.clear();
+    net.node(1).read_index(Bytes::from_static(b"a"));
+    net.drain();
+    let asked = round_targets(&net);
+    assert_eq!(asked.len(), 1);
+    let (gone, other) = if asked[0] == 2 { (2, 3) } else { (3, 2) };
+    let served = |net: &Network, ctx: &'static [u8]| {
+        net.read_states[&1]
+            .iter()
+            .any(|r| r.request_ctx == Bytes::from_static(ctx))
+    };
+    assert!(served(&net, b"a"));
+
+    net.cut(1, gone);
+    net.node(1).read_index(Bytes::from_static(b"b"));
+    net.drain();
+    assert!(
+        !served(&net, b"b"),
+        "its round went to the follower cut off"
+    );
+    net.tick(1, 1);
+    assert!(served(&net, b"b"), "the periodic heartbeat completed it");
+
+    net.trace.clear();
+    net.node(1).read_index(Bytes::from_static(b"c"));
+    net.drain();
+    assert_eq!(round_targets(&net), vec![other]);
+    assert!(served(&net, b"c"));
 }
 
 /// A follower forwards reads to the leader and gets a read state back.
