@@ -247,7 +247,7 @@ pub async fn prefill(config: &BenchConfig, targets: &[String]) -> Result<(), Ben
     let value = config.value();
     let mut tasks = Vec::with_capacity(config.clients);
     for i in 0..config.clients {
-        let worker = Worker::new(
+        let mut worker = Worker::new(
             &targets[i % targets.len()],
             config.timeout,
             config.consistency,
@@ -440,7 +440,7 @@ struct Plan {
     seed: u64,
 }
 
-async fn client_loop(worker: Worker, plan: Plan, shared: Arc<Shared>) {
+async fn client_loop(mut worker: Worker, plan: Plan, shared: Arc<Shared>) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(plan.seed);
     loop {
         if shared.interrupted.load(Ordering::Relaxed) {

@@ -401,7 +401,13 @@ pub fn cause_of(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         return "timed out".into();
     }
-    let mut source: Option<&dyn std::error::Error> = Some(e);
+    innermost_cause(e)
+}
+
+/// The innermost cause of any error chain, in a few words: an I/O error's kind where
+/// one is found, else the last message.
+pub fn innermost_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
     let mut last = e.to_string();
     while let Some(s) = source {
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
