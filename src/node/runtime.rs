@@ -43,7 +43,8 @@ pub(crate) const PEER_INBOX: usize = 4096;
 pub(crate) const REQUEST_INBOX: usize = 8192;
 /// Most queued messages or requests taken per channel before the next Ready.
 const DRAIN_MAX: usize = 4096;
-/// Log entries deleted per Ready while a compaction is pending.
+/// Log entries deleted per Ready while a compaction is pending, at least; a Ready that
+/// appends more deletes twice what it appends (see [`compaction_step`]).
 const COMPACT_CHUNK: u64 = 64;
 /// Waiters whose requester gave up are swept every this many ticks.
 const SWEEP_EVERY_TICKS: u64 = 20;
@@ -116,6 +117,18 @@ fn write_buffer(w: &mut crate::storage::WriteBatch<'_>, buffer: &Buffered) -> Re
     }
     w.set_applied(applied)?;
     Ok(())
+}
+
+/// Where a Ready's transaction compacts the log to, if anywhere, given the log's first
+/// index, the compaction target and how many entries the Ready appends: never past the
+/// target, and in steps small enough that no transaction stalls the loop deleting
+/// thousands of entries, yet at least twice the appended count, so that under sustained
+/// load the deleting outpaces the appending. (A fixed step of 64 fell behind once Readies
+/// carried more than 64 entries: followers' logs grew without bound at 256 clients.)
+fn compaction_step(first_index: Index, target: Index, appending: usize) -> Option<Index> {
+    let start = first_index.saturating_sub(1);
+    let step = COMPACT_CHUNK.max(2 * appending as u64);
+    (target > start).then(|| target.min(start + step))
 }
 
 /// What a persisted Ready applied, for answering waiters.
@@ -460,7 +473,11 @@ impl NodeTask {
         if let Some(hs) = &rd.hard_state {
             self.unsaved_hard_state = Some(*hs);
         }
-        let compact_to = self.compaction_step();
+        let compact_to = compaction_step(
+            self.store.first_index(),
+            self.compact_target,
+            rd.entries.len(),
+        );
         // A snapshot or a conf change writes the buffer out in its own transaction: the
         // database must never hold a membership or KV image ahead of its applied index.
         let flush = rd.snapshot.is_some() || membership.is_some();
@@ -619,14 +636,7 @@ impl NodeTask {
             || membership_changes
             || rd.must_sync
             || !rd.entries.is_empty()
-            || self.compaction_step().is_some()
-    }
-
-    /// Where this Ready's transaction compacts the log to, if anywhere: at most
-    /// `COMPACT_CHUNK` entries past the current start, never past the target.
-    fn compaction_step(&self) -> Option<Index> {
-        let start = self.store.first_index().saturating_sub(1);
-        (self.compact_target > start).then(|| self.compact_target.min(start + COMPACT_CHUNK))
+            || compaction_step(self.store.first_index(), self.compact_target, 0).is_some()
     }
 
     /// Applies committed entries into the buffer, over the committed database.
@@ -833,6 +843,45 @@ impl NodeTask {
             voters: m.voters,
             learners: m.learners,
             leader: self.leader,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compaction_steps_stop_at_the_target() {
+        assert_eq!(compaction_step(1, 0, 0), None);
+        assert_eq!(compaction_step(101, 100, 0), None, "already there");
+        assert_eq!(compaction_step(1, 10, 0), Some(10));
+        assert_eq!(compaction_step(1, 1_000, 0), Some(COMPACT_CHUNK));
+        assert_eq!(compaction_step(1, 1_000, 500), Some(1_000));
+    }
+
+    #[test]
+    fn compaction_outpaces_appends_however_large_the_readies() {
+        for per_ready in [1usize, 64, 65, 200, 4096] {
+            // A snapshot leaves 100,000 entries to delete while Readies keep appending.
+            let (mut first, mut last) = (1u64, 100_000u64);
+            let target = 100_000;
+            let mut readies = 0;
+            while let Some(to) = compaction_step(first, target, per_ready) {
+                assert!(to > first - 1 && to <= target);
+                first = to + 1;
+                last += per_ready as u64;
+                readies += 1;
+                assert!(
+                    readies <= 100_000 / COMPACT_CHUNK + 1,
+                    "{per_ready}/Ready never caught up"
+                );
+            }
+            assert_eq!(first, target + 1, "{per_ready}/Ready");
+            assert!(
+                last - first < 100_000 + 100_000 / 2 + 4096,
+                "{per_ready}/Ready: {last} {first}"
+            );
         }
     }
 }
