@@ -13,25 +13,34 @@ use serde_json::Value;
 
 use crate::common::{stderr, stdout, wait_for, Cluster, Http, Node};
 
-/// `GET /v1/members` from any running member: (id -> role), leader.
+/// `GET /v1/members`: (id -> role), leader. Asked of the leader where one is known and
+/// running, since it has applied every change it acknowledged (a follower may be a
+/// moment behind); otherwise of any running member.
 pub fn members(c: &Cluster) -> (BTreeMap<u64, String>, Option<u64>) {
-    for n in c.nodes.iter().filter(|n| n.is_running()) {
-        if let Some(v) = c.http.get_json(&format!("{}/v1/members", n.url)) {
-            let m = v["members"]
-                .as_array()
-                .expect("members array")
-                .iter()
-                .map(|m| {
-                    (
-                        m["id"].as_u64().expect("id"),
-                        m["role"].as_str().expect("role").to_string(),
-                    )
-                })
-                .collect();
-            return (m, v["leader"].as_u64());
-        }
-    }
-    panic!("no member answered GET /v1/members");
+    let parse = |v: &Value| -> (BTreeMap<u64, String>, Option<u64>) {
+        let m = v["members"]
+            .as_array()
+            .expect("members array")
+            .iter()
+            .map(|m| {
+                (
+                    m["id"].as_u64().expect("id"),
+                    m["role"].as_str().expect("role").to_string(),
+                )
+            })
+            .collect();
+        (m, v["leader"].as_u64())
+    };
+    let running = || c.nodes.iter().filter(|n| n.is_running());
+    let Some(first) = running().find_map(|n| c.http.get_json(&format!("{}/v1/members", n.url)))
+    else {
+        panic!("no member answered GET /v1/members");
+    };
+    let leader_view = first["leader"]
+        .as_u64()
+        .and_then(|id| running().find(|n| n.id == id))
+        .and_then(|n| c.http.get_json(&format!("{}/v1/members", n.url)));
+    parse(leader_view.as_ref().unwrap_or(&first))
 }
 
 /// Runs the CLI against the running members only.
