@@ -175,6 +175,84 @@ async fn many_messages_share_one_request() {
     assert_eq!(requests, 1, "500 messages took {requests} requests");
 }
 
+fn commit_update(from: NodeId, to: NodeId, index: u64, commit: u64) -> Message {
+    let mut m = Message::new(MessageType::Append, from, to);
+    m.term = 2;
+    m.index = index;
+    m.commit = commit;
+    m
+}
+
+#[tokio::test]
+async fn a_commit_update_waits_for_the_next_append_and_appends_never_wait() {
+    let mut n2 = node(2).await;
+    // A hold far longer than the test: whatever arrives was not held back by it.
+    let config = TransportConfig {
+        commit_update_hold: Duration::from_secs(3600),
+        ..TransportConfig::default()
+    };
+    let (t1, _events) = transport(1, &[(2, &n2.url)], config);
+    t1.send(vec![append(1, 2, 4)]);
+    assert_eq!(
+        recv(&mut n2.inbox).await.index,
+        4,
+        "an append goes out at once"
+    );
+    t1.send(vec![commit_update(1, 2, 5, 5)]);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut next = append(1, 2, 5);
+    next.commit = 5;
+    t1.send(vec![next.clone()]);
+    // The append says all the update said: it goes alone, in the same request.
+    assert_eq!(recv(&mut n2.inbox).await, next);
+    assert_eq!(
+        n2.requests.load(Ordering::SeqCst),
+        2,
+        "one request for both"
+    );
+}
+
+#[test]
+fn only_updates_a_later_append_of_the_same_term_supersedes_are_dropped() {
+    let mut heartbeat = Message::new(MessageType::Heartbeat, 1, 2);
+    heartbeat.term = 2;
+    let mut old_term = commit_update(1, 2, 3, 3);
+    old_term.term = 1;
+    let mut batch = vec![
+        // a later append is of another term: kept
+        old_term.clone(),
+        // superseded by the append at 4
+        commit_update(1, 2, 4, 4),
+        append(1, 2, 4),
+        // followed by a heartbeat only: kept
+        commit_update(1, 2, 5, 5),
+        heartbeat.clone(),
+    ];
+    super::sender::drop_superseded_updates(&mut batch);
+    assert_eq!(
+        batch,
+        vec![
+            old_term,
+            append(1, 2, 4),
+            commit_update(1, 2, 5, 5),
+            heartbeat
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_commit_update_alone_goes_out_after_the_hold() {
+    let mut n2 = node(2).await;
+    let config = TransportConfig {
+        commit_update_hold: Duration::from_millis(20),
+        ..TransportConfig::default()
+    };
+    let (t1, _events) = transport(1, &[(2, &n2.url)], config);
+    t1.send(vec![commit_update(1, 2, 6, 6)]);
+    assert_eq!(recv(&mut n2.inbox).await.commit, 6);
+    assert_eq!(n2.requests.load(Ordering::SeqCst), 1);
+}
+
 #[tokio::test]
 async fn requests_reuse_one_connection() {
     let mut n2 = node(2).await;
