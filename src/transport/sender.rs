@@ -29,6 +29,9 @@ pub struct TransportConfig {
     /// Pause after the first failed request to a peer; doubled per further failure up
     /// to `max_backoff`, reset by a success.
     pub min_backoff: Duration,
+    /// Kept short: a member that comes back hears from the leader, and serves
+    /// linearizable reads, only once this pause is over. A dead peer costs one refused
+    /// or timed-out connection attempt per pause.
     pub max_backoff: Duration,
     /// How long a batch of nothing but entry-less appends (commit index updates) waits
     /// for more messages before it goes out alone. At low load the next write's append
@@ -50,7 +53,7 @@ impl Default for TransportConfig {
             request_timeout: Duration::from_secs(5),
             connect_timeout: Duration::from_secs(1),
             min_backoff: Duration::from_millis(50),
-            max_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_millis(250),
             commit_update_hold: Duration::from_millis(2),
             snapshot_source: None,
             metrics: crate::metrics::Metrics::default(),
