@@ -408,9 +408,10 @@ fn is_commit_update(m: &Message) -> bool {
 }
 
 /// Drops each entry-less append that a later append of the same term in the batch
-/// supersedes: the later one carries a commit index at least as high, and answering the
-/// earlier one would only cost the peer a request of its own (it answers entry-less
-/// appends without waiting for its disk). Dropping a message is always safe in Raft.
+/// supersedes: the later one carries a commit index at least as high. The follower
+/// would answer the earlier one at once (it has nothing to write for it), in a request
+/// of its own, before it has even read the later one. Dropping a message is always safe
+/// in Raft.
 pub(super) fn drop_superseded_updates(batch: &mut Vec<Message>) {
     let mut later_append_term = None;
     let mut keep: Vec<bool> = batch
