@@ -315,6 +315,7 @@ impl<'a> View<'a> {
 
 #[cfg(test)]
 mod tests {
+    use redb::ReadableDatabase;
     use std::collections::BTreeMap;
 
     use proptest::prelude::*;

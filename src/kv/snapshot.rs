@@ -241,6 +241,7 @@ pub fn restore(txn: &WriteTransaction, input: impl Read) -> Result<SnapshotStats
 #[cfg(test)]
 mod tests {
     use bytes::Bytes;
+    use redb::ReadableDatabase;
 
     use super::super::store::tests::{del, put, temp_db};
     use super::super::{apply, count, get, get_versioned, list};

@@ -156,6 +156,7 @@ pub fn count(txn: &ReadTransaction) -> Result<u64> {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use redb::ReadableDatabase;
     use std::collections::BTreeMap;
 
     use proptest::prelude::*;

@@ -1,20 +1,22 @@
 //! A redb storage backend that never writes to its file.
 //!
-//! redb 2 opens every database read-write: it marks the header "recovery needed" on open
-//! and repairs an uncleanly closed file in place. The offline tools must never modify a
-//! data dir, so they open the file read-only behind this backend: reads come from the
-//! file, and every write redb makes lands in an in-memory overlay that is thrown away.
-//! The file is still locked the way redb locks it (`flock`, exclusive, through redb's
-//! own `FileBackend`), so a running node's database is reported as in use rather than
-//! read while it changes.
+//! A `Database` opened by redb writes to its file: it marks the header "recovery needed"
+//! on open and repairs an uncleanly closed file in place (redb's own read-only open
+//! refuses such a file instead of repairing it). The offline tools must never modify a
+//! data dir, yet must read one a crash left behind, so they open the file read-only
+//! behind this backend: reads come from the file, and every write redb makes lands in an
+//! in-memory overlay that is thrown away. The file is still locked the way redb locks
+//! it (redb's lock methods, delegated to its own `FileBackend`), so a running node's
+//! database is reported as in use rather than read while it changes.
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io;
+use std::ops::Bound;
 use std::sync::Mutex;
 
 use redb::backends::FileBackend;
-use redb::{DatabaseError, StorageBackend};
+use redb::{BackendError, DatabaseError, StorageBackend};
 
 const BLOCK: u64 = 4096;
 
@@ -35,8 +37,8 @@ struct Overlay {
 }
 
 impl ReadOnlyBackend {
-    /// Wraps a file opened for reading; fails with `DatabaseAlreadyOpen` when another
-    /// process holds the database.
+    /// Wraps a file opened for reading; redb's open fails with `DatabaseAlreadyOpen` when
+    /// another process holds the database.
     pub fn new(file: File) -> Result<ReadOnlyBackend, DatabaseError> {
         let len = file.metadata()?.len();
         Ok(ReadOnlyBackend {
@@ -60,8 +62,7 @@ impl ReadOnlyBackend {
         let readable_end = end.min(file_len);
         if offset < readable_end {
             let n = (readable_end - offset) as usize;
-            let bytes = self.file.read(offset, n)?;
-            buf[..n].copy_from_slice(&bytes);
+            self.file.read(offset, &mut buf[..n])?;
             buf[n..].fill(0);
         } else {
             buf.fill(0);
@@ -75,7 +76,8 @@ impl StorageBackend for ReadOnlyBackend {
         Ok(self.overlay()?.len)
     }
 
-    fn read(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+    fn read(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        let len = buf.len();
         let overlay = self.overlay()?;
         let end = offset
             .checked_add(len as u64)
@@ -89,8 +91,7 @@ impl StorageBackend for ReadOnlyBackend {
                     ),
                 )
             })?;
-        let mut buf = vec![0u8; len];
-        self.read_file(overlay.file_len, offset, &mut buf)?;
+        self.read_file(overlay.file_len, offset, buf)?;
         for (block, data) in overlay.blocks.range(offset / BLOCK..end.div_ceil(BLOCK)) {
             let block_start = block * BLOCK;
             let from = offset.max(block_start);
@@ -98,7 +99,7 @@ impl StorageBackend for ReadOnlyBackend {
             buf[(from - offset) as usize..(to - offset) as usize]
                 .copy_from_slice(&data[(from - block_start) as usize..(to - block_start) as usize]);
         }
-        Ok(buf)
+        Ok(())
     }
 
     fn set_len(&self, len: u64) -> io::Result<()> {
@@ -117,7 +118,7 @@ impl StorageBackend for ReadOnlyBackend {
         Ok(())
     }
 
-    fn sync_data(&self, _eventual: bool) -> io::Result<()> {
+    fn sync_data(&self) -> io::Result<()> {
         Ok(())
     }
 
@@ -147,6 +148,38 @@ impl StorageBackend for ReadOnlyBackend {
         }
         Ok(())
     }
+
+    fn close(&self) -> io::Result<()> {
+        self.file.close()
+    }
+
+    fn try_lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<bool, BackendError> {
+        self.file.try_lock_range(start, end)
+    }
+
+    fn try_lock_shared_range(
+        &self,
+        start: Bound<u64>,
+        end: Bound<u64>,
+    ) -> Result<bool, BackendError> {
+        self.file.try_lock_shared_range(start, end)
+    }
+
+    fn lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
+        self.file.lock_range(start, end)
+    }
+
+    fn lock_shared_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
+        self.file.lock_shared_range(start, end)
+    }
+
+    fn unlock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
+        self.file.unlock_range(start, end)
+    }
+
+    fn query_lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<bool, BackendError> {
+        self.file.query_lock_range(start, end)
+    }
 }
 
 #[cfg(test)]
@@ -162,16 +195,20 @@ mod tests {
         File::create(&path).unwrap().write_all(&original).unwrap();
         let b = ReadOnlyBackend::new(File::open(&path).unwrap()).unwrap();
         b.write(4090, &[7; 20]).unwrap();
-        let got = b.read(4080, 40).unwrap();
+        let read = |offset: u64, len: usize| {
+            let mut buf = vec![0u8; len];
+            b.read(offset, &mut buf).map(|()| buf)
+        };
+        let got = read(4080, 40).unwrap();
         let mut want = original[4080..4120].to_vec();
         want[10..30].fill(7);
         assert_eq!(got, want);
         b.set_len(20_000).unwrap();
-        assert_eq!(b.read(9_990, 20).unwrap()[10..], [0; 10]);
+        assert_eq!(read(9_990, 20).unwrap()[10..], [0; 10]);
         b.set_len(4095).unwrap();
         b.set_len(8192).unwrap();
-        assert_eq!(b.read(4094, 2).unwrap(), vec![7, 0]);
-        assert!(b.read(8000, 1000).is_err());
+        assert_eq!(read(4094, 2).unwrap(), vec![7, 0]);
+        assert!(read(8000, 1000).is_err());
         drop(b);
         assert_eq!(std::fs::read(&path).unwrap(), original, "file untouched");
     }

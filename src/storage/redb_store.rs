@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use redb::{
-    Database, DatabaseError, Durability, ReadTransaction, ReadableTable, ReadableTableMetadata,
-    TableDefinition, TableError, WriteTransaction,
+    Database, DatabaseError, Durability, ReadTransaction, ReadableDatabase, ReadableTable,
+    ReadableTableMetadata, TableDefinition, TableError, WriteTransaction,
 };
 use serde::{Deserialize, Serialize};
 
