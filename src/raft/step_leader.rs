@@ -7,7 +7,7 @@ use super::raft::{dropped, BcastKind, Raft, ReadState};
 use super::read_only;
 use super::storage::Storage;
 use super::tracker::ProgressState;
-use super::types::{EntryType, Message, MessageType, NodeId};
+use super::types::{ConfChange, EntryType, Message, MessageType, NodeId};
 
 impl<S: Storage> Raft<S> {
     pub(crate) fn step_leader(&mut self, m: Message) -> Result<(), Error> {
@@ -84,6 +84,19 @@ impl<S: Storage> Raft<S> {
             if e.entry_type == EntryType::ConfChange {
                 if conf_index.is_some() || self.pending_conf_index > self.raft_log.applied {
                     return dropped(DropReason::ConfChangePending);
+                }
+                // Refused now rather than when applied: an entry the membership cannot
+                // take would sit in the log for good (and one removing this leader
+                // would stop it taking proposals until it is applied).
+                let cc = ConfChange::decode(&e.data).map_err(|err| Error::InvalidConfChange {
+                    node_id: 0,
+                    reason: format!("the entry does not decode: {err}"),
+                })?;
+                if let Some(reason) = self.conf_change_refusal(&cc) {
+                    return Err(Error::InvalidConfChange {
+                        node_id: cc.node_id,
+                        reason: reason.to_string(),
+                    });
                 }
                 conf_index = Some(base + 1 + i as u64);
             } else if e.entry_type == EntryType::Empty {
