@@ -22,7 +22,7 @@ pub mod snapshot_file;
 mod store;
 
 pub use buffer::{ApplyBuffer, Buffered, View};
-pub use command::{Command, DecodeError, Op};
+pub use command::{Command, DecodeError, LimitError, Op, MAX_KEY_LEN, MAX_VALUE_LEN};
 pub use snapshot::{restore, write_snapshot, SnapshotStats};
 pub use snapshot_file::{
     create_snapshot_file, install_snapshot_file, install_snapshot_file_with, verify_snapshot_file,

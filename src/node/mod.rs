@@ -17,6 +17,7 @@
 pub mod admin;
 mod handle;
 pub mod membership;
+mod peer_input;
 mod runtime;
 mod server;
 mod snapshot;

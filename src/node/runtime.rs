@@ -25,6 +25,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::MissedTickBehavior;
 
 use super::handle::{NodeError, NodeRequest, WriteOutcome};
+use super::peer_input::{check_peer_message, LogLimiter};
 use super::server::{peers_of, Error, NodeConfig};
 use super::status::{FollowerProgress, MembersInfo, NodeStatus, RoleView};
 use crate::kv::{self, ApplyBuffer, Buffered, Command, KvWriter};
@@ -96,6 +97,8 @@ pub(crate) struct NodeTask {
     metrics: crate::metrics::Metrics,
     /// Operator requests under way (`operator.rs`).
     ops: operator::OpsState,
+    /// Peer messages refused (by `peer_input` or the core), logged at most once a second.
+    refusals_logged: LogLimiter,
 }
 
 /// A snapshot file written in the background, to be recorded and the log compacted.
@@ -189,6 +192,7 @@ impl NodeTask {
             snapshot_done,
             metrics,
             ops: operator::OpsState::default(),
+            refusals_logged: LogLimiter::new(std::time::Duration::from_secs(1)),
         }
     }
 
@@ -264,10 +268,24 @@ impl NodeTask {
         }
     }
 
+    /// Steps a peer's message, unless `peer_input` or the core refuses it.
     fn step(&mut self, m: Message) {
         let (from, kind) = (m.from, m.msg_type);
-        if let Err(e) = self.raw.step(m) {
-            tracing::debug!(from, ?kind, error = %e, "peer message not taken");
+        let refusal = match check_peer_message(&m) {
+            Err(why) => why,
+            Ok(()) => match self.raw.step(m) {
+                Ok(()) => return,
+                // Ordinary answers to a proposal arriving at the wrong moment.
+                Err(e @ raft::Error::ProposalDropped(_)) => {
+                    tracing::debug!(from, ?kind, error = %e, "peer message not taken");
+                    return;
+                }
+                Err(e) => e.to_string(),
+            },
+        };
+        self.metrics.peer_messages_refused.inc();
+        if let Some(suppressed) = self.refusals_logged.admit(std::time::Instant::now()) {
+            tracing::warn!(from, ?kind, suppressed, "refused a peer message: {refusal}");
         }
     }
 
