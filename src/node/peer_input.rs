@@ -7,10 +7,11 @@
 //! Refusals are logged, at most one line per second with a count of the others, so that
 //! a flood of bad messages cannot flood the log too.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::kv::Command;
-use crate::raft::{EntryType, Message, MessageType};
+use crate::raft::{EntryType, Index, Message, MessageType, NodeId, Term};
 
 /// Most entries in one forwarded proposal. A follower forwards each client write as a
 /// proposal of its own, so one is the norm; the slack allows batching later.
@@ -65,6 +66,56 @@ fn check_forwarded_proposal(m: &Message) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// What the node follows, published after every Ready for the transport's snapshot
+/// gate (which runs on the HTTP side and cannot ask the node task synchronously).
+#[derive(Debug, Default)]
+pub(crate) struct Following {
+    term: AtomicU64,
+    /// 0: no leader known.
+    leader: AtomicU64,
+    commit: AtomicU64,
+}
+
+impl Following {
+    pub(crate) fn publish(&self, term: Term, leader: Option<NodeId>, commit: Index) {
+        self.term.store(term, Ordering::Release);
+        self.leader.store(leader.unwrap_or(0), Ordering::Release);
+        self.commit.store(commit, Ordering::Release);
+    }
+
+    /// Whether a snapshot announced by `m` may be received now: it comes from the
+    /// leader this member follows in its current term (or from a higher term, whose
+    /// leader the core will follow once it steps the message) and lies above the
+    /// commit index. The core checks the same again when the message arrives.
+    pub(crate) fn admit_snapshot(&self, m: &Message) -> Result<(), String> {
+        let term = self.term.load(Ordering::Acquire);
+        let leader = self.leader.load(Ordering::Acquire);
+        let commit = self.commit.load(Ordering::Acquire);
+        let Some(snapshot) = &m.snapshot else {
+            return Err("the message carries no snapshot".into());
+        };
+        if m.term < term {
+            return Err(format!(
+                "it comes from term {}, this member is at term {term}",
+                m.term
+            ));
+        }
+        if m.term == term && leader != 0 && leader != m.from {
+            return Err(format!(
+                "member {} is not the leader this member follows in term {term} (member {leader} is)",
+                m.from
+            ));
+        }
+        if snapshot.meta.index <= commit {
+            return Err(format!(
+                "it is at index {}, at or below this member's commit index {commit}",
+                snapshot.meta.index
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// At most one log line per interval for a kind of refusal, with a count of the
@@ -192,6 +243,49 @@ mod tests {
         assert_eq!(check_peer_message(&m), Ok(()));
         m.context = Bytes::from(vec![0; MAX_READ_CONTEXT + 1]);
         assert!(check_peer_message(&m).is_err());
+    }
+
+    #[test]
+    fn snapshots_are_admitted_only_from_the_leader_followed_and_above_commit() {
+        use crate::raft::{Snapshot, SnapshotMeta};
+        let snap = |from: u64, term: u64, index: u64| {
+            let mut m = Message::new(MessageType::Snapshot, from, 1);
+            m.term = term;
+            m.snapshot = Some(Snapshot {
+                meta: SnapshotMeta {
+                    index,
+                    term,
+                    ..SnapshotMeta::default()
+                },
+                ..Snapshot::default()
+            });
+            m
+        };
+        let f = Following::default();
+        f.publish(5, Some(2), 100);
+        assert_eq!(f.admit_snapshot(&snap(2, 5, 101)), Ok(()));
+        assert_eq!(f.admit_snapshot(&snap(3, 6, 101)), Ok(()), "a newer term");
+        assert!(f
+            .admit_snapshot(&snap(3, 5, 101))
+            .unwrap_err()
+            .contains("not the leader"));
+        assert!(f
+            .admit_snapshot(&snap(2, 4, 101))
+            .unwrap_err()
+            .contains("term 4"));
+        assert!(f
+            .admit_snapshot(&snap(2, 5, 100))
+            .unwrap_err()
+            .contains("commit"));
+        let mut none = snap(2, 5, 101);
+        none.snapshot = None;
+        assert!(f.admit_snapshot(&none).is_err());
+        f.publish(5, None, 100);
+        assert_eq!(
+            f.admit_snapshot(&snap(3, 5, 101)),
+            Ok(()),
+            "no leader known yet"
+        );
     }
 
     #[test]

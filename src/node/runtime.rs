@@ -25,7 +25,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::MissedTickBehavior;
 
 use super::handle::{NodeError, NodeRequest, WriteOutcome};
-use super::peer_input::{check_peer_message, LogLimiter};
+use super::peer_input::{check_peer_message, Following, LogLimiter};
 use super::server::{peers_of, Error, NodeConfig};
 use super::status::{FollowerProgress, MembersInfo, NodeStatus, RoleView};
 use crate::kv::{self, ApplyBuffer, Buffered, Command, KvWriter};
@@ -99,6 +99,8 @@ pub(crate) struct NodeTask {
     ops: operator::OpsState,
     /// Peer messages refused (by `peer_input` or the core), logged at most once a second.
     refusals_logged: LogLimiter,
+    /// Term, leader and commit as of the last Ready, for the transport's snapshot gate.
+    following: Arc<Following>,
 }
 
 /// A snapshot file written in the background, to be recorded and the log compacted.
@@ -193,7 +195,24 @@ impl NodeTask {
             metrics,
             ops: operator::OpsState::default(),
             refusals_logged: LogLimiter::new(std::time::Duration::from_secs(1)),
+            following: Arc::new(Following::default()),
         }
+    }
+
+    /// Publishes what this node follows into `following` (see `Following`).
+    pub(crate) fn with_following(mut self, following: Arc<Following>) -> NodeTask {
+        self.following = following;
+        self.publish_following();
+        self
+    }
+
+    fn publish_following(&self) {
+        let st = self.raw.status();
+        self.following.publish(
+            st.hard_state.term,
+            st.soft_state.leader_id,
+            st.hard_state.commit,
+        );
     }
 
     /// The Ready loop. Returns on a stop request (after finishing the Ready in hand) or on
@@ -236,6 +255,7 @@ impl NodeTask {
             while self.raw.has_ready() {
                 self.handle_ready()?;
             }
+            self.publish_following();
             self.maybe_snapshot()?;
             self.maybe_flush_applied()?;
             if self.ops_should_stop() {
@@ -271,10 +291,16 @@ impl NodeTask {
     /// Steps a peer's message, unless `peer_input` or the core refuses it.
     fn step(&mut self, m: Message) {
         let (from, kind) = (m.from, m.msg_type);
+        let snapshot = m.snapshot.as_ref().map(|s| s.meta.clone());
         let refusal = match check_peer_message(&m) {
             Err(why) => why,
             Ok(()) => match self.raw.step(m) {
-                Ok(()) => return,
+                Ok(()) => {
+                    if let Some(meta) = snapshot {
+                        self.forget_snapshot_not_taken(from, &meta);
+                    }
+                    return;
+                }
                 // Ordinary answers to a proposal arriving at the wrong moment.
                 Err(e @ raft::Error::ProposalDropped(_)) => {
                     tracing::debug!(from, ?kind, error = %e, "peer message not taken");
@@ -286,6 +312,41 @@ impl NodeTask {
         self.metrics.peer_messages_refused.inc();
         if let Some(suppressed) = self.refusals_logged.admit(std::time::Instant::now()) {
             tracing::warn!(from, ?kind, suppressed, "refused a peer message: {refusal}");
+        }
+    }
+
+    /// The transport keeps a received snapshot file before the core decides on it; if
+    /// the core did not take it (not from the leader it follows, no longer ahead of its
+    /// commit index, ...), the file goes, so that a refused snapshot leaves nothing
+    /// behind. The file of the snapshot this member already has stays.
+    fn forget_snapshot_not_taken(&mut self, from: NodeId, meta: &SnapshotMeta) {
+        let taken = self
+            .raw
+            .raft
+            .raft_log
+            .unstable
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| s.meta.index == meta.index && s.meta.term == meta.term);
+        let ours = self.store.snapshot_meta();
+        if taken || (ours.index == meta.index && ours.term == meta.term) {
+            return;
+        }
+        let path = self
+            .store
+            .snapshot_dir()
+            .join(crate::storage::snapshot_file::file_name(
+                meta.term, meta.index,
+            ));
+        match std::fs::remove_file(&path) {
+            Ok(()) => tracing::warn!(
+                from,
+                index = meta.index,
+                term = meta.term,
+                "did not install a snapshot (not from the leader followed, or not ahead of the commit index); removed its file"
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!(path = %path.display(), error = %e, "cannot remove a snapshot file not installed"),
         }
     }
 

@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
 use super::handle::NodeHandle;
+use super::peer_input::Following;
 use super::runtime::{NodeTask, PEER_INBOX, REQUEST_INBOX};
 use super::snapshot::{FileSink, FileSource};
 use crate::kv;
@@ -69,6 +70,8 @@ pub enum Error {
     Raft(#[from] raft::Error),
     #[error("the key-value store failed: {0}")]
     Kv(#[from] crate::kv::Error),
+    #[error("cannot install the snapshot: {0}")]
+    Snapshot(#[from] crate::kv::snapshot_file::Error),
     #[error("the peer transport failed: {0}")]
     Transport(#[from] transport::Error),
     #[error("the data dir {dir} belongs to member {found}, not to --id {expected}")]
@@ -188,8 +191,17 @@ pub async fn serve(
         let members = members.clone();
         move |id: NodeId| members.read().map(|m| m.url(id).is_some()).unwrap_or(false)
     };
+    let following = Arc::new(Following::default());
+    let gate = {
+        let following = following.clone();
+        move |m: &raft::Message| following.admit_snapshot(m)
+    };
     let inbound = Inbound::new(cluster_id, config.id, is_member, peer_tx)
-        .with_snapshot_sink(FileSink { dir: snapshot_dir });
+        .with_snapshot_gate(gate)
+        .with_snapshot_sink(FileSink {
+            dir: snapshot_dir,
+            cluster_id,
+        });
     let (request_tx, request_rx) = mpsc::channel(REQUEST_INBOX);
     let applied = Arc::new(AtomicU64::new(store.applied()));
     let buffer = kv::ApplyBuffer::new();
@@ -218,7 +230,8 @@ pub async fn serve(
         events_rx,
         stop_rx,
         metrics,
-    );
+    )
+    .with_following(following);
     // The Ready loop has a thread of its own: its transactions (and fsyncs) block only
     // it, and the runtime's workers keep serving HTTP meanwhile.
     let (node_tx, mut node) = tokio::sync::oneshot::channel();

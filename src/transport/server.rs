@@ -34,7 +34,15 @@ pub struct Inbound {
     pub snapshots: Option<Arc<dyn SnapshotSink>>,
     /// Largest message batch body accepted (413 above it).
     pub max_body_bytes: usize,
+    /// Asked before a snapshot's body is read: whether this member would take a
+    /// snapshot announced by this message now (from the leader it follows, above its
+    /// commit index). A refusal (409, with the reason) costs the sender one request
+    /// instead of a whole file on this member's disk. The core checks again.
+    pub snapshot_gate: Option<SnapshotGate>,
 }
+
+/// See [`Inbound::snapshot_gate`].
+pub type SnapshotGate = Arc<dyn Fn(&Message) -> Result<(), String> + Send + Sync>;
 
 impl Inbound {
     /// Settings with no snapshot sink and the default body limit.
@@ -51,7 +59,17 @@ impl Inbound {
             deliver,
             snapshots: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            snapshot_gate: None,
         }
+    }
+
+    /// Asks `gate` before receiving a snapshot (see [`Inbound::snapshot_gate`]).
+    pub fn with_snapshot_gate(
+        mut self,
+        gate: impl Fn(&Message) -> Result<(), String> + Send + Sync + 'static,
+    ) -> Inbound {
+        self.snapshot_gate = Some(Arc::new(gate));
+        self
     }
 
     /// Accepts snapshots into `sink`.
@@ -277,6 +295,21 @@ async fn receive_snapshot(
             ))
         }
     };
+    if let Some(gate) = &inbound.snapshot_gate {
+        if let Err(why) = gate(&message) {
+            tracing::warn!(
+                from,
+                index = meta.index,
+                term = message.term,
+                "refused a snapshot before reading it: {why}"
+            );
+            return Err(Refusal::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("snapshot refused: {why}"),
+            ));
+        }
+    }
     let Some(sink) = &inbound.snapshots else {
         return Err(Refusal::new(
             StatusCode::SERVICE_UNAVAILABLE,
