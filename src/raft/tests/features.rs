@@ -318,7 +318,7 @@ fn an_inapplicable_conf_change_is_refused_up_front_and_the_leader_keeps_serving(
         }];
         assert!(matches!(
             net.node(1).raft.step(m),
-            Err(Error::InvalidConfChange { .. })
+            Err(Error::InvalidConfChange { .. } | Error::MalformedMessage(_))
         ));
     }
     assert_eq!(net.last_index(1), last, "nothing entered the log");
@@ -407,7 +407,7 @@ fn leader_pending_own_removal_takes_no_proposals() {
     net.recover();
     net.isolate(1);
     net.node(1).raft.become_follower(5, None);
-    net.node(1).raft.become_candidate();
+    net.node(1).raft.become_candidate(6);
     net.node(1).raft.become_leader();
     assert!(net.nodes[&1].raft.self_removal_pending);
 }
@@ -1010,9 +1010,17 @@ fn malformed_peer_messages_are_ignored() {
     ack_beyond.index = 1_000;
     let mut no_term_append = Message::new(MessageType::Append, 1, 2);
     no_term_append.entries = vec![ent(1, 9)];
-    for m in [gap, far, bad_snap, no_term_append] {
+    for m in [far, bad_snap] {
         net.node(2).step(m).unwrap();
     }
+    assert!(matches!(
+        net.node(2).step(gap),
+        Err(Error::MalformedMessage(_))
+    ));
+    assert!(matches!(
+        net.node(2).step(no_term_append),
+        Err(Error::MessageOutOfRange { .. })
+    ));
     assert_eq!(net.node(1).step(stranger), Err(Error::StepPeerNotFound));
     net.node(1).step(ack_beyond).unwrap();
     assert_eq!(
