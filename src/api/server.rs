@@ -62,6 +62,9 @@ pub const RESERVE_DIVISOR: usize = 16;
 pub const MIN_RESERVE: usize = 16;
 /// The cap when the open-file limit cannot be read.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// New connections that may wait, past the cap, for an idle one to close: taken from the
+/// descriptors of [`FILES_KEPT`], so well below it.
+pub const MAX_WAITING: usize = 32;
 /// How long a new connection waits for room freed by closing an idle one.
 pub const EVICTION_WAIT: Duration = Duration::from_millis(200);
 /// At most one warning per kind per this period.
@@ -206,6 +209,8 @@ struct Shared {
     total: Arc<Semaphore>,
     /// The part of the cap any connection may use.
     shared: Arc<Semaphore>,
+    /// New connections waiting, past the cap, for an evicted one to close.
+    waiting: Arc<Semaphore>,
     cap: ConnectionCap,
 }
 
@@ -234,6 +239,7 @@ pub async fn serve_http(
         registry: Registry::default(),
         total: Arc::new(Semaphore::new(cap.total)),
         shared: Arc::new(Semaphore::new(cap.total - cap.reserve)),
+        waiting: Arc::new(Semaphore::new(MAX_WAITING)),
         cap,
     });
     let mut connections = JoinSet::new();
@@ -264,15 +270,39 @@ pub async fn serve_http(
                 continue;
             }
         };
-        let Ok(total) = shared.total.clone().try_acquire_owned() else {
-            shared.stats.refused_at_cap.fetch_add(1, Ordering::Relaxed);
-            // Room for the next one, if an idle connection can go.
-            shared.registry.evict_oldest_idle();
-            drop(stream);
-            continue;
-        };
         let _ = stream.set_nodelay(true);
-        connections.spawn(admit(shared.clone(), stream, total, stop.clone()));
+        match shared.total.clone().try_acquire_owned() {
+            Ok(total) => {
+                connections.spawn(admit(shared.clone(), stream, total, stop.clone()));
+            }
+            Err(_) => match shared.waiting.clone().try_acquire_owned() {
+                // At the cap: close an idle connection and take its place, using a few of
+                // the descriptors kept out of the cap while it goes.
+                Ok(waiting) if shared.registry.evict_oldest_idle() => {
+                    shared.stats.evicted.fetch_add(1, Ordering::Relaxed);
+                    let shared = shared.clone();
+                    let stop = stop.clone();
+                    connections.spawn(async move {
+                        let total = tokio::time::timeout(
+                            EVICTION_WAIT,
+                            shared.total.clone().acquire_owned(),
+                        )
+                        .await;
+                        drop(waiting);
+                        match total {
+                            Ok(Ok(total)) => admit(shared, stream, total, stop).await,
+                            _ => {
+                                shared.stats.refused_at_cap.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    });
+                }
+                _ => {
+                    shared.stats.refused_at_cap.fetch_add(1, Ordering::Relaxed);
+                    drop(stream);
+                }
+            },
+        }
     }
     reporter.abort();
     drop(listener);
