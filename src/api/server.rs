@@ -19,7 +19,7 @@
 //! between `accept` and [`serve_connection`] later.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -172,6 +172,8 @@ struct ConnState {
     requests: AtomicU64,
     /// Asks the connection to close once idle.
     evict: Notify,
+    /// Already asked to close.
+    evicted: AtomicBool,
 }
 
 impl Registry {
@@ -184,13 +186,17 @@ impl Registry {
     /// clients that use theirs); false if none is idle.
     fn evict_oldest_idle(&self) -> bool {
         let open = self.lock();
-        let idle = |c: &&Arc<ConnState>| c.in_flight.load(Ordering::Relaxed) == 0;
+        let idle = |c: &&Arc<ConnState>| {
+            c.in_flight.load(Ordering::Relaxed) == 0 && !c.evicted.load(Ordering::Relaxed)
+        };
         let silent = open
             .values()
             .filter(idle)
             .find(|c| c.requests.load(Ordering::Relaxed) == 0);
         match silent.or_else(|| open.values().find(idle)) {
             Some(c) => {
+                // Each new connection evicts a different one.
+                c.evicted.store(true, Ordering::Relaxed);
                 c.evict.notify_one();
                 true
             }
@@ -348,6 +354,7 @@ async fn serve_connection(
         in_flight: AtomicUsize::new(0),
         requests: AtomicU64::new(0),
         evict: Notify::new(),
+        evicted: AtomicBool::new(false),
     });
     shared.registry.lock().insert(id, state.clone());
     let _unregister = Unregister {
