@@ -42,9 +42,9 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time for the whole body of a client or admin request (at most 512 KiB): a client
 /// slower than ~50 KiB/s is refused with 408 rather than holding a connection.
 pub const CLIENT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
-/// Time for a whole `POST /raft/messages` batch (at most 64 MiB), including waiting for
-/// the node's inbox to take its messages: generous, since a busy node slows its peers on
-/// purpose (backpressure), but finite.
+/// Time for the whole body of a `POST /raft/messages` batch (at most 64 MiB): generous,
+/// since a busy receiver reads slowly on purpose (backpressure), but finite. Handing the
+/// read batch to the node is bounded by the node's inbox, not by this timeout.
 pub const PEER_BATCH_TIMEOUT: Duration = Duration::from_secs(60);
 /// Longest pause inside a `POST /raft/snapshot` stream: snapshots may take minutes as a
 /// whole, but a stream with no bytes for this long is dead.
