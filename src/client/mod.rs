@@ -313,8 +313,15 @@ impl Client {
         }
         let mut req = self.http.request(method, url).timeout(remaining);
         if let Some(b) = body {
+            // Values are raw bytes; every other body is JSON, and the server refuses JSON
+            // routes without `application/json` (a cross-site form cannot send that).
+            let media_type = if path.starts_with(&["v1", "kv"]) {
+                "application/octet-stream"
+            } else {
+                "application/json"
+            };
             req = req
-                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                .header(reqwest::header::CONTENT_TYPE, media_type)
                 .body(b);
         }
         let resp = match req.send().await {

@@ -250,11 +250,11 @@ pub async fn serve(
 
     let app = crate::api::router(handle, transport::router(inbound));
     let (http_stop_tx, http_stop_rx) = watch::channel(false);
-    let mut http_stop = http_stop_rx.clone();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        let _ = http_stop.wait_for(|s| *s).await;
+    let http = crate::api::HttpSettings::from_env();
+    let advertise = config.advertise.clone();
+    let mut server = tokio::spawn(async move {
+        crate::api::serve_http(listener, app, &advertise, http, http_stop_rx).await
     });
-    let mut server = tokio::spawn(async move { server.await });
     tracing::info!(url = %config.advertise, "serving clients and peers");
 
     // Whichever comes first: a signal, the node task failing, or the server failing.
