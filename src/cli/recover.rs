@@ -81,6 +81,13 @@ fn run_plan(dirs: &[PathBuf], format: OutputFormat) -> CliResult {
         }
         t
     })?;
+    for r in &plan.rejected {
+        println!(
+            "left out: {} fails the checks of `raftctl wal verify`: {}",
+            r.data_dir,
+            r.problems.join("; ")
+        );
+    }
     println!();
     println!(
         "most up to date: node {} ({}), by Raft's rule (highest last term, then highest last index)",

@@ -101,6 +101,14 @@ pub struct Survivor {
     pub learners: Vec<MemberRow>,
 }
 
+/// A data dir `recover plan` will not recommend, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RejectedDir {
+    pub data_dir: String,
+    /// What `wal verify` finds wrong with it, one sentence each.
+    pub problems: Vec<String>,
+}
+
 /// An entry above the highest commit index known among the survivors.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AtRiskEntry {
@@ -132,6 +140,8 @@ pub struct LostEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RecoverPlan {
     pub survivors: Vec<Survivor>,
+    /// Data dirs left out because they fail the checks of `wal verify`.
+    pub rejected: Vec<RejectedDir>,
     /// The data dir to recover from (most up to date by Raft's rule).
     pub best: BestSurvivor,
     /// The highest commit index any survivor knows.
@@ -251,17 +261,54 @@ pub fn plan(dirs: &[PathBuf]) -> Result<RecoverPlan, Error> {
             )));
         }
     }
+    // Each dir is checked as `wal verify` does: a damaged one is never recommended,
+    // and its numbers are not compared with the others'.
     let mut stores = Vec::new();
+    let mut rejected = Vec::new();
     for dir in dirs {
-        let store = RedbStorage::open_read_only(dir)?;
-        stores.push((dir.clone(), store));
+        let store = match RedbStorage::open_read_only(dir) {
+            Ok(s) => s,
+            Err(e @ crate::storage::Error::InUse { .. }) => return Err(e.into()),
+            Err(e) => {
+                rejected.push(RejectedDir {
+                    data_dir: dir.display().to_string(),
+                    problems: vec![format!("cannot be opened: {e}")],
+                });
+                continue;
+            }
+        };
+        let report = super::verify(&store)?;
+        if report.ok {
+            stores.push((dir.clone(), store));
+        } else {
+            rejected.push(RejectedDir {
+                data_dir: dir.display().to_string(),
+                problems: report.problems,
+            });
+        }
     }
     let mut survivors = Vec::new();
     for (dir, store) in &stores {
         survivors.push(survivor(dir, store)?);
     }
     let Some(first) = survivors.first() else {
-        return Err(Error::refused("recover plan needs at least one data dir"));
+        let detail = rejected
+            .iter()
+            .flat_map(|r| {
+                r.problems
+                    .iter()
+                    .map(move |p| format!("{}: {p}", r.data_dir))
+            })
+            .collect();
+        return Err(match rejected.len() {
+            0 => Error::refused("recover plan needs at least one data dir"),
+            n => Error::Refused {
+                message: format!(
+                    "no data dir to recover from: {n} given, every one fails the checks of `raftctl wal verify`"
+                ),
+                detail,
+            },
+        });
     };
     if let Some(other) = survivors.iter().find(|s| s.cluster_id != first.cluster_id) {
         return Err(Error::refused(format!(
@@ -328,6 +375,7 @@ pub fn plan(dirs: &[PathBuf]) -> Result<RecoverPlan, Error> {
             best.node_id
         ),
         survivors,
+        rejected,
         highest_commit,
         at_risk,
         lost,
