@@ -9,8 +9,8 @@ use tokio::io::AsyncWriteExt;
 use tokio::time::Instant;
 
 use super::{
-    cause_of, display_url, parse_endpoint, parse_json, request_target, Attempt, Client, ClientError,
-    Retry,
+    cause_of, display_url, parse_endpoint, parse_json, request_target, Attempt, Client,
+    ClientError, Retry,
 };
 use crate::api::admin::{
     AddMemberRequest, ChangeResponse, SnapshotResponse, TransferRequest, TransferResponse,
