@@ -175,8 +175,19 @@ fn run_recover(dir: &Path, id: u64, format: OutputFormat) -> CliResult {
             members(&report.old_learners),
             members(&report.learners),
         ]);
+        match report.term_replaced {
+            Some(old) => t.add_row(vec![
+                "term".to_string(),
+                old.to_string(),
+                format!("{} (replaced, vote cleared)", report.term),
+            ]),
+            None => t.add_row(vec![
+                "term".to_string(),
+                report.term.to_string(),
+                format!("{} (kept)", report.term),
+            ]),
+        };
         for (field, value) in [
-            ("term", report.term),
             ("commit", report.commit),
             ("applied", report.applied),
             ("first index", report.first_index),
@@ -190,6 +201,12 @@ fn run_recover(dir: &Path, id: u64, format: OutputFormat) -> CliResult {
         }
         t
     })?;
+    if let Some(old) = report.term_replaced {
+        println!(
+            "the stored term {old} is beyond any term an election reaches (a forged or damaged message): replaced by {}, the highest term in the log and snapshot, and the vote cleared",
+            report.term
+        );
+    }
     if let Some(file) = &report.snapshot_file {
         println!("snapshot of the applied state with the new membership: {file}");
     }

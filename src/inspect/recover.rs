@@ -266,17 +266,8 @@ pub fn plan(dirs: &[PathBuf]) -> Result<RecoverPlan, Error> {
     let mut stores = Vec::new();
     let mut rejected = Vec::new();
     for dir in dirs {
-        let store = match RedbStorage::open_read_only(dir) {
-            Ok(s) => s,
-            Err(e @ crate::storage::Error::InUse { .. }) => return Err(e.into()),
-            Err(e) => {
-                rejected.push(RejectedDir {
-                    data_dir: dir.display().to_string(),
-                    problems: vec![format!("cannot be opened: {e}")],
-                });
-                continue;
-            }
-        };
+        // A dir that cannot be opened at all is refused as before, in one line.
+        let store = RedbStorage::open_read_only(dir)?;
         let report = super::verify(&store)?;
         if report.ok {
             stores.push((dir.clone(), store));
@@ -446,6 +437,9 @@ pub struct RecoverReport {
     pub learners: Vec<MemberRow>,
     #[serde(serialize_with = "json_u64")]
     pub term: Term,
+    /// The absurd stored term that `term` replaced (vote cleared), if there was one.
+    #[serde(serialize_with = "json_opt_u64")]
+    pub term_replaced: Option<Term>,
     #[serde(serialize_with = "json_u64")]
     pub commit: Index,
     #[serde(serialize_with = "json_u64")]
@@ -470,9 +464,27 @@ pub struct RecoverReport {
 /// record's, which must agree with it); log, hard state and KV stay as they are.
 /// Finally a snapshot file of the applied state is written with the new membership and
 /// recorded, so a member added later never receives the old membership in a snapshot.
+/// Terms above this are not reached by elections: a stored term beyond it comes from a
+/// forged or damaged message, and the node would refuse to start with it (or wrap
+/// around when it next campaigns). Kept in step with the core's start-up check.
+pub const MAX_SANE_TERM: Term = 1 << 52;
+
 pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
     let (old, url) = {
         let store = RedbStorage::open_read_only(dir)?;
+        // What recover writes must pass `wal verify`: it does not start from a dir that
+        // already fails it.
+        let report = super::verify(&store)?;
+        if !report.ok {
+            return Err(Error::Refused {
+                message: format!(
+                    "recover refuses {}: it fails the checks of `raftctl wal verify`: {}",
+                    dir.display(),
+                    report.problems.first().expect("not ok")
+                ),
+                detail: report.problems[1..].to_vec(),
+            });
+        }
         if store.node_id() != id {
             return Err(Error::refused(format!(
                 "--id {id} is not the node of data dir {}: it belongs to node {} (use --id {})",
@@ -524,6 +536,7 @@ pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
         }
         batch.commit()?;
     }
+    let term_replaced = maybe_replace_absurd_term(&store)?;
     apply_committed(&store)?;
     let mut snapshot_file = None;
     if store.applied() > 0 && (changed || !latest_file_has(&store, &single)?) {
@@ -552,6 +565,7 @@ pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
         voters: member_rows(&single.voters),
         learners: Vec::new(),
         term: hs.term,
+        term_replaced,
         commit: hs.commit,
         applied: store.applied(),
         first_index: store.first_index(),
@@ -560,4 +574,32 @@ pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
         snapshot_file,
         serve_command: serve_command(id, &url, dir),
     })
+}
+
+/// Replaces a stored term above [`MAX_SANE_TERM`] by the highest term in the log or the
+/// snapshot, with the vote cleared; returns the term replaced. No entry has a term above
+/// the hard state's (checked by `verify` first), so the log stays valid, and a node
+/// never voted in a term it has not reached.
+fn maybe_replace_absurd_term(store: &RedbStorage) -> Result<Option<Term>, Error> {
+    let hs = store.hard_state();
+    if hs.term <= MAX_SANE_TERM {
+        return Ok(None);
+    }
+    let highest = last_term(store)?
+        .max(store.snapshot_meta().term)
+        .max(store.log_start().term);
+    if highest > MAX_SANE_TERM {
+        return Err(Error::refused(format!(
+            "{}: the log itself holds term {highest}, beyond {MAX_SANE_TERM}: it cannot be brought back",
+            store.dir().display()
+        )));
+    }
+    let mut batch = store.begin_write()?;
+    batch.set_hard_state(&crate::raft::HardState {
+        term: highest,
+        vote: None,
+        commit: hs.commit,
+    })?;
+    batch.commit()?;
+    Ok(Some(hs.term))
 }
