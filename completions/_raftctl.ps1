@@ -45,7 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             break
         }
         'raftctl;serve' {
-            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This member''s id (>= 1)')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This member''s id, from 1 to 2^53-1 (ids travel as JSON numbers, which are exact only below 2^53)')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on for clients and peers')
             [CompletionResult]::new('--advertise', '--advertise', [CompletionResultType]::ParameterName, 'URL other members and clients use to reach this one [default: http://<listen>]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where this node keeps its state')

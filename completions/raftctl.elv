@@ -41,7 +41,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'raftctl;serve'= {
-            cand --id 'This member''s id (>= 1)'
+            cand --id 'This member''s id, from 1 to 2^53-1 (ids travel as JSON numbers, which are exact only below 2^53)'
             cand --listen 'Address to listen on for clients and peers'
             cand --advertise 'URL other members and clients use to reach this one [default: http://<listen>]'
             cand --data-dir 'Where this node keeps its state'

@@ -43,7 +43,7 @@ complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "playground" -d 'Sta
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "man" -d 'Write one man page per command into a directory'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l id -d 'This member\'s id (>= 1)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l id -d 'This member\'s id, from 1 to 2^53-1 (ids travel as JSON numbers, which are exact only below 2^53)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l listen -d 'Address to listen on for clients and peers' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l advertise -d 'URL other members and clients use to reach this one [default: http://<listen>]' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l data-dir -d 'Where this node keeps its state' -r -F

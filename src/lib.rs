@@ -29,6 +29,7 @@ pub mod cli;
 pub mod client;
 pub mod inspect;
 pub mod kv;
+pub mod member_url;
 pub mod metrics;
 pub mod node;
 pub mod raft;

@@ -31,7 +31,7 @@ pub struct GlobalArgs {
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
     /// How long to wait for each request (e.g. 500ms, 5s, 2m).
-    #[arg(long, global = true, value_parser = parse_duration, default_value = "5s")]
+    #[arg(long, global = true, value_parser = parse_timeout, default_value = "5s")]
     pub timeout: Duration,
 }
 
@@ -114,7 +114,7 @@ pub enum MemberCommand {
     List,
     /// Add a member, then print the `raftctl serve ... --join ...` line that starts it.
     Add {
-        #[arg(value_parser = clap::value_parser!(u64).range(1..(1u64 << 53)))]
+        #[arg(value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
         id: u64,
         /// Its advertised URL, e.g. http://127.0.0.1:7004.
         url: String,
@@ -126,14 +126,14 @@ pub enum MemberCommand {
     },
     /// Make a caught-up learner a voter.
     Promote {
-        #[arg(value_parser = clap::value_parser!(u64).range(1..(1u64 << 53)))]
+        #[arg(value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
         id: u64,
         #[command(flatten)]
         change: ChangeArgs,
     },
     /// Remove a member (the leader too: it hands leadership over first).
     Remove {
-        #[arg(value_parser = clap::value_parser!(u64).range(1..(1u64 << 53)))]
+        #[arg(value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
         id: u64,
         #[command(flatten)]
         change: ChangeArgs,
@@ -144,7 +144,7 @@ pub enum MemberCommand {
 pub enum LeaderCommand {
     /// Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader.
     Transfer {
-        #[arg(value_parser = clap::value_parser!(u64).range(1..(1u64 << 53)))]
+        #[arg(value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
         id: Option<u64>,
     },
 }
@@ -171,7 +171,7 @@ pub enum SnapshotCommand {
         #[arg(long)]
         data_dir: PathBuf,
         /// This member's id in the new cluster (>= 1, listed in --initial-cluster).
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
         id: u64,
         /// Members of the new cluster: ID=URL,ID=URL,...
         #[arg(long)]
@@ -193,7 +193,7 @@ pub struct RecoverArgs {
     #[arg(long, required = true)]
     pub data_dir: Option<PathBuf>,
     /// The node id of that data dir (checked against it).
-    #[arg(long, required = true, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, required = true, value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
     pub id: Option<u64>,
 }
 
@@ -209,8 +209,9 @@ pub enum RecoverCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// This member's id (>= 1).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    /// This member's id, from 1 to 2^53-1 (ids travel as JSON numbers, which are exact
+    /// only below 2^53).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
     pub id: u64,
     /// Address to listen on for clients and peers.
     #[arg(long, default_value = "127.0.0.1:7001")]
@@ -415,6 +416,21 @@ fn parse_ratio(s: &str) -> Result<f64, String> {
     }
 }
 
+/// The shortest `--timeout`: below it every request would time out before it is sent.
+pub const MIN_TIMEOUT: Duration = Duration::from_millis(1);
+
+/// A request timeout: a duration of at least [`MIN_TIMEOUT`].
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d < MIN_TIMEOUT {
+        return Err(format!(
+            "{} is too short: a timeout must be at least 1ms",
+            humantime::format_duration(d)
+        ));
+    }
+    Ok(d)
+}
+
 /// Parses `500ms`, `5s`, `2m` (humantime), and a bare number as seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
@@ -441,5 +457,21 @@ mod tests {
         assert_eq!(parse_duration("5s").unwrap(), Duration::from_secs(5));
         assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
         assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn timeouts_below_a_millisecond_are_refused() {
+        assert!(parse_timeout("0").is_err());
+        assert!(parse_timeout("1ns").is_err());
+        assert!(parse_timeout("999us").is_err());
+        assert_eq!(parse_timeout("1ms").unwrap(), Duration::from_millis(1));
+    }
+
+    #[test]
+    fn ids_are_json_safe() {
+        let parse = |id: &str| Cli::try_parse_from(["raftctl", "serve", "--id", id]);
+        assert!(parse("0").is_err());
+        assert!(parse(&((1u64 << 53) - 1).to_string()).is_ok());
+        assert!(parse(&(1u64 << 53).to_string()).is_err());
     }
 }

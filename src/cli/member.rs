@@ -5,7 +5,7 @@ use super::args::{ChangeArgs, GlobalArgs, MemberCommand, OutputFormat};
 use super::error::{CliError, CliResult};
 use super::kv::{failure, runtime, usage_or_failure};
 use super::output::{print, print_json, table};
-use crate::api::admin::{check_url, AddMemberRequest, ChangeResponse};
+use crate::api::admin::{AddMemberRequest, ChangeResponse};
 use crate::api::types::{MembersResponse, StatusResponse};
 use crate::client::{ChangeFlags, Client};
 use crate::node::membership::Preview;
@@ -34,7 +34,9 @@ pub fn run(cmd: MemberCommand, global: &GlobalArgs) -> CliResult {
             learner,
             change,
         } => {
-            check_url(&url).map_err(|why| CliError::usage(format!("URL {url:?}: {why}")))?;
+            let url = crate::member_url::MemberUrl::parse(&url)
+                .map_err(|why| CliError::usage(format!("URL {url:?}: {why}")))?
+                .to_string();
             let req = AddMemberRequest {
                 id,
                 url: url.trim_end_matches('/').to_string(),

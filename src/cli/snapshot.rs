@@ -101,12 +101,44 @@ fn take(global: &GlobalArgs) -> CliResult {
 }
 
 /// Streams the latest snapshot into FILE.part, verifies it, then renames it to FILE.
+/// Checks, before the server is asked for anything, that the file can be written: its
+/// directory exists, FILE is not a directory, and FILE.part can be created there. An
+/// existing FILE is replaced once the download is verified, as `etcdctl snapshot save`
+/// does.
+fn check_destination(file: &Path, part: &Path) -> CliResult {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(CliError::failure(format!(
+            "cannot save to {}: directory {} does not exist; nothing was asked of the cluster",
+            file.display(),
+            dir.display()
+        )));
+    }
+    if file.is_dir() {
+        return Err(CliError::failure(format!(
+            "cannot save to {}: it is a directory; nothing was asked of the cluster",
+            file.display()
+        )));
+    }
+    std::fs::File::create(part).map_err(|e| {
+        CliError::failure(format!(
+            "cannot write {}: {e}; nothing was asked of the cluster",
+            part.display()
+        ))
+    })?;
+    Ok(())
+}
+
 fn save(file: &Path, global: &GlobalArgs) -> CliResult {
     let client = Client::new(&global.endpoints, global.timeout).map_err(usage_or_failure)?;
     let rt = runtime()?;
     let mut part = file.as_os_str().to_owned();
     part.push(".part");
     let part = std::path::PathBuf::from(part);
+    check_destination(file, &part)?;
     let (from, _) = rt.block_on(client.download_snapshot(&part)).map_err(|e| {
         let _ = std::fs::remove_file(&part);
         failure(e)

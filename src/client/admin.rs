@@ -9,8 +9,8 @@ use tokio::io::AsyncWriteExt;
 use tokio::time::Instant;
 
 use super::{
-    build_url, cause_of, display_url, parse_endpoint, parse_json, Attempt, Client, ClientError,
-    Retry,
+    cause_of, display_url, parse_endpoint, parse_json, request_target, Attempt, Client,
+    ClientError, Retry,
 };
 use crate::api::admin::{
     AddMemberRequest, ChangeResponse, SnapshotResponse, TransferRequest, TransferResponse,
@@ -170,7 +170,8 @@ impl Client {
                 }
                 Err(e) => return Err(e),
             }
-            let url = build_url(base, &["v1", "snapshot"], &[]);
+            let mut url = base.clone();
+            url.set_path(&request_target(base, &["v1", "snapshot"], &[]));
             let resp = match self.http.get(url).timeout(self.timeout).send().await {
                 Ok(r) => r,
                 Err(e) => {

@@ -11,8 +11,12 @@ mod admin;
 use std::time::Duration;
 
 use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full};
+use hyper_util::rt::TokioIo;
+use reqwest::header;
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
+use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use crate::api::types::{
@@ -305,36 +309,66 @@ impl Client {
         body: Option<Bytes>,
         deadline: Instant,
     ) -> Result<Answer, Attempt> {
-        let url = build_url(base, path, query);
         let shown = display_url(base);
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
             return Err(Attempt::Unreachable("timed out".into()));
         }
-        let mut req = self.http.request(method, url).timeout(remaining);
-        if let Some(b) = body {
-            // Values are raw bytes; every other body is JSON, and the server refuses JSON
-            // routes without `application/json` (a cross-site form cannot send that).
-            let media_type = if path.starts_with(&["v1", "kv"]) {
-                "application/octet-stream"
-            } else {
-                "application/json"
+        let authority = authority(base);
+        let target = request_target(base, path, query);
+        let connect_within = remaining.min(Duration::from_secs(2));
+        let stream =
+            match tokio::time::timeout(connect_within, TcpStream::connect(&authority)).await {
+                Ok(Ok(s)) => s,
+                Ok(Err(e)) => return Err(Attempt::Unreachable(innermost_cause(&e))),
+                Err(_) => return Err(Attempt::Unreachable("timed out".into())),
             };
-            req = req
-                .header(reqwest::header::CONTENT_TYPE, media_type)
-                .body(b);
-        }
-        let resp = match req.send().await {
-            Ok(r) => r,
-            Err(e) if e.is_connect() => return Err(Attempt::Unreachable(cause_of(&e))),
-            Err(e) => return Err(Attempt::NoAnswer(cause_of(&e))),
+        let exchange = async {
+            let (mut sender, connection) =
+                hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                    .await
+                    .map_err(|e| Attempt::Unreachable(innermost_cause(&e)))?;
+            // Drives the connection; ends when the answer is read or the peer closes.
+            tokio::spawn(async move {
+                let _ = connection.await;
+            });
+            let mut req = hyper::Request::builder()
+                .method(method)
+                .uri(target.as_str())
+                .header(header::HOST, authority.as_str());
+            if body.is_some() {
+                // Values are raw bytes; every other body is JSON, and the server refuses
+                // JSON routes without `application/json` (a cross-site form cannot send
+                // that).
+                let media_type = if path.starts_with(&["v1", "kv"]) {
+                    "application/octet-stream"
+                } else {
+                    "application/json"
+                };
+                req = req.header(header::CONTENT_TYPE, media_type);
+            }
+            let req = req
+                .body(Full::new(body.unwrap_or_default()))
+                .map_err(|e| Attempt::Unreachable(format!("cannot build the request: {e}")))?;
+            let resp = sender
+                .send_request(req)
+                .await
+                .map_err(|e| Attempt::NoAnswer(innermost_cause(&e)))?;
+            let status = resp.status();
+            let headers = resp.headers().clone();
+            let body = resp
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| Attempt::NoAnswer(innermost_cause(&e)))?
+                .to_bytes();
+            Ok((status, headers, body))
         };
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| Attempt::NoAnswer(cause_of(&e)))?;
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let (status, headers, body) = match tokio::time::timeout(remaining, exchange).await {
+            Ok(r) => r?,
+            Err(_) => return Err(Attempt::NoAnswer("timed out".into())),
+        };
         if status.is_success() {
             return Ok(Answer {
                 url: shown,
@@ -448,17 +482,49 @@ fn kv_path(key: &str) -> [&str; 3] {
     ["v1", "kv", key]
 }
 
-/// `base` + path segments (each percent-encoded) + query.
-fn build_url(base: &Url, path: &[&str], query: &[(&str, &str)]) -> Url {
-    let mut url = base.clone();
-    if let Ok(mut segs) = url.path_segments_mut() {
-        segs.pop_if_empty();
-        segs.extend(path);
+/// `host:port` of an endpoint, for connecting and for the Host header.
+fn authority(base: &Url) -> String {
+    let host = base.host_str().unwrap_or_default();
+    let port = base.port_or_known_default().unwrap_or(80);
+    format!("{host}:{port}")
+}
+
+/// The request target: `base`'s path, then each of `path` percent-encoded as ONE segment,
+/// then the query, percent-encoded the same way.
+///
+/// Built by hand rather than through `Url`: the URL standard drops tabs and newlines and
+/// resolves `.`, `..`, `%2E` and `%2E%2E` segments, which would send a different key
+/// (`x\ny` as `xy`, `.` as no key at all). The server percent-decodes the path once.
+fn request_target(base: &Url, path: &[&str], query: &[(&str, &str)]) -> String {
+    let mut target = base.path().trim_end_matches('/').to_string();
+    for segment in path {
+        target.push('/');
+        target.push_str(&encode_component(segment));
     }
-    if !query.is_empty() {
-        url.query_pairs_mut().extend_pairs(query);
+    if target.is_empty() {
+        target.push('/');
     }
-    url
+    for (i, (name, value)) in query.iter().enumerate() {
+        target.push(if i == 0 { '?' } else { '&' });
+        target.push_str(&encode_component(name));
+        target.push('=');
+        target.push_str(&encode_component(value));
+    }
+    target
+}
+
+/// Percent-encodes every byte but ASCII letters, digits, `-`, `_` and `~` (RFC 3986's
+/// unreserved characters without `.`, so that no segment is ever a dot segment).
+pub fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -468,15 +534,28 @@ mod tests {
     #[test]
     fn keys_are_one_encoded_segment() {
         let base = parse_endpoint("http://127.0.0.1:7001").unwrap();
-        let u = build_url(&base, &kv_path("a/b c%"), &[("consistency", "stale")]);
-        assert_eq!(
-            u.as_str(),
-            "http://127.0.0.1:7001/v1/kv/a%2Fb%20c%25?consistency=stale"
-        );
+        let u = request_target(&base, &kv_path("a/b c%"), &[("consistency", "stale")]);
+        assert_eq!(u, "/v1/kv/a%2Fb%20c%25?consistency=stale");
         let base = parse_endpoint("http://h:1/").unwrap();
+        assert_eq!(request_target(&base, &["v1", "status"], &[]), "/v1/status");
+        assert_eq!(authority(&base), "h:1");
+        for (key, sent) in [
+            (".", "%2E"),
+            ("..", "%2E%2E"),
+            ("x\ny", "x%0Ay"),
+            ("t\tab", "t%09ab"),
+            ("%2F", "%252F"),
+            ("?#+&=", "%3F%23%2B%26%3D"),
+            ("é", "%C3%A9"),
+        ] {
+            assert_eq!(
+                request_target(&base, &kv_path(key), &[]),
+                format!("/v1/kv/{sent}")
+            );
+        }
         assert_eq!(
-            build_url(&base, &["v1", "status"], &[]).as_str(),
-            "http://h:1/v1/status"
+            request_target(&base, &["v1", "kv"], &[("prefix", "a b\n.")]),
+            "/v1/kv?prefix=a%20b%0A%2E"
         );
     }
 
