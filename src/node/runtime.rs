@@ -31,7 +31,7 @@ use super::status::{FollowerProgress, MembersInfo, NodeStatus, RoleView};
 use crate::kv::{self, ApplyBuffer, Buffered, Command, KvWriter};
 use crate::raft::{
     self, ConfChange, ConfChangeType, DropReason, Entry, EntryType, HardState, Index, Message,
-    NodeId, RawNode, Ready, Role, SnapshotMeta,
+    MessageType, NodeId, RawNode, Ready, Role, SnapshotMeta,
 };
 use crate::storage::{Membership, RedbStorage};
 use crate::transport::{Transport, TransportEvent};
@@ -101,6 +101,9 @@ pub(crate) struct NodeTask {
     refusals_logged: LogLimiter,
     /// Term, leader and commit as of the last Ready, for the transport's snapshot gate.
     following: Arc<Following>,
+    /// The tick at which this member last heard from the leader it follows (an append,
+    /// heartbeat or snapshot), for `/health`.
+    leader_contact_tick: Option<u64>,
 }
 
 /// A snapshot file written in the background, to be recorded and the log compacted.
@@ -109,6 +112,10 @@ struct MadeSnapshot {
     membership: Membership,
     size_bytes: u64,
     write_time: std::time::Duration,
+}
+
+fn to_u32(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Writes the buffer's changes and the applied index that goes with them into `w`.
@@ -196,6 +203,7 @@ impl NodeTask {
             ops: operator::OpsState::default(),
             refusals_logged: LogLimiter::new(std::time::Duration::from_secs(1)),
             following: Arc::new(Following::default()),
+            leader_contact_tick: None,
         }
     }
 
@@ -296,6 +304,13 @@ impl NodeTask {
             Err(why) => why,
             Ok(()) => match self.raw.step(m) {
                 Ok(()) => {
+                    if matches!(
+                        kind,
+                        MessageType::Append | MessageType::Heartbeat | MessageType::Snapshot
+                    ) && self.raw.raft.lead == Some(from)
+                    {
+                        self.leader_contact_tick = Some(self.ticks);
+                    }
                     if let Some(meta) = snapshot {
                         self.forget_snapshot_not_taken(from, &meta);
                     }
@@ -913,7 +928,36 @@ impl NodeTask {
             learners: m.learners.clone(),
             db_size_bytes: self.store.db_size_bytes().unwrap_or(0),
             progress,
+            leader_contact: match self.leader {
+                Some(l) if l != self.config.id => self
+                    .leader_contact_tick
+                    .map(|t| self.config.tick.saturating_mul(to_u32(self.ticks - t))),
+                _ => None,
+            },
+            quorum_active: self.role == Role::Leader && self.quorum_heard_lately(&st),
+            election_timeout: self
+                .config
+                .tick
+                .saturating_mul(to_u32(self.config.election_ticks as u64)),
         }
+    }
+
+    /// Whether a quorum of voters (this leader included) was heard from within an
+    /// election timeout.
+    fn quorum_heard_lately(&self, st: &raft::Status) -> bool {
+        let m = self.store.membership();
+        let heard = m
+            .voters
+            .keys()
+            .filter(|&&id| {
+                id == self.config.id
+                    || st
+                        .progress
+                        .get(&id)
+                        .is_some_and(|p| self.heard_lately(id, p.recent_active))
+            })
+            .count();
+        heard > m.voters.len() / 2
     }
 
     fn members_info(&self) -> MembersInfo {
