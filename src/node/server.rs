@@ -15,6 +15,7 @@ use super::peer_input::Following;
 use super::runtime::{NodeTask, PEER_INBOX, REQUEST_INBOX};
 use super::snapshot::{FileSink, FileSource};
 use crate::kv;
+use crate::member_url::MemberUrl;
 use crate::raft::{self, NodeId, RawNode};
 use crate::storage::{self, InitialState, Membership, RedbStorage};
 use crate::transport::{self, Inbound, Transport, TransportConfig};
@@ -80,6 +81,18 @@ pub enum Error {
         found: NodeId,
         expected: NodeId,
     },
+    #[error(
+        "member {id} is recorded in the cluster's membership at {recorded}, but would now \
+         advertise {advertised}: its peers would not reach it. Start it at the recorded \
+         address (--listen, or --advertise {recorded} if that address reaches this \
+         listener), or move it: `raftctl member remove {id}`, then `raftctl member add \
+         {id} {advertised}` and start it with a fresh --data-dir and --join"
+    )]
+    MovedMember {
+        id: NodeId,
+        recorded: String,
+        advertised: String,
+    },
     #[error("the HTTP server failed: {0}")]
     Http(std::io::Error),
     #[error("the node task failed: {0}")]
@@ -133,7 +146,32 @@ fn open_storage(config: &NodeConfig, dir: &Path, mode: StartMode) -> Result<Redb
             expected: config.id,
         });
     }
+    check_advertised_url(config, &store.membership())?;
     Ok(store)
+}
+
+/// A member restarted at another address than the one its membership records would be
+/// unreachable for its peers while it believes all is well: refused, with what to do.
+fn check_advertised_url(config: &NodeConfig, m: &Membership) -> Result<(), Error> {
+    let Some(recorded) = m.url(config.id) else {
+        // Removed, or restored from a snapshot taken before it joined: nothing to match.
+        return Ok(());
+    };
+    let same = match (
+        MemberUrl::parse(recorded),
+        MemberUrl::parse(&config.advertise),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => recorded.trim_end_matches('/') == config.advertise.trim_end_matches('/'),
+    };
+    if same {
+        return Ok(());
+    }
+    Err(Error::MovedMember {
+        id: config.id,
+        recorded: recorded.to_string(),
+        advertised: config.advertise.clone(),
+    })
 }
 
 /// Runs one member until `shutdown` resolves: sets up (or opens) the data dir, starts the
@@ -183,6 +221,7 @@ pub async fn serve(
                 dir: snapshot_dir.clone(),
             })),
             metrics: metrics.clone(),
+            request_timeout: peer_request_timeout(&config),
             ..TransportConfig::default()
         },
     )?;
@@ -312,6 +351,22 @@ fn flatten(
     }
 }
 
+/// How long one peer message batch may take: about an election timeout. A request
+/// on a kept-alive connection whose packets vanish (a partition) is given up after it
+/// and the sender reconnects, so that a healed member is back in step within about two
+/// election timeouts instead of waiting for a TCP retransmission. Clamped so that very
+/// short test ticks do not give up on a busy machine and very long ones still notice.
+fn peer_request_timeout(config: &NodeConfig) -> Duration {
+    let election = config
+        .tick
+        .saturating_mul(u32::try_from(config.election_ticks).unwrap_or(u32::MAX));
+    election.clamp(PEER_REQUEST_TIMEOUT_MIN, PEER_REQUEST_TIMEOUT_MAX)
+}
+
+/// Bounds of [`peer_request_timeout`].
+const PEER_REQUEST_TIMEOUT_MIN: Duration = Duration::from_millis(500);
+const PEER_REQUEST_TIMEOUT_MAX: Duration = Duration::from_secs(5);
+
 /// Every member but this one, with its URL.
 pub(crate) fn peers_of(self_id: NodeId, m: &Membership) -> BTreeMap<NodeId, String> {
     m.voters
@@ -320,4 +375,51 @@ pub(crate) fn peers_of(self_id: NodeId, m: &Membership) -> BTreeMap<NodeId, Stri
         .filter(|(id, _)| **id != self_id)
         .map(|(id, url)| (*id, url.clone()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(advertise: &str, tick_ms: u64, election_ticks: usize) -> NodeConfig {
+        NodeConfig {
+            id: 3,
+            advertise: advertise.into(),
+            tick: Duration::from_millis(tick_ms),
+            election_ticks,
+            heartbeat_ticks: 1,
+            snapshot_threshold: 0,
+            keep_log: 0,
+            pre_vote: true,
+            check_quorum: true,
+        }
+    }
+
+    #[test]
+    fn peer_requests_time_out_after_about_an_election_timeout() {
+        let t = |tick, ticks| peer_request_timeout(&config("http://a:1", tick, ticks));
+        assert_eq!(t(100, 10), Duration::from_secs(1));
+        assert_eq!(t(20, 10), PEER_REQUEST_TIMEOUT_MIN);
+        assert_eq!(t(1000, 100), PEER_REQUEST_TIMEOUT_MAX);
+    }
+
+    /// Regression: a member restarted with another --listen started at the new URL
+    /// while the membership still said the old one.
+    #[test]
+    fn a_restart_at_another_address_is_refused_with_what_to_do() {
+        let mut m = Membership::default();
+        m.voters.insert(3, "http://127.0.0.1:7003".into());
+        assert!(check_advertised_url(&config("http://127.0.0.1:7003", 100, 10), &m).is_ok());
+        assert!(check_advertised_url(&config("http://127.0.0.1:7003/", 100, 10), &m).is_ok());
+        let err = check_advertised_url(&config("http://127.0.0.1:7013", 100, 10), &m)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("http://127.0.0.1:7003"), "{err}");
+        assert!(err.contains("raftctl member remove 3"), "{err}");
+        m.voters.clear();
+        assert!(
+            check_advertised_url(&config("http://127.0.0.1:7013", 100, 10), &m).is_ok(),
+            "not in its own membership: nothing to compare"
+        );
+    }
 }
