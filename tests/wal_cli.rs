@@ -1,5 +1,5 @@
 //! `raftctl wal dump|hardstate|verify` through the real binary, on data dirs written by
-//! the store: whole table output, SPEC §3's JSON shapes, and verify naming each problem.
+//! the store: whole table output, docs/serve-and-api.md's JSON shapes, and verify naming each problem.
 
 mod storage_util;
 

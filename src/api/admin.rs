@@ -1,4 +1,4 @@
-//! Operator routes (SPEC §2): membership changes with `?dry_run=true` and `?force=true`,
+//! Operator routes: membership changes with `?dry_run=true` and `?force=true`,
 //! leader transfer, and snapshots.
 //!
 //! Writes go to the leader: a follower answers `not_leader` naming it, and the client

@@ -1,5 +1,5 @@
 //! `ApiError`: the one place where a failed request becomes an HTTP status and a JSON body
-//! (SPEC §2): `{"error": {"code": "<snake_case>", "message": "<one sentence>", ...}}`.
+//!: `{"error": {"code": "<snake_case>", "message": "<one sentence>", ...}}`.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -69,7 +69,7 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// The stable, snake_case code of SPEC §2.
+    /// The stable, snake_case code of docs/serve-and-api.md.
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::BadRequest(_) => "bad_request",

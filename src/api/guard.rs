@@ -1,6 +1,6 @@
 //! Checks every request passes before a handler sees it, and the last word on every error
 //! answer: what a handler, an axum extractor or a timeout refused leaves here as the JSON
-//! error body of SPEC §2.
+//! error body of docs/serve-and-api.md.
 //!
 //! In order: URI length (414), header bytes (431), the `Origin` of state-changing requests
 //! (403), the media type of JSON routes (415), and `Content-Length` against the route's

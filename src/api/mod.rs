@@ -1,4 +1,4 @@
-//! Client and admin HTTP routes (SPEC §2) and their JSON types.
+//! Client and admin HTTP routes and their JSON types.
 //!
 //! The API talks to the node only through a [`NodeHandle`](crate::node::NodeHandle); it
 //! never touches the core. Every failure leaves here as an [`ApiError`]: a status code and

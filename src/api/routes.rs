@@ -1,4 +1,4 @@
-//! The axum routes of SPEC §2, one small handler each.
+//! The axum routes of docs/serve-and-api.md, one small handler each.
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};

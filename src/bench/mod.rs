@@ -1,5 +1,5 @@
 //! The load generator behind `raftctl bench`: C clients, each with its own HTTP
-//! connection, loop request → response against the client API (SPEC §2) over a uniform
+//! connection, loop request → response against the client API over a uniform
 //! key space, until a duration has passed or a number of requests has been sent.
 //!
 //! Owns nothing of the cluster: it only speaks HTTP to the URLs it is given (and asks
@@ -65,7 +65,7 @@ impl Workload {
     }
 }
 
-/// Consistency of the reads (SPEC §2 `?consistency=`).
+/// Consistency of the reads (docs/serve-and-api.md `?consistency=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Consistency {
     /// ReadIndex through the leader (the API's default).

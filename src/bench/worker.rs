@@ -131,7 +131,7 @@ impl Worker {
         op: OpKind,
         key: u64,
     ) -> Result<(hyper::StatusCode, Bytes), Failure> {
-        // The key's slash is percent-encoded: keys are one path segment (SPEC §2).
+        // The key's slash is percent-encoded: keys are one path segment.
         let name = key_name(key).replace('/', "%2F");
         let request = match op {
             OpKind::Write => Request::builder()

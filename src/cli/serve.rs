@@ -1,5 +1,5 @@
 //! `raftctl serve`: validate the flags into [`ServeSettings`], decide the start-up mode
-//! from the data dir (SPEC §1), then run the node until SIGINT or SIGTERM.
+//! from the data dir, then run the node until SIGINT or SIGTERM.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -167,7 +167,7 @@ pub fn cluster_id_for(members: &BTreeMap<NodeId, String>) -> u64 {
     h.max(1)
 }
 
-/// Decides how this member starts (SPEC §1's table).
+/// Decides how this member starts (docs/serve-and-api.md's table).
 fn start_mode(s: &ServeSettings, rt: &tokio::runtime::Runtime) -> CliResult<StartMode> {
     if RedbStorage::exists(&s.data_dir) {
         if s.initial_cluster.is_some() || s.join.is_some() {

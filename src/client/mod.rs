@@ -40,7 +40,7 @@ pub enum ClientError {
     NoEndpoints,
     #[error("no member of {endpoints} answered: {cause}")]
     NoMemberAnswered { endpoints: String, cause: String },
-    /// The member answered with an error (SPEC §2 code and message).
+    /// The member answered with an error (docs/serve-and-api.md code and message).
     #[error("{message} ({code} from {url})")]
     Api {
         url: String,
@@ -59,7 +59,7 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// The SPEC §2 error code, when the member answered with one.
+    /// The docs/serve-and-api.md error code, when the member answered with one.
     pub fn code(&self) -> Option<&str> {
         match self {
             ClientError::Api { code, .. } => Some(code),

@@ -44,7 +44,7 @@ pub struct NodeConfig {
     pub check_quorum: bool,
 }
 
-/// How the data dir is set up before the node starts (SPEC §1).
+/// How the data dir is set up before the node starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StartMode {
     /// A new cluster of these voters (id -> URL).

@@ -104,7 +104,7 @@ async fn method_not_allowed() -> Refusal {
     )
 }
 
-/// A refused peer request: status and the SPEC error body.
+/// A refused peer request: status and the API's JSON error body.
 #[derive(Debug)]
 struct Refusal {
     status: StatusCode,
