@@ -176,3 +176,33 @@ fn a_refused_conf_change_leaves_the_member_serving() {
     }
     assert_eq!(c.http.status(&format!("{url}/health")), Some(200));
 }
+
+/// Regression: one heartbeat with term u64::MAX to the leader made all three members
+/// panic within seconds (the term was persisted, every restart panicked again). Now
+/// it is dropped: no member adopts the term, and writes go on.
+#[test]
+fn a_heartbeat_with_an_absurd_term_changes_nothing() {
+    let mut c = Cluster::start(3);
+    let leader = c.wait_leader();
+    let follower = (1..=3).find(|&id| id != leader).unwrap();
+    let url = c.url(leader);
+    let status = status_of(&c.http, &url);
+    let cid = status["cluster_id"].as_str().unwrap().to_string();
+    let term = status["term"].as_u64().unwrap();
+    for forged_term in [u64::MAX, 1 << 53, (1 << 52) + 1] {
+        let mut m = Message::new(MessageType::Heartbeat, follower, leader);
+        m.term = forged_term;
+        forge(&url, &cid, follower, &[m]);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    for id in 1..=3 {
+        assert!(c.node(id).is_running(), "member {id} exited");
+    }
+    let r = c.http.put(&url, "after", "ok").expect("put answers");
+    assert_eq!(r.status, 200, "{}", r.text());
+    for id in 1..=3 {
+        let t = status_of(&c.http, &c.url(id))["term"].as_u64().unwrap();
+        assert!(t < 1 << 52, "member {id} adopted term {t}");
+        assert!(t >= term);
+    }
+}
