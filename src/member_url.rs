@@ -2,6 +2,7 @@
 //! that names a member's URL goes through [`MemberUrl::parse`], so that two spellings
 //! of one member compare equal and none carries credentials, a path or a query.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// `http://host:port` with a host and a port from 1 to 65535; no userinfo, no path but
@@ -71,6 +72,42 @@ impl std::str::FromStr for MemberUrl {
     fn from_str(s: &str) -> Result<MemberUrl, String> {
         MemberUrl::parse(s)
     }
+}
+
+/// Largest member id: ids travel as JSON numbers, which stay exact below 2^53.
+pub const MAX_MEMBER_ID: u64 = (1 << 53) - 1;
+
+/// `--initial-cluster ID=URL,ID=URL,...` (for `serve` and `snapshot restore`): ids from
+/// 1 to 2^53-1, each URL a [`MemberUrl`] in its normal form; neither an id nor a URL
+/// listed twice. The error says which part is wrong.
+pub fn parse_initial_cluster(text: &str) -> Result<BTreeMap<u64, String>, String> {
+    let mut members = BTreeMap::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (id, url) = part
+            .split_once('=')
+            .ok_or_else(|| format!("{part:?} is not ID=URL (e.g. 1=http://127.0.0.1:7001)"))?;
+        let id: u64 = id
+            .trim()
+            .parse()
+            .ok()
+            .filter(|id| (1..=MAX_MEMBER_ID).contains(id))
+            .ok_or_else(|| {
+                format!("{id:?} in {part:?} is not a member id (a whole number from 1 to 2^53-1)")
+            })?;
+        let url = MemberUrl::parse(url)
+            .map_err(|e| format!("{part:?}: {e}"))?
+            .to_string();
+        if members.values().any(|u| *u == url) {
+            return Err(format!("the URL {url} is listed twice"));
+        }
+        if members.insert(id, url).is_some() {
+            return Err(format!("member {id} is listed twice"));
+        }
+    }
+    if members.is_empty() {
+        return Err("it lists no members; expected ID=URL,ID=URL,...".into());
+    }
+    Ok(members)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use super::args::ServeArgs;
 use super::error::{CliError, CliResult};
 use crate::api::types::JSON_SAFE_MAX;
 use crate::client::Client;
+use crate::member_url::{self, MemberUrl};
 use crate::node::{self, NodeConfig, StartMode};
 use crate::raft::NodeId;
 use crate::storage::RedbStorage;
@@ -110,47 +111,14 @@ impl ServeSettings {
     }
 }
 
-/// `http://host:port` with a scheme, a host and a port, and no trailing slash.
+/// `http://host:port`, in [`MemberUrl`]'s normal form (the one parser of member URLs).
 fn normalize_url(text: &str) -> Result<String, String> {
-    let url = reqwest::Url::parse(text.trim())
-        .map_err(|e| format!("not a URL ({e}); expected e.g. http://127.0.0.1:7001"))?;
-    if url.scheme() != "http" {
-        return Err("only http:// URLs are supported".into());
-    }
-    if url.host().is_none() || url.port_or_known_default().is_none() {
-        return Err("the URL needs a host and a port".into());
-    }
-    if url.path() != "/" || url.query().is_some() {
-        return Err("the URL must not have a path or query".into());
-    }
-    Ok(url.as_str().trim_end_matches('/').to_string())
+    MemberUrl::parse(text).map(|u| u.to_string())
 }
 
-/// `1=http://a:1,2=http://b:2` into id -> URL; ids unique and >= 1, URLs unique.
+/// `1=http://a:1,2=http://b:2` into id -> URL (see [`member_url::parse_initial_cluster`]).
 pub fn parse_initial_cluster(text: &str) -> Result<BTreeMap<NodeId, String>, String> {
-    let mut members = BTreeMap::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (id, url) = part
-            .split_once('=')
-            .ok_or_else(|| format!("{part:?} is not ID=URL"))?;
-        let id: NodeId = id
-            .trim()
-            .parse()
-            .ok()
-            .filter(|id| (1..JSON_SAFE_MAX).contains(id))
-            .ok_or_else(|| format!("{id:?} in {part:?} is not a member id (1 or more)"))?;
-        let url = normalize_url(url).map_err(|e| format!("{part:?}: {e}"))?;
-        if members.values().any(|u| *u == url) {
-            return Err(format!("the URL {url} is listed twice"));
-        }
-        if members.insert(id, url).is_some() {
-            return Err(format!("member {id} is listed twice"));
-        }
-    }
-    if members.is_empty() {
-        return Err("no members given".into());
-    }
-    Ok(members)
+    member_url::parse_initial_cluster(text)
 }
 
 /// The cluster id of a cluster bootstrapped from `--initial-cluster`. Every member must
