@@ -480,7 +480,10 @@ pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
                 message: format!(
                     "recover refuses {}: it fails the checks of `raftctl wal verify`: {}",
                     dir.display(),
-                    report.problems.first().expect("not ok")
+                    report
+                        .problems
+                        .first()
+                        .expect("a report that is not ok names its problems")
                 ),
                 detail: report.problems[1..].to_vec(),
             });
