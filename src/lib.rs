@@ -34,4 +34,5 @@ pub mod metrics;
 pub mod node;
 pub mod raft;
 pub mod storage;
+pub mod tls;
 pub mod transport;

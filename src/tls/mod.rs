@@ -1,0 +1,19 @@
+//! TLS for every route: who a certificate says it is, reading PEM files, and the rustls
+//! settings of members and clients.
+//!
+//! One cluster CA signs every certificate. A certificate says who holds it with one URI
+//! subject alternative name (see [`identity`]): a member (`urn:raftctl:member:<id>`) or a
+//! client with a role (`urn:raftctl:client:<role>:<name>`). Cryptography is rustls with
+//! the ring provider, chosen explicitly everywhere (no process-wide default).
+
+pub mod identity;
+pub mod pem;
+
+pub use identity::{Identity, Role};
+
+use std::sync::Arc;
+
+/// The crypto provider every rustls config in this crate uses.
+pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
