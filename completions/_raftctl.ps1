@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('member', 'member', [CompletionResultType]::ParameterValue, 'List and change the members, one change at a time, with guard rails')
             [CompletionResult]::new('leader', 'leader', [CompletionResultType]::ParameterValue, 'Move leadership to another voter')
             [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'Offline disaster recovery after a cluster lost its quorum for good')
+            [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Make and inspect the cluster''s certificates and client tokens')
             [CompletionResult]::new('playground', 'playground', [CompletionResultType]::ParameterValue, 'Start a local cluster of N members for trying raftctl out')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write one man page per command into a directory')
@@ -581,6 +582,123 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
         'raftctl;recover;help;help' {
             break
         }
+        'raftctl;cert' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create-ca', 'create-ca', [CompletionResultType]::ParameterValue, 'Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing)')
+            [CompletionResult]::new('create-member', 'create-member', [CompletionResultType]::ParameterValue, 'Make a member''s certificate and key (member-ID.crt, member-ID.key), signed by the CA')
+            [CompletionResult]::new('create-client', 'create-client', [CompletionResultType]::ParameterValue, 'Make a client''s certificate and key (client-NAME.crt, client-NAME.key), signed by the CA')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show who a certificate names, its hosts, validity and fingerprint, and its problems')
+            [CompletionResult]::new('create-token', 'create-token', [CompletionResultType]::ParameterValue, 'Make a bearer token for a client, add its hash to a tokens file, print the token once')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'raftctl;cert;create-ca' {
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Days the certificate is valid, from 1 to 36500 [default: 3650 for a CA, 365 otherwise]')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing files (each one in a single step, the key before the certificate)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;cert;create-member' {
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'The member''s id, from 1 to 2^53-1 (its --id in `raftctl serve`)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Names and IP addresses peers and clients reach the member at (comma-separated or repeated); at least one')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'The CA''s directory (holding ca.crt and ca.key)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the files [default: the CA''s directory]')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Days the certificate is valid, from 1 to 36500 [default: 3650 for a CA, 365 otherwise]')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing files (each one in a single step, the key before the certificate)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;cert;create-client' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The client''s name: 1 to 64 of A-Z a-z 0-9 . _ -')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'What the client may do')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'The CA''s directory (holding ca.crt and ca.key)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the files [default: the CA''s directory]')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Days the certificate is valid, from 1 to 36500 [default: 3650 for a CA, 365 otherwise]')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing files (each one in a single step, the key before the certificate)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;cert;inspect' {
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Check that the certificate is signed by this CA (a ca.crt file or the CA''s directory)')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;cert;create-token' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The client''s name: 1 to 64 of A-Z a-z 0-9 . _ -')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'What the client may do')
+            [CompletionResult]::new('--tokens', '--tokens', [CompletionResultType]::ParameterName, 'The tokens file to add the line to (created mode 0600 if missing)')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;cert;help' {
+            [CompletionResult]::new('create-ca', 'create-ca', [CompletionResultType]::ParameterValue, 'Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing)')
+            [CompletionResult]::new('create-member', 'create-member', [CompletionResultType]::ParameterValue, 'Make a member''s certificate and key (member-ID.crt, member-ID.key), signed by the CA')
+            [CompletionResult]::new('create-client', 'create-client', [CompletionResultType]::ParameterValue, 'Make a client''s certificate and key (client-NAME.crt, client-NAME.key), signed by the CA')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show who a certificate names, its hosts, validity and fingerprint, and its problems')
+            [CompletionResult]::new('create-token', 'create-token', [CompletionResultType]::ParameterValue, 'Make a bearer token for a client, add its hash to a tokens file, print the token once')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'raftctl;cert;help;create-ca' {
+            break
+        }
+        'raftctl;cert;help;create-member' {
+            break
+        }
+        'raftctl;cert;help;create-client' {
+            break
+        }
+        'raftctl;cert;help;inspect' {
+            break
+        }
+        'raftctl;cert;help;create-token' {
+            break
+        }
+        'raftctl;cert;help;help' {
+            break
+        }
         'raftctl;playground' {
             [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'How many members to start (1 to 7)')
             [CompletionResult]::new('--base-port', '--base-port', [CompletionResultType]::ParameterName, 'Port of member 1; member i listens on 127.0.0.1:(base-port + i - 1)')
@@ -627,6 +745,7 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('member', 'member', [CompletionResultType]::ParameterValue, 'List and change the members, one change at a time, with guard rails')
             [CompletionResult]::new('leader', 'leader', [CompletionResultType]::ParameterValue, 'Move leadership to another voter')
             [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'Offline disaster recovery after a cluster lost its quorum for good')
+            [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Make and inspect the cluster''s certificates and client tokens')
             [CompletionResult]::new('playground', 'playground', [CompletionResultType]::ParameterValue, 'Start a local cluster of N members for trying raftctl out')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write one man page per command into a directory')
@@ -738,6 +857,29 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             break
         }
         'raftctl;help;recover;plan' {
+            break
+        }
+        'raftctl;help;cert' {
+            [CompletionResult]::new('create-ca', 'create-ca', [CompletionResultType]::ParameterValue, 'Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing)')
+            [CompletionResult]::new('create-member', 'create-member', [CompletionResultType]::ParameterValue, 'Make a member''s certificate and key (member-ID.crt, member-ID.key), signed by the CA')
+            [CompletionResult]::new('create-client', 'create-client', [CompletionResultType]::ParameterValue, 'Make a client''s certificate and key (client-NAME.crt, client-NAME.key), signed by the CA')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show who a certificate names, its hosts, validity and fingerprint, and its problems')
+            [CompletionResult]::new('create-token', 'create-token', [CompletionResultType]::ParameterValue, 'Make a bearer token for a client, add its hash to a tokens file, print the token once')
+            break
+        }
+        'raftctl;help;cert;create-ca' {
+            break
+        }
+        'raftctl;help;cert;create-member' {
+            break
+        }
+        'raftctl;help;cert;create-client' {
+            break
+        }
+        'raftctl;help;cert;inspect' {
+            break
+        }
+        'raftctl;help;cert;create-token' {
             break
         }
         'raftctl;help;playground' {

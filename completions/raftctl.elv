@@ -35,6 +35,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand member 'List and change the members, one change at a time, with guard rails'
             cand leader 'Move leadership to another voter'
             cand recover 'Offline disaster recovery after a cluster lost its quorum for good'
+            cand cert 'Make and inspect the cluster''s certificates and client tokens'
             cand playground 'Start a local cluster of N members for trying raftctl out'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write one man page per command into a directory'
@@ -514,6 +515,110 @@ set edit:completion:arg-completer[raftctl] = {|@words|
         }
         &'raftctl;recover;help;help'= {
         }
+        &'raftctl;cert'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create-ca 'Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing)'
+            cand create-member 'Make a member''s certificate and key (member-ID.crt, member-ID.key), signed by the CA'
+            cand create-client 'Make a client''s certificate and key (client-NAME.crt, client-NAME.key), signed by the CA'
+            cand inspect 'Show who a certificate names, its hosts, validity and fingerprint, and its problems'
+            cand create-token 'Make a bearer token for a client, add its hash to a tokens file, print the token once'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'raftctl;cert;create-ca'= {
+            cand --days 'Days the certificate is valid, from 1 to 36500 [default: 3650 for a CA, 365 otherwise]'
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --force 'Replace existing files (each one in a single step, the key before the certificate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;cert;create-member'= {
+            cand --id 'The member''s id, from 1 to 2^53-1 (its --id in `raftctl serve`)'
+            cand --host 'Names and IP addresses peers and clients reach the member at (comma-separated or repeated); at least one'
+            cand --ca 'The CA''s directory (holding ca.crt and ca.key)'
+            cand --out 'Where to write the files [default: the CA''s directory]'
+            cand --days 'Days the certificate is valid, from 1 to 36500 [default: 3650 for a CA, 365 otherwise]'
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --force 'Replace existing files (each one in a single step, the key before the certificate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;cert;create-client'= {
+            cand --name 'The client''s name: 1 to 64 of A-Z a-z 0-9 . _ -'
+            cand --role 'What the client may do'
+            cand --ca 'The CA''s directory (holding ca.crt and ca.key)'
+            cand --out 'Where to write the files [default: the CA''s directory]'
+            cand --days 'Days the certificate is valid, from 1 to 36500 [default: 3650 for a CA, 365 otherwise]'
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --force 'Replace existing files (each one in a single step, the key before the certificate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;cert;inspect'= {
+            cand --ca 'Check that the certificate is signed by this CA (a ca.crt file or the CA''s directory)'
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;cert;create-token'= {
+            cand --name 'The client''s name: 1 to 64 of A-Z a-z 0-9 . _ -'
+            cand --role 'What the client may do'
+            cand --tokens 'The tokens file to add the line to (created mode 0600 if missing)'
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;cert;help'= {
+            cand create-ca 'Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing)'
+            cand create-member 'Make a member''s certificate and key (member-ID.crt, member-ID.key), signed by the CA'
+            cand create-client 'Make a client''s certificate and key (client-NAME.crt, client-NAME.key), signed by the CA'
+            cand inspect 'Show who a certificate names, its hosts, validity and fingerprint, and its problems'
+            cand create-token 'Make a bearer token for a client, add its hash to a tokens file, print the token once'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'raftctl;cert;help;create-ca'= {
+        }
+        &'raftctl;cert;help;create-member'= {
+        }
+        &'raftctl;cert;help;create-client'= {
+        }
+        &'raftctl;cert;help;inspect'= {
+        }
+        &'raftctl;cert;help;create-token'= {
+        }
+        &'raftctl;cert;help;help'= {
+        }
         &'raftctl;playground'= {
             cand --nodes 'How many members to start (1 to 7)'
             cand --base-port 'Port of member 1; member i listens on 127.0.0.1:(base-port + i - 1)'
@@ -557,6 +662,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand member 'List and change the members, one change at a time, with guard rails'
             cand leader 'Move leadership to another voter'
             cand recover 'Offline disaster recovery after a cluster lost its quorum for good'
+            cand cert 'Make and inspect the cluster''s certificates and client tokens'
             cand playground 'Start a local cluster of N members for trying raftctl out'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write one man page per command into a directory'
@@ -639,6 +745,23 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand plan 'Offline, read-only: which survivor is most up to date and which entries are at risk'
         }
         &'raftctl;help;recover;plan'= {
+        }
+        &'raftctl;help;cert'= {
+            cand create-ca 'Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing)'
+            cand create-member 'Make a member''s certificate and key (member-ID.crt, member-ID.key), signed by the CA'
+            cand create-client 'Make a client''s certificate and key (client-NAME.crt, client-NAME.key), signed by the CA'
+            cand inspect 'Show who a certificate names, its hosts, validity and fingerprint, and its problems'
+            cand create-token 'Make a bearer token for a client, add its hash to a tokens file, print the token once'
+        }
+        &'raftctl;help;cert;create-ca'= {
+        }
+        &'raftctl;help;cert;create-member'= {
+        }
+        &'raftctl;help;cert;create-client'= {
+        }
+        &'raftctl;help;cert;inspect'= {
+        }
+        &'raftctl;help;cert;create-token'= {
         }
         &'raftctl;help;playground'= {
         }

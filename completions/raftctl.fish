@@ -39,6 +39,7 @@ complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "snapshot" -d 'Take,
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "member" -d 'List and change the members, one change at a time, with guard rails'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "leader" -d 'Move leadership to another voter'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "recover" -d 'Offline disaster recovery after a cluster lost its quorum for good'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "cert" -d 'Make and inspect the cluster\'s certificates and client tokens'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "playground" -d 'Start a local cluster of N members for trying raftctl out'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "man" -d 'Write one man page per command into a directory'
@@ -338,6 +339,76 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen
 complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from plan" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Offline, read-only: which survivor is most up to date and which entries are at risk'
 complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -f -a "create-ca" -d 'Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -f -a "create-member" -d 'Make a member\'s certificate and key (member-ID.crt, member-ID.key), signed by the CA'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -f -a "create-client" -d 'Make a client\'s certificate and key (client-NAME.crt, client-NAME.key), signed by the CA'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -f -a "inspect" -d 'Show who a certificate names, its hosts, validity and fingerprint, and its problems'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -f -a "create-token" -d 'Make a bearer token for a client, add its hash to a tokens file, print the token once'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -l days -d 'Days the certificate is valid, from 1 to 36500 [default: 3650 for a CA, 365 otherwise]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -l force -d 'Replace existing files (each one in a single step, the key before the certificate)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l id -d 'The member\'s id, from 1 to 2^53-1 (its --id in `raftctl serve`)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l host -d 'Names and IP addresses peers and clients reach the member at (comma-separated or repeated); at least one' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l ca -d 'The CA\'s directory (holding ca.crt and ca.key)' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l out -d 'Where to write the files [default: the CA\'s directory]' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l days -d 'Days the certificate is valid, from 1 to 36500 [default: 3650 for a CA, 365 otherwise]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l force -d 'Replace existing files (each one in a single step, the key before the certificate)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l name -d 'The client\'s name: 1 to 64 of A-Z a-z 0-9 . _ -' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l role -d 'What the client may do' -r -f -a "read\t'get, list, status, members, health, metrics'
+write\t'read, plus put and delete'
+admin\t'write, plus membership, leader transfer and snapshots'"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l ca -d 'The CA\'s directory (holding ca.crt and ca.key)' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l out -d 'Where to write the files [default: the CA\'s directory]' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l days -d 'Days the certificate is valid, from 1 to 36500 [default: 3650 for a CA, 365 otherwise]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l force -d 'Replace existing files (each one in a single step, the key before the certificate)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l ca -d 'Check that the certificate is signed by this CA (a ca.crt file or the CA\'s directory)' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -l name -d 'The client\'s name: 1 to 64 of A-Z a-z 0-9 . _ -' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -l role -d 'What the client may do' -r -f -a "read\t'get, list, status, members, health, metrics'
+write\t'read, plus put and delete'
+admin\t'write, plus membership, leader transfer and snapshots'"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -l tokens -d 'The tokens file to add the line to (created mode 0600 if missing)' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "create-ca" -d 'Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "create-member" -d 'Make a member\'s certificate and key (member-ID.crt, member-ID.key), signed by the CA'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "create-client" -d 'Make a client\'s certificate and key (client-NAME.crt, client-NAME.key), signed by the CA'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show who a certificate names, its hosts, validity and fingerprint, and its problems'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "create-token" -d 'Make a bearer token for a client, add its hash to a tokens file, print the token once'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l nodes -d 'How many members to start (1 to 7)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l base-port -d 'Port of member 1; member i listens on 127.0.0.1:(base-port + i - 1)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
@@ -359,19 +430,20 @@ json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand man" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "serve" -d 'Run a Raft node'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "kv" -d 'Read and write keys'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "status" -d 'Show every member\'s state, one row per member'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "wal" -d 'Read a stopped node\'s log and hard state offline'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "bench" -d 'Load-test the cluster: throughput, latency percentiles and errors by kind'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "snapshot" -d 'Take, download, inspect and restore snapshots'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "member" -d 'List and change the members, one change at a time, with guard rails'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "leader" -d 'Move leadership to another voter'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "recover" -d 'Offline disaster recovery after a cluster lost its quorum for good'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "playground" -d 'Start a local cluster of N members for trying raftctl out'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "man" -d 'Write one man page per command into a directory'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "serve" -d 'Run a Raft node'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "kv" -d 'Read and write keys'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "status" -d 'Show every member\'s state, one row per member'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "wal" -d 'Read a stopped node\'s log and hard state offline'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "bench" -d 'Load-test the cluster: throughput, latency percentiles and errors by kind'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "snapshot" -d 'Take, download, inspect and restore snapshots'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "member" -d 'List and change the members, one change at a time, with guard rails'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "leader" -d 'Move leadership to another voter'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "recover" -d 'Offline disaster recovery after a cluster lost its quorum for good'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "cert" -d 'Make and inspect the cluster\'s certificates and client tokens'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "playground" -d 'Start a local cluster of N members for trying raftctl out'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "man" -d 'Write one man page per command into a directory'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "put" -d 'Write a key'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "get" -d 'Read a key (linearizable unless --stale)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "del" -d 'Delete a key'
@@ -392,3 +464,8 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_su
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from member" -f -a "remove" -d 'Remove a member (the leader too: it hands leadership over first)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from leader" -f -a "transfer" -d 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from recover" -f -a "plan" -d 'Offline, read-only: which survivor is most up to date and which entries are at risk'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "create-ca" -d 'Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "create-member" -d 'Make a member\'s certificate and key (member-ID.crt, member-ID.key), signed by the CA'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "create-client" -d 'Make a client\'s certificate and key (client-NAME.crt, client-NAME.key), signed by the CA'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "inspect" -d 'Show who a certificate names, its hosts, validity and fingerprint, and its problems'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "create-token" -d 'Make a bearer token for a client, add its hash to a tokens file, print the token once'

@@ -81,6 +81,9 @@ pub enum Command {
     /// later would bring back or remove members of the lost cluster): a committed one is
     /// applied by starting the node once as it is before recovering.
     Recover(RecoverArgs),
+    /// Make and inspect the cluster's certificates and client tokens.
+    #[command(subcommand)]
+    Cert(CertCommand),
     /// Start a local cluster of N members for trying raftctl out.
     Playground(super::playground::PlaygroundArgs),
     /// Print a shell completion script to stdout.
@@ -93,6 +96,113 @@ pub enum Command {
     Man {
         /// Directory to write raftctl.1, raftctl-kv-put.1, ... into (created if missing).
         dir: PathBuf,
+    },
+}
+
+/// Flags of the `cert create-*` commands that write a certificate and key.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct CertWriteArgs {
+    /// Days the certificate is valid, from 1 to 36500 [default: 3650 for a CA, 365
+    /// otherwise].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::tls::cert::MAX_DAYS)))]
+    pub days: Option<u32>,
+    /// Replace existing files (each one in a single step, the key before the certificate).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// A client's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// get, list, status, members, health, metrics.
+    Read,
+    /// read, plus put and delete.
+    Write,
+    /// write, plus membership, leader transfer and snapshots.
+    Admin,
+}
+
+impl From<RoleArg> for crate::tls::Role {
+    fn from(role: RoleArg) -> crate::tls::Role {
+        match role {
+            RoleArg::Read => crate::tls::Role::Read,
+            RoleArg::Write => crate::tls::Role::Write,
+            RoleArg::Admin => crate::tls::Role::Admin,
+        }
+    }
+}
+
+fn parse_client_name(s: &str) -> Result<String, String> {
+    crate::tls::identity::check_client_name(s).map(|()| s.to_owned())
+}
+
+fn parse_host(s: &str) -> Result<String, String> {
+    crate::tls::cert::check_host(s).map(|()| s.to_owned())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertCommand {
+    /// Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing).
+    CreateCa {
+        /// Directory to write ca.crt and ca.key into.
+        dir: PathBuf,
+        #[command(flatten)]
+        write: CertWriteArgs,
+    },
+    /// Make a member's certificate and key (member-ID.crt, member-ID.key), signed by the CA.
+    CreateMember {
+        /// The member's id, from 1 to 2^53-1 (its --id in `raftctl serve`).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
+        id: u64,
+        /// Names and IP addresses peers and clients reach the member at (comma-separated
+        /// or repeated); at least one.
+        #[arg(long = "host", value_name = "HOST", required = true, value_delimiter = ',', value_parser = parse_host)]
+        hosts: Vec<String>,
+        /// The CA's directory (holding ca.crt and ca.key).
+        #[arg(long, value_name = "DIR")]
+        ca: PathBuf,
+        /// Where to write the files [default: the CA's directory].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        write: CertWriteArgs,
+    },
+    /// Make a client's certificate and key (client-NAME.crt, client-NAME.key), signed by the CA.
+    CreateClient {
+        /// The client's name: 1 to 64 of A-Z a-z 0-9 . _ -
+        #[arg(long, value_parser = parse_client_name)]
+        name: String,
+        /// What the client may do.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The CA's directory (holding ca.crt and ca.key).
+        #[arg(long, value_name = "DIR")]
+        ca: PathBuf,
+        /// Where to write the files [default: the CA's directory].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        write: CertWriteArgs,
+    },
+    /// Show who a certificate names, its hosts, validity and fingerprint, and its problems.
+    Inspect {
+        /// A PEM certificate file.
+        file: PathBuf,
+        /// Check that the certificate is signed by this CA (a ca.crt file or the CA's directory).
+        #[arg(long, value_name = "FILE_OR_DIR")]
+        ca: Option<PathBuf>,
+    },
+    /// Make a bearer token for a client, add its hash to a tokens file, print the token once.
+    CreateToken {
+        /// The client's name: 1 to 64 of A-Z a-z 0-9 . _ -
+        #[arg(long, value_parser = parse_client_name)]
+        name: String,
+        /// What the client may do.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The tokens file to add the line to (created mode 0600 if missing).
+        #[arg(long, value_name = "FILE")]
+        tokens: PathBuf,
     },
 }
 

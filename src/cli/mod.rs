@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod bench;
+pub mod cert;
 pub mod docs;
 pub mod error;
 pub mod help;
@@ -35,5 +36,6 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Man { dir } => docs::write_man_pages(&dir),
         Command::Member(cmd) => member::run(cmd, &cli.global),
         Command::Leader(cmd) => leader::run(cmd, &cli.global),
+        Command::Cert(cmd) => cert::run(cmd, &cli.global),
     }
 }

@@ -6,8 +6,10 @@
 //! client with a role (`urn:raftctl:client:<role>:<name>`). Cryptography is rustls with
 //! the ring provider, chosen explicitly everywhere (no process-wide default).
 
+pub mod cert;
 pub mod identity;
 pub mod pem;
+pub mod tokens;
 
 pub use identity::{Identity, Role};
 
