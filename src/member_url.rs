@@ -1,14 +1,16 @@
-//! A member's URL, parsed once: `http://host:port`, nothing else. Every flag and request
+//! A member's URL, parsed once: `http://host:port` or `https://host:port`, nothing else. Every flag and request
 //! that names a member's URL goes through [`MemberUrl::parse`], so that two spellings
 //! of one member compare equal and none carries credentials, a path or a query.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// `http://host:port` with a host and a port from 1 to 65535; no userinfo, no path but
-/// `/`, no query or fragment. Shown and compared in its normal form.
+/// `http://host:port` or `https://host:port` (a member that runs with TLS) with a host
+/// and a port from 1 to 65535; no userinfo, no path but `/`, no query or fragment.
+/// Shown and compared in its normal form.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MemberUrl {
+    tls: bool,
     host: String,
     port: u16,
 }
@@ -20,11 +22,15 @@ impl MemberUrl {
         let (scheme, rest) = text
             .split_once("://")
             .ok_or_else(|| format!("{text:?} is not a URL (expected http://HOST:PORT)"))?;
-        match scheme.to_ascii_lowercase().as_str() {
-            "http" => {}
-            "https" => return Err("https is not supported yet on this cluster: use http://".into()),
-            other => return Err(format!("scheme {other:?} is not supported: use http://")),
-        }
+        let tls = match scheme.to_ascii_lowercase().as_str() {
+            "http" => false,
+            "https" => true,
+            other => {
+                return Err(format!(
+                    "scheme {other:?} is not supported: use https:// (or http:// for plaintext)"
+                ))
+            }
+        };
         let u = reqwest::Url::parse(text).map_err(|e| format!("{text:?} is not a URL ({e})"))?;
         if !u.username().is_empty() || u.password().is_some() {
             return Err("a member URL carries no user name or password".into());
@@ -43,13 +49,19 @@ impl MemberUrl {
         // `Url` drops a port equal to the scheme's default; a member URL always names it.
         let port = match u.port() {
             Some(p) => p,
-            None if rest.trim_end_matches('/').ends_with(":80") => 80,
+            None if rest.trim_end_matches('/').ends_with(":80") && !tls => 80,
+            None if rest.trim_end_matches('/').ends_with(":443") && tls => 443,
             None => return Err("a member URL needs a port: http://HOST:PORT".into()),
         };
         if port == 0 {
             return Err("port 0 is not a port a member can be reached at".into());
         }
-        Ok(MemberUrl { host, port })
+        Ok(MemberUrl { tls, host, port })
+    }
+
+    /// Whether the member speaks TLS (`https://`).
+    pub fn is_tls(&self) -> bool {
+        self.tls
     }
 
     pub fn host(&self) -> &str {
@@ -63,7 +75,8 @@ impl MemberUrl {
 
 impl fmt::Display for MemberUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "http://{}:{}", self.host, self.port)
+        let scheme = if self.tls { "https" } else { "http" };
+        write!(f, "{scheme}://{}:{}", self.host, self.port)
     }
 }
 
@@ -121,6 +134,8 @@ mod tests {
             ("http://127.0.0.1:7004/", "http://127.0.0.1:7004"),
             ("HTTP://Node-1:80", "http://node-1:80"),
             ("http://[::1]:7001", "http://[::1]:7001"),
+            ("HTTPS://Node-1:7001/", "https://node-1:7001"),
+            ("https://a:443", "https://a:443"),
         ] {
             assert_eq!(MemberUrl::parse(text).unwrap().to_string(), shown, "{text}");
         }
@@ -129,7 +144,6 @@ mod tests {
     #[test]
     fn bad_urls_say_why() {
         for (text, says) in [
-            ("https://a:1", "https is not supported yet"),
             ("http://u:p@a:1", "user name"),
             ("http://a:1/v1", "no path"),
             ("http://a:1?x", "no query"),

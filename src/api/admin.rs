@@ -192,15 +192,28 @@ pub(crate) async fn add(
     if let Err(e) = parse_id(&req.id.to_string()) {
         return e.into_response();
     }
-    let url = match crate::member_url::MemberUrl::parse(&req.url) {
-        Ok(u) => u.to_string(),
+    let parsed = match crate::member_url::MemberUrl::parse(&req.url) {
+        Ok(u) => u,
         Err(why) => {
             return ApiError::BadRequest(format!("url {:?}: {why}", req.url)).into_response()
         }
     };
+    let url = parsed.to_string();
     // Two members at one URL would receive each other's messages.
     match node.members().await {
         Ok(m) => {
+            // One cluster speaks one way: TLS between all members, or plaintext.
+            let own = m
+                .url_of(node.id())
+                .and_then(|u| crate::member_url::MemberUrl::parse(u).ok());
+            if let Some(own) = own.filter(|own| own.is_tls() != parsed.is_tls()) {
+                let scheme = if own.is_tls() { "https" } else { "http" };
+                return ApiError::BadRequest(format!(
+                    "url {url}: this cluster's members are reached at {scheme}:// (member {} is at {own})",
+                    node.id()
+                ))
+                .into_response();
+            }
             let taken = m
                 .voters
                 .iter()
@@ -416,7 +429,7 @@ mod tests {
         assert!(check_url("127.0.0.1:7004").is_err());
         assert!(check_url("http://127.0.0.1:7004/v1").is_err());
         assert!(check_url("ftp://x:1").is_err());
-        assert!(check_url("https://127.0.0.1:7004").is_err());
+        assert!(check_url("https://127.0.0.1:7004").is_ok());
         assert!(check_url("http://u:p@127.0.0.1:7004").is_err());
     }
 }

@@ -44,9 +44,14 @@ pub enum ApiError {
     /// A bug or a storage failure on this member.
     #[error("{0}")]
     Internal(String),
-    /// The request came from a web page of another origin (cross-site request forgery).
+    /// The request came from a web page of another origin (cross-site request forgery),
+    /// or its caller's role does not allow it.
     #[error("{0}")]
     Forbidden(String),
+    /// The request carries no credentials this member accepts (no client certificate,
+    /// no valid token).
+    #[error("{0}")]
+    Unauthenticated(String),
     /// A JSON route got a body of another media type.
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -83,6 +88,7 @@ impl ApiError {
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::Unauthenticated(_) => "unauthenticated",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::RequestTimeout(_) => "request_timeout",
             ApiError::UriTooLong { .. } => "uri_too_long",
@@ -106,6 +112,7 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
@@ -126,6 +133,7 @@ impl ApiError {
             StatusCode::UNPROCESSABLE_ENTITY => "bad_request",
             StatusCode::REQUEST_TIMEOUT => "request_timeout",
             StatusCode::FORBIDDEN => "forbidden",
+            StatusCode::UNAUTHORIZED => "unauthenticated",
             StatusCode::CONFLICT => "conflict",
             StatusCode::SERVICE_UNAVAILABLE => "unavailable",
             s if s.is_server_error() => "internal",

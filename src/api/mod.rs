@@ -6,6 +6,7 @@
 //! bodies.
 
 pub mod admin;
+pub mod auth;
 pub mod error;
 mod guard;
 mod routes;

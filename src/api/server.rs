@@ -15,8 +15,10 @@
 //! - **Quiet logs.** What was refused or closed is counted and logged at most once per
 //!   [`REPORT_EVERY`]; accept errors (e.g. out of file descriptors) back off.
 //!
-//! The accept loop serves any stream type per connection, so a TLS acceptor can be put
-//! between `accept` and [`serve_connection`] later.
+//! - **TLS.** With a [`rustls::ServerConfig`], every connection is TLS: the handshake
+//!   must finish within [`HEADER_TIMEOUT`], and what the client certificate names is set
+//!   on each of its requests as a [`Caller`]. A plaintext HTTP request on a TLS listener
+//!   gets a plaintext 400 saying to use `https://`.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -33,6 +35,8 @@ use tokio::sync::{watch, Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 use super::guard::{self, BodyTimeouts, Guard};
+use crate::tls::member::MemberTls;
+use crate::tls::{Caller, Identity};
 
 /// Time to start a request on a connection (after opening it or after the previous
 /// answer: the keep-alive idle timeout) and, once its first byte is in, to finish the
@@ -156,6 +160,9 @@ struct Stats {
     evicted: AtomicU64,
     reserve_refused: AtomicU64,
     accept_errors: AtomicU64,
+    plaintext: AtomicU64,
+    handshake_failed: AtomicU64,
+    last_handshake_error: Mutex<Option<String>>,
 }
 
 /// The open connections, oldest first, and whether each is between requests.
@@ -208,6 +215,8 @@ impl Registry {
 /// What the accept loop shares with its connections.
 struct Shared {
     router: Router,
+    /// Every connection is TLS with these settings.
+    tls: Option<(tokio_rustls::TlsAcceptor, Arc<MemberTls>)>,
     settings: HttpSettings,
     stats: Stats,
     registry: Registry,
@@ -227,10 +236,27 @@ pub async fn serve_http(
     app: Router,
     advertise: &str,
     settings: HttpSettings,
+    tls: Option<Arc<MemberTls>>,
+    auth: Option<Arc<super::auth::AuthPolicy>>,
     mut stop: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
+    let tls = match tls {
+        Some(t) => {
+            let config = t.server_config().map_err(std::io::Error::other)?;
+            Some((tokio_rustls::TlsAcceptor::from(config), t))
+        }
+        None => None,
+    };
     let guard = Arc::new(Guard::new(advertise, settings.body));
-    let router = app.layer(axum::middleware::from_fn_with_state(guard, guard::guard));
+    let mut router = app.layer(axum::middleware::from_fn_with_state(guard, guard::guard));
+    // Who may ask is settled first: a caller without the right gets 401 or 403 and
+    // learns nothing else about the route.
+    if let Some(policy) = auth {
+        router = router.layer(axum::middleware::from_fn_with_state(
+            policy,
+            super::auth::authorize,
+        ));
+    }
     let cap = ConnectionCap::new(settings.max_connections);
     tracing::info!(
         max_connections = cap.total,
@@ -240,6 +266,7 @@ pub async fn serve_http(
     );
     let shared = Arc::new(Shared {
         router,
+        tls,
         settings,
         stats: Stats::default(),
         registry: Registry::default(),
@@ -340,9 +367,8 @@ async fn admit(
     drop(total);
 }
 
-/// Serves one connection: waits for its first byte, then HTTP/1.1 until it closes, is
-/// evicted, or the server stops. A TLS handshake would go between the two: `serve_http1`
-/// takes any stream.
+/// Serves one connection: waits for its first byte, then (with TLS) the handshake, then
+/// HTTP/1.1 until it closes, is evicted, or the server stops.
 async fn serve_connection(
     shared: Arc<Shared>,
     stream: TcpStream,
@@ -377,7 +403,110 @@ async fn serve_connection(
         () = state.evict.notified() => return,
         _ = stop.wait_for(|s| *s) => return,
     }
-    serve_http1(&shared, TokioIo::new(stream), reserve, &state, &mut stop).await;
+    let remote = stream.peer_addr().ok();
+    let Some((acceptor, member_tls)) = shared.tls.clone() else {
+        let caller = Caller {
+            remote,
+            ..Caller::default()
+        };
+        serve_http1(
+            &shared,
+            TokioIo::new(stream),
+            caller,
+            reserve,
+            &state,
+            &mut stop,
+        )
+        .await;
+        return;
+    };
+    // A TLS client starts with a handshake record (content type 22).
+    let mut first = [0u8; 1];
+    if matches!(stream.peek(&mut first).await, Ok(1) if first[0] != 0x16) {
+        shared.stats.plaintext.fetch_add(1, Ordering::Relaxed);
+        tls_required(stream, shared.settings.header_timeout).await;
+        return;
+    }
+    let handshake = tokio::select! {
+        h = tokio::time::timeout(shared.settings.header_timeout, acceptor.accept(stream)) => h,
+        () = state.evict.notified() => return,
+        _ = stop.wait_for(|s| *s) => return,
+    };
+    let stream = match handshake {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => {
+            shared
+                .stats
+                .handshake_failed
+                .fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(error = %e, "TLS handshake failed");
+            *shared
+                .stats
+                .last_handshake_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = Some(e.to_string());
+            return;
+        }
+        Err(_) => {
+            shared.stats.no_request.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+    };
+    let session = stream.get_ref().1;
+    let chain = session.peer_certificates().unwrap_or_default();
+    if session.handshake_kind() == Some(rustls::HandshakeKind::Resumed) {
+        if let Err(e) = member_tls.recheck_client(chain) {
+            shared
+                .stats
+                .handshake_failed
+                .fetch_add(1, Ordering::Relaxed);
+            *shared
+                .stats
+                .last_handshake_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = Some(format!(
+                "a resumed session's certificate no longer passes: {e}"
+            ));
+            return;
+        }
+    }
+    let certificate = chain
+        .first()
+        .and_then(|leaf| Identity::of_certificate(leaf).ok().flatten());
+    let caller = Caller {
+        tls: true,
+        certificate,
+        remote,
+    };
+    serve_http1(
+        &shared,
+        TokioIo::new(stream),
+        caller,
+        reserve,
+        &state,
+        &mut stop,
+    )
+    .await;
+}
+
+/// Answers a plaintext HTTP request on a TLS listener, in plaintext, then closes: the
+/// client learns to use `https://` instead of seeing a reset connection.
+async fn tls_required(mut stream: TcpStream, wait: Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // Read (some of) the request first, so that closing does not reset the connection
+    // before the client reads the answer.
+    let mut buf = [0u8; 4096];
+    let _ = tokio::time::timeout(wait.min(Duration::from_secs(1)), stream.read(&mut buf)).await;
+    let body = r#"{"error":{"code":"tls_required","message":"this member speaks TLS only: use https:// (and --cacert)"}}"#;
+    let answer = format!(
+        "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(wait, async {
+        let _ = stream.write_all(answer.as_bytes()).await;
+        let _ = stream.shutdown().await;
+    })
+    .await;
 }
 
 struct Unregister {
@@ -411,6 +540,7 @@ impl Drop for InFlight {
 async fn serve_http1<I>(
     shared: &Arc<Shared>,
     io: I,
+    caller: Caller,
     reserve: bool,
     state: &Arc<ConnState>,
     stop: &mut watch::Receiver<bool>,
@@ -420,8 +550,9 @@ async fn serve_http1<I>(
     let router = TowerToHyperService::new(shared.router.clone());
     let service_state = state.clone();
     let service_shared = shared.clone();
-    let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+    let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
         let in_flight = InFlight::start(&service_state);
+        req.extensions_mut().insert(caller.clone());
         let router = router.clone();
         let shared = service_shared.clone();
         async move {
@@ -506,6 +637,23 @@ async fn report(shared: Arc<Shared>) {
                 "refused {reserve_refused} client requests on connections kept for peers and operators: the shared {} connections are busy",
                 shared.cap.total - shared.cap.reserve
             );
+        }
+        let plaintext = s.plaintext.swap(0, Ordering::Relaxed);
+        if plaintext > 0 {
+            tracing::warn!(
+                refused = plaintext,
+                "answered {plaintext} plaintext connections with \"use https://\": this member speaks TLS only"
+            );
+        }
+        let failed = s.handshake_failed.swap(0, Ordering::Relaxed);
+        if failed > 0 {
+            let last = s
+                .last_handshake_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+                .unwrap_or_default();
+            tracing::warn!(failed, "{failed} TLS handshakes failed (last: {last})");
         }
         let errors = s.accept_errors.swap(0, Ordering::Relaxed);
         if errors > 0 {

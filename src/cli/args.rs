@@ -33,6 +33,18 @@ pub struct GlobalArgs {
     /// How long to wait for each request (e.g. 500ms, 5s, 2m).
     #[arg(long, global = true, value_parser = parse_timeout, default_value = "5s")]
     pub timeout: Duration,
+    /// The cluster CA certificate (PEM) that signed the members' certificates.
+    #[arg(long, global = true, visible_alias = "ca", env = "RAFTCTL_CACERT")]
+    pub cacert: Option<PathBuf>,
+    /// This process's certificate (PEM): a client certificate, or for `serve` the member's.
+    #[arg(long, global = true, env = "RAFTCTL_CERT")]
+    pub cert: Option<PathBuf>,
+    /// The private key (PEM) of --cert.
+    #[arg(long, global = true, env = "RAFTCTL_KEY")]
+    pub key: Option<PathBuf>,
+    /// A bearer token (see `serve --tokens`), sent as `Authorization: Bearer`.
+    #[arg(long, global = true, env = "RAFTCTL_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -364,6 +376,22 @@ pub struct ServeArgs {
     /// Log level (overridden by RUST_LOG).
     #[arg(long, default_value = "info")]
     pub log_level: String,
+    /// Serve without TLS on an address other than loopback: anyone who reaches it can
+    /// act as any member or operator. Without TLS flags (--cacert, --cert, --key) a
+    /// member otherwise listens only on loopback.
+    #[arg(long)]
+    pub insecure_plaintext: bool,
+    /// Bearer tokens clients may use instead of a certificate: one `ROLE NAME sha256:HEX`
+    /// line per token (made by `raftctl cert create-token`); reread when it changes.
+    #[arg(long, value_name = "FILE")]
+    pub tokens: Option<PathBuf>,
+    /// Routes open without credentials: health, metrics, both (health,metrics) or none.
+    #[arg(long, value_name = "ROUTES", default_value = "health")]
+    pub public: String,
+    /// Certificates refused although signed by the CA: SHA-256 fingerprints (as `raftctl
+    /// cert inspect` shows them), one per line; reread when it changes.
+    #[arg(long, value_name = "FILE")]
+    pub revoked: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

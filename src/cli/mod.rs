@@ -24,7 +24,7 @@ pub use error::{CliError, CliResult, ExitCode};
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
-        Command::Serve(args) => serve::run(&args),
+        Command::Serve(args) => serve::run(&args, &cli.global),
         Command::Kv(cmd) => kv::run(&cli.global, cmd),
         Command::Status => status::run(&cli.global),
         Command::Wal(cmd) => wal::run(cmd, &cli.global),

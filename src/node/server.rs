@@ -14,10 +14,12 @@ use super::handle::NodeHandle;
 use super::peer_input::Following;
 use super::runtime::{NodeTask, PEER_INBOX, REQUEST_INBOX};
 use super::snapshot::{FileSink, FileSource};
+use crate::api::auth::AuthPolicy;
 use crate::kv;
 use crate::member_url::MemberUrl;
 use crate::raft::{self, NodeId, RawNode};
 use crate::storage::{self, InitialState, Membership, RedbStorage};
+use crate::tls::member::{MemberTls, POLL_EVERY};
 use crate::transport::{self, Inbound, Transport, TransportConfig};
 
 /// How long a client request waits for the node before answering `timeout`.
@@ -60,6 +62,24 @@ pub enum StartMode {
     },
     /// The data dir holds state: start from it.
     Restart,
+}
+
+/// Who the member trusts (from `serve`'s flags).
+#[derive(Clone, Default)]
+pub struct Security {
+    /// Certificates: TLS on every route, mutual TLS between members. `None`: plaintext.
+    pub tls: Option<Arc<MemberTls>>,
+    /// Who may use which route (tokens, open routes).
+    pub auth: Option<Arc<AuthPolicy>>,
+}
+
+impl std::fmt::Debug for Security {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Security")
+            .field("tls", &self.tls)
+            .field("auth", &self.auth.is_some())
+            .finish()
+    }
 }
 
 /// Why the node stopped other than by a signal.
@@ -181,6 +201,7 @@ pub async fn serve(
     data_dir: &Path,
     mode: StartMode,
     listener: TcpListener,
+    security: Security,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
     let store = tokio::task::block_in_place(|| open_storage(&config, data_dir, mode))?;
@@ -222,6 +243,7 @@ pub async fn serve(
             })),
             metrics: metrics.clone(),
             request_timeout: peer_request_timeout(&config),
+            tls: security.tls.clone(),
             ..TransportConfig::default()
         },
     )?;
@@ -235,12 +257,15 @@ pub async fn serve(
         let following = following.clone();
         move |m: &raft::Message| following.admit_snapshot(m)
     };
-    let inbound = Inbound::new(cluster_id, config.id, is_member, peer_tx)
+    let mut inbound = Inbound::new(cluster_id, config.id, is_member, peer_tx)
         .with_snapshot_gate(gate)
         .with_snapshot_sink(FileSink {
             dir: snapshot_dir,
             cluster_id,
         });
+    if security.tls.is_some() {
+        inbound = inbound.with_member_certificates();
+    }
     let (request_tx, request_rx) = mpsc::channel(REQUEST_INBOX);
     let applied = Arc::new(AtomicU64::new(store.applied()));
     let buffer = kv::ApplyBuffer::new();
@@ -291,10 +316,29 @@ pub async fn serve(
     let (http_stop_tx, http_stop_rx) = watch::channel(false);
     let http = crate::api::HttpSettings::from_env();
     let advertise = config.advertise.clone();
+    let server_tls = security.tls.clone();
+    let auth = security.auth.clone();
+    let reloader = tokio::spawn(reload_on_change(security.clone(), http_stop_rx.clone()));
     let mut server = tokio::spawn(async move {
-        crate::api::serve_http(listener, app, &advertise, http, http_stop_rx).await
+        crate::api::serve_http(
+            listener,
+            app,
+            &advertise,
+            http,
+            server_tls,
+            auth,
+            http_stop_rx,
+        )
+        .await
     });
-    tracing::info!(url = %config.advertise, "serving clients and peers");
+    match &security.tls {
+        Some(tls) => tracing::info!(
+            url = %config.advertise,
+            "serving clients and peers over TLS with {}",
+            tls.summary()
+        ),
+        None => tracing::info!(url = %config.advertise, "serving clients and peers"),
+    }
 
     // Whichever comes first: a signal, the node task failing, or the server failing.
     let mut shutdown = Box::pin(shutdown);
@@ -334,10 +378,82 @@ pub async fn serve(
     {
         server.abort();
     }
+    reloader.abort();
     if outcome.is_ok() {
         tracing::info!("stopped cleanly");
     }
     outcome
+}
+
+/// Reads the certificate, key, CA, revocation list and token files again on SIGHUP and
+/// when they change (looked at every [`POLL_EVERY`]), until `stop`. New connections use
+/// what was read; open ones carry on. Unusable files leave the previous ones in use and
+/// are reported once per distinct problem (and at every SIGHUP).
+async fn reload_on_change(security: Security, mut stop: watch::Receiver<bool>) {
+    if security.tls.is_none() && security.auth.is_none() {
+        return;
+    }
+    #[cfg(unix)]
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let mut tick = tokio::time::interval(POLL_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_errors: [Option<String>; 2] = [None, None];
+    loop {
+        #[cfg(unix)]
+        let hangup = async {
+            match hup.as_mut() {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let hangup = std::future::pending::<()>();
+        let forced = tokio::select! {
+            _ = stop.wait_for(|s| *s) => return,
+            () = hangup => true,
+            _ = tick.tick() => false,
+        };
+        if forced {
+            tracing::info!("SIGHUP received: reading the TLS and token files again");
+        }
+        let outcomes = [
+            (
+                "TLS files",
+                security
+                    .tls
+                    .as_ref()
+                    .map(|t| t.reload(forced).map(|new| new.then(|| t.summary()))),
+            ),
+            (
+                "token file",
+                security
+                    .auth
+                    .as_ref()
+                    .map(|a| a.reload_tokens(forced).map(|new| new.then(String::new))),
+            ),
+        ];
+        for ((what, outcome), last) in outcomes.into_iter().zip(last_errors.iter_mut()) {
+            match outcome {
+                None | Some(Ok(None)) => {}
+                Some(Ok(Some(summary))) => {
+                    *last = None;
+                    if summary.is_empty() {
+                        tracing::info!("{what} reloaded");
+                    } else {
+                        tracing::info!("{what} reloaded: now using {summary}");
+                    }
+                }
+                Some(Err(e)) => {
+                    if forced || last.as_deref() != Some(e.as_str()) {
+                        tracing::error!("{what} not reloaded, the previous ones stay in use: {e}");
+                    }
+                    *last = Some(e);
+                }
+            }
+        }
+    }
 }
 
 fn flatten(

@@ -8,12 +8,26 @@
 
 pub mod cert;
 pub mod identity;
+pub mod member;
 pub mod pem;
 pub mod tokens;
 
 pub use identity::{Identity, Role};
 
 use std::sync::Arc;
+
+/// Who is on the other end of an HTTP connection, as the listener established it; set
+/// on every request (as an extension) before the routes see it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Caller {
+    /// The connection is TLS (the member runs with certificates).
+    pub tls: bool,
+    /// Who the client certificate names, when one was shown, verified by the cluster CA
+    /// and names a raftctl identity.
+    pub certificate: Option<Identity>,
+    /// The client's address, for logs.
+    pub remote: Option<std::net::SocketAddr>,
+}
 
 /// The crypto provider every rustls config in this crate uses.
 pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
