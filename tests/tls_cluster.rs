@@ -285,3 +285,51 @@ fn certificates_rotate_under_load_without_a_failed_request() {
     assert_eq!(r.status, 200);
     std::thread::sleep(Duration::from_millis(200));
 }
+
+/// A member started with another member's certificate, or with a key that is not its
+/// certificate's, refuses to start and says why; nothing is created.
+#[test]
+fn a_member_refuses_to_start_with_a_certificate_that_is_not_its_own() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let pki = common::Pki::create(root.path(), 2);
+    let serve = |id: &str, cert: &CertFiles| {
+        std::process::Command::new(common::raftctl_bin())
+            .args(["serve", "--id", id, "--listen"])
+            .arg(format!("127.0.0.1:{}", common::free_port()))
+            .arg("--data-dir")
+            .arg(root.path().join("data"))
+            .arg("--cacert")
+            .arg(pki.ca())
+            .arg("--cert")
+            .arg(&cert.cert)
+            .arg("--key")
+            .arg(&cert.key)
+            .output()
+            .expect("run raftctl serve")
+    };
+    let out = serve("2", &pki.member(1));
+    assert_eq!(out.status.code(), Some(1));
+    let err = common::stderr(&out);
+    assert!(err.contains("names member 1, not member 2"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+
+    let mixed = CertFiles {
+        cert: pki.member(2).cert,
+        key: pki.member(1).key,
+    };
+    let out = serve("2", &mixed);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        common::stderr(&out).contains("does not belong to"),
+        "{}",
+        common::stderr(&out)
+    );
+
+    let out = serve("1", &pki.client("admin"));
+    assert!(
+        common::stderr(&out).contains("names client"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert!(!root.path().join("data").exists(), "nothing created");
+}
