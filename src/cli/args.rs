@@ -33,6 +33,65 @@ pub struct GlobalArgs {
     /// How long to wait for each request (e.g. 500ms, 5s, 2m).
     #[arg(long, global = true, value_parser = parse_timeout, default_value = "5s")]
     pub timeout: Duration,
+    /// PEM file of the CA that signed the members' certificates; needed for https://.
+    #[arg(
+        id = "tls_cacert",
+        long = "cacert",
+        visible_alias = "ca",
+        global = true,
+        env = "RAFTCTL_CACERT",
+        value_name = "FILE"
+    )]
+    pub cacert: Option<PathBuf>,
+    /// PEM file of this process's certificate, for mutual TLS (with --key).
+    #[arg(
+        id = "tls_cert",
+        long = "cert",
+        global = true,
+        env = "RAFTCTL_CERT",
+        value_name = "FILE"
+    )]
+    pub cert: Option<PathBuf>,
+    /// PEM file of the private key of --cert.
+    #[arg(
+        id = "tls_key",
+        long = "key",
+        global = true,
+        env = "RAFTCTL_KEY",
+        value_name = "FILE"
+    )]
+    pub key: Option<PathBuf>,
+    /// Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate.
+    #[arg(
+        id = "auth_token",
+        long = "token",
+        global = true,
+        env = "RAFTCTL_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
+}
+
+impl GlobalArgs {
+    /// --cacert, --cert and --key.
+    pub fn tls(&self) -> crate::client::TlsOptions {
+        crate::client::TlsOptions {
+            cacert: self.cacert.clone(),
+            cert: self.cert.clone(),
+            key: self.key.clone(),
+        }
+    }
+
+    /// A client for --endpoints with --timeout, the TLS files and --token.
+    pub fn client(&self) -> Result<crate::client::Client, crate::client::ClientError> {
+        crate::client::Client::new(
+            &self.endpoints,
+            self.timeout,
+            &self.tls(),
+            self.token.as_deref(),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -280,9 +280,13 @@ fn died_error(m: &Member, status: ExitStatus) -> CliError {
 async fn wait_for_leader(members: &mut Members) -> CliResult<u64> {
     let deadline = Instant::now() + START_DEADLINE;
     let urls: Vec<String> = members.0.iter().map(|m| m.url.clone()).collect();
-    let client = Client::new(&urls, Duration::from_secs(1)).map_err(|e| {
-        CliError::failure(format!("cannot build an HTTP client for the members: {e}"))
-    })?;
+    let client = Client::new(
+        &urls,
+        Duration::from_secs(1),
+        &crate::client::TlsOptions::default(),
+        None,
+    )
+    .map_err(|e| CliError::failure(format!("cannot build an HTTP client for the members: {e}")))?;
     let mut last_problem = String::from("no member answered yet");
     loop {
         if let Some((i, status)) = members.first_exited() {

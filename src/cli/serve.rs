@@ -164,8 +164,13 @@ fn start_mode(s: &ServeSettings, rt: &tokio::runtime::Runtime) -> CliResult<Star
 /// Learns cluster id and membership from a running member; refuses when this member has
 /// not been added yet.
 async fn join_info(s: &ServeSettings, url: &str) -> CliResult<StartMode> {
-    let client = Client::new(&[url.to_string()], Duration::from_secs(5))
-        .map_err(|e| CliError::usage(format!("--join: {e}")))?;
+    let client = Client::new(
+        &[url.to_string()],
+        Duration::from_secs(5),
+        &crate::client::TlsOptions::default(),
+        None,
+    )
+    .map_err(|e| CliError::usage(format!("--join: {e}")))?;
     let status = client
         .status_of(url)
         .await
