@@ -276,9 +276,7 @@ impl Connector {
     /// `None` for anything else (refused, reset, timed out, ...).
     pub fn explain(&self, url: &Url, e: &(dyn std::error::Error + 'static)) -> Option<String> {
         let endpoint = shown(url);
-        let Some(err) = rustls_error(e) else {
-            return None;
-        };
+        let err = rustls_error(e)?;
         let host = url.host_str().unwrap_or_default().to_string();
         let cacert = self
             .tls
