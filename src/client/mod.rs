@@ -690,6 +690,30 @@ mod tests {
         assert!(matches!(e, ClientError::BadResponse { .. }));
     }
 
+    #[test]
+    fn a_401_says_how_to_authenticate() {
+        let body =
+            br#"{"error":{"code":"unauthenticated","message":"no client certificate or token"}}"#;
+        let e = api_error("https://a:1", StatusCode::UNAUTHORIZED, body);
+        assert_eq!(
+            e.to_string(),
+            "no client certificate or token; pass --cert/--key or --token \
+             (unauthenticated from https://a:1)"
+        );
+        let body = br#"{"error":{"code":"unauthenticated","message":"pass --token"}}"#;
+        let e = api_error("https://a:1", StatusCode::UNAUTHORIZED, body);
+        assert_eq!(
+            e.to_string(),
+            "pass --token (unauthenticated from https://a:1)"
+        );
+        let body = br#"{"error":{"code":"forbidden","message":"role read cannot write"}}"#;
+        let e = api_error("https://a:1", StatusCode::FORBIDDEN, body);
+        assert_eq!(
+            e.to_string(),
+            "role read cannot write (forbidden from https://a:1)"
+        );
+    }
+
     #[tokio::test]
     async fn a_write_without_an_answer_is_never_resent() {
         // Accepts connections and never answers.
