@@ -68,7 +68,7 @@ fn tls_files_that_cannot_be_used_are_named() {
     );
     let err = stderr(&out);
     assert!(
-        err.starts_with("error: cannot read certificate file "),
+        err.starts_with("error: --cacert: cannot read certificate file "),
         "{err}"
     );
     assert!(err.contains("ca.crt") && err.lines().count() == 1, "{err}");

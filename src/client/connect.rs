@@ -161,7 +161,7 @@ impl Connector {
             }
             return Ok(Connector { tls: None });
         };
-        let roots = tls::pem::roots(cacert)?;
+        let roots = tls::pem::roots(cacert).map_err(|e| format!("--cacert: {e}"))?;
         let builder = ClientConfig::builder_with_provider(tls::provider())
             .with_safe_default_protocol_versions()
             .map_err(|e| format!("cannot set up TLS: {e}"))?
@@ -169,13 +169,14 @@ impl Connector {
         let mut config = match (&opts.cert, &opts.key) {
             (Some(cert), Some(key)) => {
                 // Checks that the key belongs to the certificate, with an error naming both.
-                tls::pem::certified_key(cert, key)?;
+                let flags = |e: String| format!("--cert/--key: {e}");
+                tls::pem::certified_key(cert, key).map_err(flags)?;
                 builder
                     .with_client_auth_cert(
-                        tls::pem::certificates(cert)?,
-                        tls::pem::private_key(key)?,
+                        tls::pem::certificates(cert).map_err(flags)?,
+                        tls::pem::private_key(key).map_err(flags)?,
                     )
-                    .map_err(|e| format!("{}: {e}", cert.display()))?
+                    .map_err(|e| flags(format!("{}: {e}", cert.display())))?
             }
             _ => builder.with_no_client_auth(),
         };
@@ -936,6 +937,10 @@ mod tests {
             ..TlsOptions::default()
         };
         let err = Connector::new(&missing).unwrap_err();
+        assert!(
+            err.starts_with("--cacert: cannot read certificate file "),
+            "{err}"
+        );
         assert!(err.contains("nope.crt") && !err.contains('\n'), "{err}");
         let c = client("http://127.0.0.1:1", &TlsOptions::default(), None);
         assert!(!c.connector().has_tls());
