@@ -33,18 +33,66 @@ pub struct GlobalArgs {
     /// How long to wait for each request (e.g. 500ms, 5s, 2m).
     #[arg(long, global = true, value_parser = parse_timeout, default_value = "5s")]
     pub timeout: Duration,
-    /// The cluster CA certificate (PEM) that signed the members' certificates.
-    #[arg(long, global = true, visible_alias = "ca", env = "RAFTCTL_CACERT")]
+    /// PEM file of the cluster CA: it signed the members' certificates; needed for
+    /// https://. For `serve`, the CA that signs every member and client it accepts.
+    #[arg(
+        id = "tls_cacert",
+        long = "cacert",
+        global = true,
+        env = "RAFTCTL_CACERT",
+        value_name = "FILE"
+    )]
     pub cacert: Option<PathBuf>,
-    /// This process's certificate (PEM): a client certificate, or for `serve` the member's.
-    #[arg(long, global = true, env = "RAFTCTL_CERT")]
+    /// PEM file of this process's certificate, for mutual TLS (with --key); for `serve`,
+    /// the member's own certificate, which names its --id.
+    #[arg(
+        id = "tls_cert",
+        long = "cert",
+        global = true,
+        env = "RAFTCTL_CERT",
+        value_name = "FILE"
+    )]
     pub cert: Option<PathBuf>,
-    /// The private key (PEM) of --cert.
-    #[arg(long, global = true, env = "RAFTCTL_KEY")]
+    /// PEM file of the private key of --cert.
+    #[arg(
+        id = "tls_key",
+        long = "key",
+        global = true,
+        env = "RAFTCTL_KEY",
+        value_name = "FILE"
+    )]
     pub key: Option<PathBuf>,
-    /// A bearer token (see `serve --tokens`), sent as `Authorization: Bearer`.
-    #[arg(long, global = true, env = "RAFTCTL_TOKEN", hide_env_values = true)]
+    /// Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate.
+    #[arg(
+        id = "auth_token",
+        long = "token",
+        global = true,
+        env = "RAFTCTL_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
     pub token: Option<String>,
+}
+
+impl GlobalArgs {
+    /// --cacert, --cert and --key.
+    pub fn tls(&self) -> crate::client::TlsOptions {
+        crate::client::TlsOptions {
+            cacert: self.cacert.clone(),
+            cert: self.cert.clone(),
+            key: self.key.clone(),
+        }
+    }
+
+    /// A client for --endpoints with --timeout, the TLS files and --token.
+    pub fn client(&self) -> Result<crate::client::Client, crate::client::ClientError> {
+        crate::client::Client::new(
+            &self.endpoints,
+            self.timeout,
+            &self.tls(),
+            self.token.as_deref(),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -9,11 +9,11 @@ use serde::Serialize;
 use super::args::{GlobalArgs, KvCommand, OutputFormat};
 use super::error::{CliError, CliResult};
 use super::output::{print_json, shown};
-use crate::client::{Client, ClientError};
+use crate::client::ClientError;
 
 /// Runs one `kv` subcommand.
 pub fn run(global: &GlobalArgs, cmd: KvCommand) -> CliResult {
-    let client = Client::new(&global.endpoints, global.timeout).map_err(usage_or_failure)?;
+    let client = global.client().map_err(usage_or_failure)?;
     let rt = runtime()?;
     match cmd {
         KvCommand::Put { key, value } => {
@@ -152,7 +152,9 @@ pub(crate) fn failure(e: ClientError) -> CliError {
 
 pub(crate) fn usage_or_failure(e: ClientError) -> CliError {
     match e {
-        ClientError::BadEndpoint(_) | ClientError::NoEndpoints => CliError::usage(e.to_string()),
+        ClientError::BadEndpoint(_) | ClientError::NoEndpoints | ClientError::BadToken(_) => {
+            CliError::usage(e.to_string())
+        }
         other => failure(other),
     }
 }

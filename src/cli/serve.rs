@@ -253,9 +253,17 @@ fn start_mode(s: &ServeSettings, rt: &tokio::runtime::Runtime) -> CliResult<Star
 }
 
 /// Learns cluster id and membership from a running member; refuses when this member has
-/// not been added yet.
+/// not been added yet. With TLS it asks with its own member certificate (which may read).
 async fn join_info(s: &ServeSettings, url: &str) -> CliResult<StartMode> {
-    let client = Client::new(&[url.to_string()], Duration::from_secs(5))
+    let tls = match &s.tls {
+        Some(files) => crate::client::TlsOptions {
+            cacert: Some(files.ca.clone()),
+            cert: Some(files.cert.clone()),
+            key: Some(files.key.clone()),
+        },
+        None => crate::client::TlsOptions::default(),
+    };
+    let client = Client::new(&[url.to_string()], Duration::from_secs(5), &tls, None)
         .map_err(|e| CliError::usage(format!("--join: {e}")))?;
     let status = client
         .status_of(url)

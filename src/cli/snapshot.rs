@@ -8,7 +8,6 @@ use super::error::{CliError, CliResult};
 use super::kv::{failure, runtime, usage_or_failure};
 use super::output;
 use super::recover::{failed, members};
-use crate::client::Client;
 use crate::inspect::snapshot::{
     inspect_snapshot, parse_initial_cluster, restore, RestoreOptions, SnapshotReport,
 };
@@ -48,7 +47,7 @@ pub fn run(cmd: SnapshotCommand, global: &GlobalArgs) -> CliResult {
 
 /// `POST /v1/snapshot` on every endpoint given; fails if any of them failed.
 fn take(global: &GlobalArgs) -> CliResult {
-    let client = Client::new(&global.endpoints, global.timeout).map_err(usage_or_failure)?;
+    let client = global.client().map_err(usage_or_failure)?;
     let rt = runtime()?;
     let results: Vec<_> = rt.block_on(async {
         let mut out = Vec::new();
@@ -133,7 +132,7 @@ fn check_destination(file: &Path, part: &Path) -> CliResult {
 }
 
 fn save(file: &Path, global: &GlobalArgs) -> CliResult {
-    let client = Client::new(&global.endpoints, global.timeout).map_err(usage_or_failure)?;
+    let client = global.client().map_err(usage_or_failure)?;
     let rt = runtime()?;
     let mut part = file.as_os_str().to_owned();
     part.push(".part");
