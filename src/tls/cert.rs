@@ -98,6 +98,8 @@ pub struct Written {
     pub fingerprint_sha256: String,
     /// Whether existing files were replaced.
     pub replaced: bool,
+    /// Things to know about what was written, e.g. that it outlives its CA.
+    pub warnings: Vec<String>,
 }
 
 /// Makes a new CA: a P-256 key and a self-signed CA certificate, written to
@@ -223,7 +225,7 @@ struct LeafPlan {
 
 fn create_leaf(ca_dir: &Path, plan: LeafPlan, opts: &Options) -> Result<Written, String> {
     let replaced = check_targets(&[&plan.key_path, &plan.cert_path], opts.force)?;
-    let (ca_der, ca_key) = load_ca(ca_dir)?;
+    let (ca_der, ca_key, ca_end) = load_ca(ca_dir)?;
     let issuer = Issuer::from_ca_cert_der(&ca_der, &ca_key).map_err(|e| {
         format!(
             "{}: cannot sign with this CA certificate: {e}",
@@ -259,7 +261,7 @@ fn create_leaf(ca_dir: &Path, plan: LeafPlan, opts: &Options) -> Result<Written,
         cert.der(),
         opts.force,
     )?;
-    Ok(written(
+    let mut out = written(
         plan.cert_path,
         plan.key_path,
         plan.identity.to_string(),
@@ -267,7 +269,14 @@ fn create_leaf(ca_dir: &Path, plan: LeafPlan, opts: &Options) -> Result<Written,
         cert.der(),
         &opts.validity,
         replaced,
-    ))
+    );
+    if opts.validity.not_after > ca_end {
+        out.warnings.push(format!(
+            "the certificate outlives its CA, which expires on {}: it is refused from then on",
+            rfc3339(ca_end)
+        ));
+    }
+    Ok(out)
 }
 
 fn base_params(common_name: &str, validity: &Validity) -> Result<CertificateParams, String> {
@@ -296,7 +305,7 @@ fn new_key() -> Result<KeyPair, String> {
 
 /// The CA certificate (DER) and key of `ca_dir`, checked to be a CA and to belong
 /// together.
-fn load_ca(ca_dir: &Path) -> Result<(CertificateDer<'static>, KeyPair), String> {
+fn load_ca(ca_dir: &Path) -> Result<(CertificateDer<'static>, KeyPair, OffsetDateTime), String> {
     let cert_path = ca_dir.join(CA_CERT);
     let key_path = ca_dir.join(CA_KEY);
     for path in [&cert_path, &key_path] {
@@ -325,6 +334,22 @@ fn load_ca(ca_dir: &Path) -> Result<(CertificateDer<'static>, KeyPair), String> 
             cert_path.display()
         ));
     }
+    if let Ok(Some(usage)) = parsed.key_usage() {
+        if !usage.value.key_cert_sign() {
+            return Err(format!(
+                "{}: the CA certificate's key usage does not allow signing certificates",
+                cert_path.display()
+            ));
+        }
+    }
+    let ca_end = parsed.validity().not_after.to_datetime();
+    if ca_end < OffsetDateTime::now_utc() {
+        return Err(format!(
+            "{}: the CA expired on {}; make a new one with `raftctl cert create-ca`",
+            cert_path.display(),
+            rfc3339(ca_end)
+        ));
+    }
     let key_pem = String::from_utf8(read_limited(&key_path, "CA key")?)
         .map_err(|_| format!("{}: not a PEM file (not text)", key_path.display()))?;
     let key = KeyPair::from_pem(&key_pem).map_err(|e| {
@@ -340,7 +365,7 @@ fn load_ca(ca_dir: &Path) -> Result<(CertificateDer<'static>, KeyPair), String> 
             cert_path.display()
         ));
     }
-    Ok((der, key))
+    Ok((der, key, ca_end))
 }
 
 fn read_limited(path: &Path, what: &str) -> Result<Vec<u8>, String> {
@@ -534,6 +559,7 @@ fn written(
         not_after: rfc3339(validity.not_after),
         fingerprint_sha256: fingerprint(der),
         replaced,
+        warnings: Vec::new(),
     }
 }
 
@@ -835,6 +861,14 @@ mod tests {
         // 30 days: valid, with a warning only.
         assert!(!seen.has_errors(), "{:?}", seen.problems);
         assert!(seen.problems[0].message.contains("expires within"));
+
+        assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+        let long = create_client(&ca_dir, &ca_dir, "long", Role::Read, &opts(4000)).expect("long");
+        assert!(
+            long.warnings[0].contains("outlives its CA"),
+            "{:?}",
+            long.warnings
+        );
 
         let c = create_client(&ca_dir, &ca_dir, "ci", Role::Write, &opts(365)).expect("client");
         let seen = inspect(&c.cert, Some(&ca.cert)).expect("inspect");
