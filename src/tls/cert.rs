@@ -986,6 +986,37 @@ mod tests {
     }
 
     #[test]
+    fn a_file_made_meanwhile_is_not_overwritten() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let path = tmp.path().join("x.crt");
+        std::fs::write(&path, "theirs").expect("write");
+        let err = put_file(&path, b"ours", 0o644, false).expect_err("exists");
+        assert!(err.contains("already exists"), "{err}");
+        assert_eq!(std::fs::read(&path).expect("read"), b"theirs");
+        put_file(&path, b"ours", 0o600, true).expect("replace");
+        assert_eq!(std::fs::read(&path).expect("read"), b"ours");
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(std::fs::read_dir(tmp.path()).expect("ls").count(), 1);
+    }
+
+    #[test]
+    fn an_expired_ca_signs_nothing() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let now = OffsetDateTime::now_utc();
+        let past = Options {
+            validity: Validity {
+                not_before: now - Duration::days(3),
+                not_after: now - Duration::days(1),
+            },
+            force: false,
+        };
+        create_ca(tmp.path(), &past).expect("ca");
+        let err = create_client(tmp.path(), tmp.path(), "x", Role::Read, &opts(1))
+            .expect_err("expired CA");
+        assert!(err.contains("the CA expired on"), "{err}");
+    }
+
+    #[test]
     fn a_key_file_is_named_as_such() {
         let tmp = tempfile::tempdir().expect("tmp");
         let ca = create_ca(tmp.path(), &opts(10)).expect("ca");
