@@ -147,6 +147,9 @@ fn print_written(
         }
         t
     })?;
+    for warning in &written.warnings {
+        eprintln!("warning: {warning}");
+    }
     if let Some(flags) = flags {
         output::write_stdout(&format!("use with:\n  {flags}\n"))?;
     }

@@ -98,6 +98,8 @@ pub struct Written {
     pub fingerprint_sha256: String,
     /// Whether existing files were replaced.
     pub replaced: bool,
+    /// Things to know about what was written, e.g. that it outlives its CA.
+    pub warnings: Vec<String>,
 }
 
 /// Makes a new CA: a P-256 key and a self-signed CA certificate, written to
@@ -223,7 +225,7 @@ struct LeafPlan {
 
 fn create_leaf(ca_dir: &Path, plan: LeafPlan, opts: &Options) -> Result<Written, String> {
     let replaced = check_targets(&[&plan.key_path, &plan.cert_path], opts.force)?;
-    let (ca_der, ca_key) = load_ca(ca_dir)?;
+    let (ca_der, ca_key, ca_end) = load_ca(ca_dir)?;
     let issuer = Issuer::from_ca_cert_der(&ca_der, &ca_key).map_err(|e| {
         format!(
             "{}: cannot sign with this CA certificate: {e}",
@@ -259,7 +261,7 @@ fn create_leaf(ca_dir: &Path, plan: LeafPlan, opts: &Options) -> Result<Written,
         cert.der(),
         opts.force,
     )?;
-    Ok(written(
+    let mut out = written(
         plan.cert_path,
         plan.key_path,
         plan.identity.to_string(),
@@ -267,7 +269,14 @@ fn create_leaf(ca_dir: &Path, plan: LeafPlan, opts: &Options) -> Result<Written,
         cert.der(),
         &opts.validity,
         replaced,
-    ))
+    );
+    if opts.validity.not_after > ca_end {
+        out.warnings.push(format!(
+            "the certificate outlives its CA, which expires on {}: it is refused from then on",
+            rfc3339(ca_end)
+        ));
+    }
+    Ok(out)
 }
 
 fn base_params(common_name: &str, validity: &Validity) -> Result<CertificateParams, String> {
@@ -296,7 +305,7 @@ fn new_key() -> Result<KeyPair, String> {
 
 /// The CA certificate (DER) and key of `ca_dir`, checked to be a CA and to belong
 /// together.
-fn load_ca(ca_dir: &Path) -> Result<(CertificateDer<'static>, KeyPair), String> {
+fn load_ca(ca_dir: &Path) -> Result<(CertificateDer<'static>, KeyPair, OffsetDateTime), String> {
     let cert_path = ca_dir.join(CA_CERT);
     let key_path = ca_dir.join(CA_KEY);
     for path in [&cert_path, &key_path] {
@@ -325,6 +334,22 @@ fn load_ca(ca_dir: &Path) -> Result<(CertificateDer<'static>, KeyPair), String> 
             cert_path.display()
         ));
     }
+    if let Ok(Some(usage)) = parsed.key_usage() {
+        if !usage.value.key_cert_sign() {
+            return Err(format!(
+                "{}: the CA certificate's key usage does not allow signing certificates",
+                cert_path.display()
+            ));
+        }
+    }
+    let ca_end = parsed.validity().not_after.to_datetime();
+    if ca_end < OffsetDateTime::now_utc() {
+        return Err(format!(
+            "{}: the CA expired on {}; make a new one with `raftctl cert create-ca`",
+            cert_path.display(),
+            rfc3339(ca_end)
+        ));
+    }
     let key_pem = String::from_utf8(read_limited(&key_path, "CA key")?)
         .map_err(|_| format!("{}: not a PEM file (not text)", key_path.display()))?;
     let key = KeyPair::from_pem(&key_pem).map_err(|e| {
@@ -340,7 +365,7 @@ fn load_ca(ca_dir: &Path) -> Result<(CertificateDer<'static>, KeyPair), String> 
             cert_path.display()
         ));
     }
-    Ok((der, key))
+    Ok((der, key, ca_end))
 }
 
 fn read_limited(path: &Path, what: &str) -> Result<Vec<u8>, String> {
@@ -534,6 +559,7 @@ fn written(
         not_after: rfc3339(validity.not_after),
         fingerprint_sha256: fingerprint(der),
         replaced,
+        warnings: Vec::new(),
     }
 }
 
@@ -836,6 +862,14 @@ mod tests {
         assert!(!seen.has_errors(), "{:?}", seen.problems);
         assert!(seen.problems[0].message.contains("expires within"));
 
+        assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+        let long = create_client(&ca_dir, &ca_dir, "long", Role::Read, &opts(4000)).expect("long");
+        assert!(
+            long.warnings[0].contains("outlives its CA"),
+            "{:?}",
+            long.warnings
+        );
+
         let c = create_client(&ca_dir, &ca_dir, "ci", Role::Write, &opts(365)).expect("client");
         let seen = inspect(&c.cert, Some(&ca.cert)).expect("inspect");
         assert_eq!(seen.client_role, Some(Role::Write));
@@ -949,6 +983,37 @@ mod tests {
         assert!(create_member(d, d, 1, &[], &opts(1)).is_err());
         assert!(create_client(d, d, "a/b", Role::Read, &opts(1)).is_err());
         assert!(!d.join("member-0.crt").exists());
+    }
+
+    #[test]
+    fn a_file_made_meanwhile_is_not_overwritten() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let path = tmp.path().join("x.crt");
+        std::fs::write(&path, "theirs").expect("write");
+        let err = put_file(&path, b"ours", 0o644, false).expect_err("exists");
+        assert!(err.contains("already exists"), "{err}");
+        assert_eq!(std::fs::read(&path).expect("read"), b"theirs");
+        put_file(&path, b"ours", 0o600, true).expect("replace");
+        assert_eq!(std::fs::read(&path).expect("read"), b"ours");
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(std::fs::read_dir(tmp.path()).expect("ls").count(), 1);
+    }
+
+    #[test]
+    fn an_expired_ca_signs_nothing() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let now = OffsetDateTime::now_utc();
+        let past = Options {
+            validity: Validity {
+                not_before: now - Duration::days(3),
+                not_after: now - Duration::days(1),
+            },
+            force: false,
+        };
+        create_ca(tmp.path(), &past).expect("ca");
+        let err = create_client(tmp.path(), tmp.path(), "x", Role::Read, &opts(1))
+            .expect_err("expired CA");
+        assert!(err.contains("the CA expired on"), "{err}");
     }
 
     #[test]
