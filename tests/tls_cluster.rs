@@ -333,3 +333,82 @@ fn a_member_refuses_to_start_with_a_certificate_that_is_not_its_own() {
     );
     assert!(!root.path().join("data").exists(), "nothing created");
 }
+
+/// The value after `flag` on a printed command line.
+fn flag_value(line: &str, flag: &str) -> Option<String> {
+    line.split_whitespace()
+        .skip_while(|w| *w != flag)
+        .nth(1)
+        .map(str::to_string)
+}
+
+/// `member add` over TLS prints a `serve --join` line with the TLS flags; a member
+/// started with them joins and catches up (its `--join` asks with its own certificate).
+#[test]
+fn a_member_joins_a_tls_cluster_with_the_line_member_add_prints() {
+    let mut c = Cluster::start_tls(3, &[]);
+    let pki = c.pki();
+    let d = pki.dir.to_str().unwrap().to_string();
+    let out = std::process::Command::new(common::raftctl_bin())
+        .args([
+            "cert",
+            "create-member",
+            "--id",
+            "4",
+            "--host",
+            "127.0.0.1",
+            "--ca",
+            &d,
+        ])
+        .output()
+        .expect("run raftctl cert");
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let mut node = common::Node::new(4, c.root.path());
+    node.url = node.url.replace("http://", "https://");
+    let url = node.url.clone();
+    let admin = pki.client("admin");
+    let out = std::process::Command::new(common::raftctl_bin())
+        .args(["--endpoints", &c.endpoints(), "--timeout", "10s"])
+        .arg("--cacert")
+        .arg(pki.ca())
+        .arg("--cert")
+        .arg(&admin.cert)
+        .arg("--key")
+        .arg(&admin.key)
+        .args(["member", "add", "4", &url, "--learner"])
+        .output()
+        .expect("run raftctl member add");
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let printed = common::stdout(&out);
+    let line = printed
+        .lines()
+        .find(|l| l.trim_start().starts_with("raftctl serve"))
+        .unwrap_or_else(|| panic!("no serve line: {printed}"));
+    let join = flag_value(line, "--join").expect("--join");
+    assert!(join.starts_with("https://"), "{line}");
+    let mut tls_args = Vec::new();
+    for flag in ["--cacert", "--cert", "--key"] {
+        let value = flag_value(line, flag).unwrap_or_else(|| panic!("{flag} in {line}"));
+        assert!(
+            std::path::Path::new(&value).exists(),
+            "{flag} {value} exists"
+        );
+        tls_args.extend([flag.to_string(), value]);
+    }
+    assert!(line.contains("member-4.crt"), "{line}");
+    node.tls_args = tls_args;
+    node.extra_args = vec!["--join".into(), join];
+    node.start();
+    c.nodes.push(node);
+    let leader = c.wait_leader();
+    let r = c
+        .http
+        .put(&c.url(leader), "joined", "yes")
+        .expect("an answer");
+    assert_eq!(r.status, 200);
+    let target = status(&c, leader)["commit"].as_u64().unwrap();
+    wait_for("member 4 to catch up", || {
+        let s = c.http.get_json(&format!("{url}/v1/status"))?;
+        (s["applied"].as_u64()? >= target).then_some(())
+    });
+}

@@ -269,7 +269,6 @@ mod tests {
             ("0=http://a:1", "not a member id"),
             ("x=http://a:1", "not a member id"),
             ("1=ftp://a", "not supported"),
-            ("1=https://a:1", "https is not supported yet"),
             ("1=http://u:p@a:1", "no user name"),
             ("1=http://", "not a URL"),
             ("1=http://a:1,1=http://b:2", "listed twice"),

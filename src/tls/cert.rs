@@ -33,7 +33,6 @@ use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use super::identity::{check_client_name, Identity, Role};
-use super::pem::MAX_PEM_BYTES;
 use crate::raft::{NodeId, MAX_INDEX};
 
 /// The CA certificate's file name in a CA directory.
@@ -350,7 +349,7 @@ fn load_ca(ca_dir: &Path) -> Result<(CertificateDer<'static>, KeyPair, OffsetDat
             rfc3339(ca_end)
         ));
     }
-    let key_pem = String::from_utf8(read_limited(&key_path, "CA key")?)
+    let key_pem = String::from_utf8(super::pem::read(&key_path, "CA key")?)
         .map_err(|_| format!("{}: not a PEM file (not text)", key_path.display()))?;
     let key = KeyPair::from_pem(&key_pem).map_err(|e| {
         format!(
@@ -366,18 +365,6 @@ fn load_ca(ca_dir: &Path) -> Result<(CertificateDer<'static>, KeyPair, OffsetDat
         ));
     }
     Ok((der, key, ca_end))
-}
-
-fn read_limited(path: &Path, what: &str) -> Result<Vec<u8>, String> {
-    let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {what} {shown}: {e}"))?;
-    if meta.len() > MAX_PEM_BYTES {
-        return Err(format!(
-            "{what} {shown} is {} bytes; a PEM file is at most {MAX_PEM_BYTES}",
-            meta.len()
-        ));
-    }
-    std::fs::read(path).map_err(|e| format!("cannot read {what} {shown}: {e}"))
 }
 
 /// Checks a host for a member certificate: an IP address, or a DNS name of letters,
@@ -795,7 +782,7 @@ fn inspect_at(file: &Path, ca: Option<&Path>, now: OffsetDateTime) -> Result<Ins
 
 /// The certificates of a PEM file; a clear error for a key file or anything else.
 fn read_certificates(file: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
-    let bytes = read_limited(file, "certificate file")?;
+    let bytes = super::pem::read(file, "certificate file")?;
     let certs = CertificateDer::pem_slice_iter(&bytes)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| format!("{}: not a PEM certificate file ({e})", file.display()))?;

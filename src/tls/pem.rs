@@ -11,7 +11,8 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 /// Largest PEM file read: certificates and keys are a few KiB.
 pub const MAX_PEM_BYTES: u64 = 1024 * 1024;
 
-fn read(path: &Path, what: &str) -> Result<Vec<u8>, String> {
+/// A whole file of at most [`MAX_PEM_BYTES`]; `what` names it in errors.
+pub fn read(path: &Path, what: &str) -> Result<Vec<u8>, String> {
     let shown = path.display();
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {what} {shown}: {e}"))?;
     if meta.len() > MAX_PEM_BYTES {
