@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_raftctl_global_optspecs
-    string join \n endpoints= o/output= timeout= h/help V/version
+    string join \n endpoints= o/output= timeout= cacert= cert= key= token= h/help V/version
 end
 
 function __fish_raftctl_needs_command
@@ -28,6 +28,10 @@ complete -c raftctl -n "__fish_raftctl_needs_command" -l endpoints -d 'Members t
 complete -c raftctl -n "__fish_raftctl_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_needs_command" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_needs_command" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_needs_command" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_needs_command" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_needs_command" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_needs_command" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "serve" -d 'Run a Raft node'
@@ -39,11 +43,12 @@ complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "snapshot" -d 'Take,
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "member" -d 'List and change the members, one change at a time, with guard rails'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "leader" -d 'Move leadership to another voter'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "recover" -d 'Offline disaster recovery after a cluster lost its quorum for good'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "cert" -d 'Make and inspect the cluster\'s certificates and client tokens'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "playground" -d 'Start a local cluster of N members for trying raftctl out'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "man" -d 'Write one man page per command into a directory'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l id -d 'This member\'s id (>= 1)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l id -d 'This member\'s id, from 1 to 2^53-1 (ids travel as JSON numbers, which are exact only below 2^53)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l listen -d 'Address to listen on for clients and peers' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l advertise -d 'URL other members and clients use to reach this one [default: http://<listen>]' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l data-dir -d 'Where this node keeps its state' -r -F
@@ -55,18 +60,30 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l heartbeat-tick
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l snapshot-threshold -d 'Applied entries between automatic snapshots (etcd\'s --snapshot-count default). Taking one writes every buffered applied change into the database first, a pause of a few milliseconds under load; 0 turns automatic snapshots off' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l keep-log -d 'Entries kept behind a snapshot for slow followers' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l log-level -d 'Log level (overridden by RUST_LOG)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l tokens -d 'Bearer tokens clients may use instead of a certificate: one `ROLE NAME sha256:HEX` line per token (made by `raftctl cert create-token`); reread when it changes' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l public -d 'Routes open without credentials: health, metrics, both (health,metrics) or none' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l revoked -d 'Certificates refused although signed by the CA: SHA-256 fingerprints (as `raftctl cert inspect` shows them), one per line; reread when it changes' -r -F
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l no-pre-vote -d 'Turn off PreVote'
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l no-check-quorum -d 'Turn off CheckQuorum (and the leader lease that goes with it)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l insecure-plaintext -d 'Serve without TLS on an address other than loopback: anyone who reaches it can act as any member or operator. Without TLS flags (--cacert, --cert, --key) a member otherwise listens only on loopback'
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -f -a "put" -d 'Write a key'
@@ -78,12 +95,20 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subc
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -l stale -d 'Answer from the member\'s local state, without a round trip to the leader'
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
@@ -91,6 +116,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subc
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from del" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from del" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from del" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from del" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from del" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from del" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from del" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from del" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -l prefix -d 'Only keys that start with this' -r
@@ -99,6 +128,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subc
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from help" -f -a "put" -d 'Write a key'
@@ -110,12 +143,20 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand status" -l endpoints -d 
 complete -c raftctl -n "__fish_raftctl_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand status" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand status" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand status" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand status" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand status" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand status" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -f -a "dump" -d 'One row per log entry: index, term, type, size and a decoded summary'
@@ -130,6 +171,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_sub
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -l data-dir -d 'The data dir of a stopped member (the --data-dir it ran with)' -r -F
@@ -137,6 +182,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_sub
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from hardstate" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -l data-dir -d 'The data dir of a stopped member (the --data-dir it ran with)' -r -F
@@ -144,6 +193,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_sub
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "dump" -d 'One row per log entry: index, term, type, size and a decoded summary'
@@ -154,6 +207,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_se
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -f -a "put" -d 'Writes only: PUT /v1/kv/key%2F000123 with a --value-size body'
@@ -172,6 +229,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_s
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from put" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l clients -d 'Concurrent clients, each with its own connection' -r
@@ -188,6 +249,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_s
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -l prefill -d 'Write every key once before the run (not measured), so that reads find values'
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
@@ -206,6 +271,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_s
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -l prefill -d 'Write every key once before the run (not measured), so that reads find values'
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and __fish_seen_subcommand_from mixed" -s V -l version -d 'Print version'
@@ -217,6 +286,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and not __fish_seen_subcommand_from take save inspect restore help" -f -a "take" -d 'Take a snapshot and compact the log on the node(s) named by --endpoints'
@@ -228,18 +301,30 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_see
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from take" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from take" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from take" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from take" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from take" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from take" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from take" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from take" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from save" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from save" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from save" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from save" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from save" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from save" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from save" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from save" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l data-dir -d 'The new data dir (missing or empty)' -r -F
@@ -250,6 +335,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_see
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "take" -d 'Take a snapshot and compact the log on the node(s) named by --endpoints'
@@ -261,6 +350,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_s
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -f -a "list" -d 'Members with their role; on the leader also MATCH, LAG and STATE'
@@ -272,12 +365,20 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -l learner -d 'Add it as a learner (receives the log, does not vote); promote it later'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -l dry-run -d 'Show voters, quorum and fault tolerance before and after, and the rule that would refuse the change; change nothing'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from add" -l force -d 'Go past the guard rails that allow it (a lagging learner, no reachable quorum)'
@@ -287,6 +388,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -l dry-run -d 'Show voters, quorum and fault tolerance before and after, and the rule that would refuse the change; change nothing'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -l force -d 'Go past the guard rails that allow it (a lagging learner, no reachable quorum)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from promote" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -295,6 +400,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -l dry-run -d 'Show voters, quorum and fault tolerance before and after, and the rule that would refuse the change; change nothing'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -l force -d 'Go past the guard rails that allow it (a lagging learner, no reachable quorum)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -308,6 +417,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_s
 complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -f -a "transfer" -d 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader'
@@ -316,6 +429,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_
 complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from transfer" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from transfer" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from transfer" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from transfer" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from transfer" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from transfer" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from transfer" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from transfer" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and __fish_seen_subcommand_from help" -f -a "transfer" -d 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader'
@@ -326,6 +443,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_
 complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and not __fish_seen_subcommand_from plan help" -f -a "plan" -d 'Offline, read-only: which survivor is most up to date and which entries are at risk'
@@ -334,44 +455,156 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen
 complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from plan" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from plan" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from plan" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from plan" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from plan" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from plan" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from plan" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Offline, read-only: which survivor is most up to date and which entries are at risk'
 complete -c raftctl -n "__fish_raftctl_using_subcommand recover; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -f -a "create-ca" -d 'Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -f -a "create-member" -d 'Make a member\'s certificate and key (member-ID.crt, member-ID.key), signed by the CA'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -f -a "create-client" -d 'Make a client\'s certificate and key (client-NAME.crt, client-NAME.key), signed by the CA'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -f -a "inspect" -d 'Show who a certificate names, its hosts, validity and fingerprint, and its problems'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -f -a "create-token" -d 'Make a bearer token for a client, add its hash to a tokens file, print the token once'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and not __fish_seen_subcommand_from create-ca create-member create-client inspect create-token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -l days -d 'Days the certificate is valid, from 1 to 36500 [default: 3650 for a CA, 365 otherwise]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -l force -d 'Replace existing files (each one in a single step, the key before the certificate)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-ca" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l id -d 'The member\'s id, from 1 to 2^53-1 (its --id in `raftctl serve`)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l host -d 'Names and IP addresses peers and clients reach the member at (comma-separated or repeated); at least one' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l ca -d 'The CA\'s directory (holding ca.crt and ca.key)' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l out -d 'Where to write the files [default: the CA\'s directory]' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l days -d 'Days the certificate is valid, from 1 to 36500 [default: 3650 for a CA, 365 otherwise]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -l force -d 'Replace existing files (each one in a single step, the key before the certificate)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-member" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l name -d 'The client\'s name: 1 to 64 of A-Z a-z 0-9 . _ -' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l role -d 'What the client may do' -r -f -a "read\t'get, list, status, members, health, metrics'
+write\t'read, plus put and delete'
+admin\t'write, plus membership, leader transfer and snapshots'"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l ca -d 'The CA\'s directory (holding ca.crt and ca.key)' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l out -d 'Where to write the files [default: the CA\'s directory]' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l days -d 'Days the certificate is valid, from 1 to 36500 [default: 3650 for a CA, 365 otherwise]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -l force -d 'Replace existing files (each one in a single step, the key before the certificate)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-client" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l ca -d 'Check that the certificate is signed by this CA (a ca.crt file or the CA\'s directory)' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -l name -d 'The client\'s name: 1 to 64 of A-Z a-z 0-9 . _ -' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -l role -d 'What the client may do' -r -f -a "read\t'get, list, status, members, health, metrics'
+write\t'read, plus put and delete'
+admin\t'write, plus membership, leader transfer and snapshots'"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -l tokens -d 'The tokens file to add the line to (created mode 0600 if missing)' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from create-token" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "create-ca" -d 'Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "create-member" -d 'Make a member\'s certificate and key (member-ID.crt, member-ID.key), signed by the CA'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "create-client" -d 'Make a client\'s certificate and key (client-NAME.crt, client-NAME.key), signed by the CA'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show who a certificate names, its hosts, validity and fingerprint, and its problems'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "create-token" -d 'Make a bearer token for a client, add its hash to a tokens file, print the token once'
+complete -c raftctl -n "__fish_raftctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l nodes -d 'How many members to start (1 to 7)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l base-port -d 'Port of member 1; member i listens on 127.0.0.1:(base-port + i - 1)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l keep -d 'Keep the temporary directory (data dirs and logs) after stopping, and print where'
+complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -l insecure -d 'Plaintext HTTP instead of TLS: no certificates, any local process is an operator'
 complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand playground" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand completions" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand completions" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand completions" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand completions" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand completions" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand completions" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand man" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c raftctl -n "__fish_raftctl_using_subcommand man" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand man" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand man" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand man" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand man" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "serve" -d 'Run a Raft node'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "kv" -d 'Read and write keys'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "status" -d 'Show every member\'s state, one row per member'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "wal" -d 'Read a stopped node\'s log and hard state offline'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "bench" -d 'Load-test the cluster: throughput, latency percentiles and errors by kind'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "snapshot" -d 'Take, download, inspect and restore snapshots'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "member" -d 'List and change the members, one change at a time, with guard rails'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "leader" -d 'Move leadership to another voter'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "recover" -d 'Offline disaster recovery after a cluster lost its quorum for good'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "playground" -d 'Start a local cluster of N members for trying raftctl out'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "man" -d 'Write one man page per command into a directory'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover playground completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "serve" -d 'Run a Raft node'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "kv" -d 'Read and write keys'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "status" -d 'Show every member\'s state, one row per member'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "wal" -d 'Read a stopped node\'s log and hard state offline'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "bench" -d 'Load-test the cluster: throughput, latency percentiles and errors by kind'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "snapshot" -d 'Take, download, inspect and restore snapshots'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "member" -d 'List and change the members, one change at a time, with guard rails'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "leader" -d 'Move leadership to another voter'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "recover" -d 'Offline disaster recovery after a cluster lost its quorum for good'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "cert" -d 'Make and inspect the cluster\'s certificates and client tokens'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "playground" -d 'Start a local cluster of N members for trying raftctl out'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "man" -d 'Write one man page per command into a directory'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "put" -d 'Write a key'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "get" -d 'Read a key (linearizable unless --stale)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "del" -d 'Delete a key'
@@ -392,3 +625,8 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_su
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from member" -f -a "remove" -d 'Remove a member (the leader too: it hands leadership over first)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from leader" -f -a "transfer" -d 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from recover" -f -a "plan" -d 'Offline, read-only: which survivor is most up to date and which entries are at risk'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "create-ca" -d 'Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "create-member" -d 'Make a member\'s certificate and key (member-ID.crt, member-ID.key), signed by the CA'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "create-client" -d 'Make a client\'s certificate and key (client-NAME.crt, client-NAME.key), signed by the CA'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "inspect" -d 'Show who a certificate names, its hosts, validity and fingerprint, and its problems'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "create-token" -d 'Make a bearer token for a client, add its hash to a tokens file, print the token once'

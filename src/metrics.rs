@@ -111,6 +111,9 @@ pub struct Inner {
     snapshot_sends_failed: Counter,
     /// Snapshots received from a leader and installed.
     pub snapshot_installs: Counter,
+    /// Peer messages refused by the node's checks or the core (forged, malformed or
+    /// beyond the limits).
+    pub peer_messages_refused: Counter,
 }
 
 impl Metrics {
@@ -234,6 +237,12 @@ impl Metrics {
             "Snapshots received from a leader and installed",
             snapshot_installs.clone(),
         );
+        let peer_messages_refused = Counter::default();
+        r.register(
+            "peer_messages_refused",
+            "Peer messages refused: malformed, beyond the limits, or not for this member",
+            peer_messages_refused.clone(),
+        );
 
         let result = |family: &Family<ResultLabel, Counter>, result| {
             family.get_or_create_owned(&ResultLabel { result })
@@ -264,6 +273,7 @@ impl Metrics {
             snapshot_sends_ok: result(&snapshot_sends, "ok"),
             snapshot_sends_failed: result(&snapshot_sends, "failed"),
             snapshot_installs,
+            peer_messages_refused,
             registry: r,
         }))
     }
@@ -430,6 +440,7 @@ mod tests {
             "peer_queue_depth",
             "snapshot_sends",
             "snapshot_installs",
+            "peer_messages_refused",
         ] {
             assert!(
                 text.contains(&format!("# TYPE raftctl_{name} ")),

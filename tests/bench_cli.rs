@@ -249,7 +249,7 @@ fn targets_are_the_leader_or_every_endpoint_of_a_three_member_cluster() {
     assert_eq!(v["config"]["targets"], serde_json::json!([c.url(leader)]));
     assert_eq!(v["total"]["ok"], 30, "{v}");
 
-    // Followers take writes and linearizable reads too (SPEC §2).
+    // Followers take writes and linearizable reads too.
     let out = c.cli(&[
         "bench",
         "mixed",

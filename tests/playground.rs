@@ -90,9 +90,11 @@ impl Drop for Playground {
     }
 }
 
-fn raftctl(endpoints: &str, args: &[&str]) -> std::process::Output {
+/// Runs raftctl with the environment the playground's export lines set.
+fn raftctl(endpoints: &str, env: &[(String, String)], args: &[&str]) -> std::process::Output {
     Command::new(raftctl_bin())
         .args(["--endpoints", endpoints, "--timeout", "10s"])
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .args(args)
         .output()
         .expect("run raftctl")
@@ -110,6 +112,7 @@ fn playground_serves_a_cluster_and_cleans_up_on_sigint() {
             &base.to_string(),
         ])
         .env_remove("RAFTCTL_ENDPOINTS")
+        .env_remove("RAFTCTL_CERT")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -141,18 +144,37 @@ fn playground_serves_a_cluster_and_cleans_up_on_sigint() {
     assert!(dir.is_dir(), "{} should exist while running", dir.display());
     let endpoints = pg.wait_for_line("export RAFTCTL_ENDPOINTS=");
     let want: Vec<String> = (0..3)
-        .map(|i| format!("http://127.0.0.1:{}", base + i))
+        .map(|i| format!("https://127.0.0.1:{}", base + i))
         .collect();
-    assert_eq!(endpoints, want.join(","));
+    assert_eq!(endpoints, want.join(","), "secure by default: TLS");
+    let mut env = Vec::new();
+    for var in ["RAFTCTL_CACERT", "RAFTCTL_CERT", "RAFTCTL_KEY"] {
+        let path = pg.wait_for_line(&format!("export {var}="));
+        assert!(
+            PathBuf::from(&path).starts_with(&dir),
+            "{var}={path} is in {}",
+            dir.display()
+        );
+        env.push((var.to_string(), path));
+    }
 
-    let put = raftctl(&endpoints, &["kv", "put", "hello", "world"]);
+    // Without the client certificate the members refuse.
+    let anonymous = raftctl(&endpoints, &env[..1], &["kv", "get", "hello"]);
+    assert_eq!(anonymous.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&anonymous.stderr).contains("unauthenticated"),
+        "{}",
+        String::from_utf8_lossy(&anonymous.stderr)
+    );
+
+    let put = raftctl(&endpoints, &env, &["kv", "put", "hello", "world"]);
     assert!(
         put.status.success(),
         "put failed: {}",
         String::from_utf8_lossy(&put.stderr)
     );
     // Linearizable (the default), through the last member so a follower may answer.
-    let get = raftctl(&want[2], &["kv", "get", "hello"]);
+    let get = raftctl(&want[2], &env, &["kv", "get", "hello"]);
     assert!(
         get.status.success(),
         "get failed: {}",

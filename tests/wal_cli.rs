@@ -1,5 +1,5 @@
 //! `raftctl wal dump|hardstate|verify` through the real binary, on data dirs written by
-//! the store: whole table output, SPEC §3's JSON shapes, and verify naming each problem.
+//! the store: whole table output, docs/serve-and-api.md's JSON shapes, and verify naming each problem.
 
 mod storage_util;
 
@@ -138,6 +138,14 @@ fn dump_decodes_other_membership_changes_and_flags_bad_payloads() {
             data: bytes::Bytes::from_static(b"xy"),
         },
     ])
+    .unwrap();
+    // (A real log never holds entries of a term above the hard state's: dump refuses
+    // such a file as damaged.)
+    w.set_hard_state(&HardState {
+        term: 1,
+        vote: None,
+        commit: 0,
+    })
     .unwrap();
     w.commit().unwrap();
     drop(store);

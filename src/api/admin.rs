@@ -1,4 +1,4 @@
-//! Operator routes (SPEC §2): membership changes with `?dry_run=true` and `?force=true`,
+//! Operator routes: membership changes with `?dry_run=true` and `?force=true`,
 //! leader transfer, and snapshots.
 //!
 //! Writes go to the leader: a follower answers `not_leader` naming it, and the client
@@ -192,27 +192,56 @@ pub(crate) async fn add(
     if let Err(e) = parse_id(&req.id.to_string()) {
         return e.into_response();
     }
-    if let Err(why) = check_url(&req.url) {
-        return ApiError::BadRequest(format!("url {:?}: {why}", req.url)).into_response();
+    let parsed = match crate::member_url::MemberUrl::parse(&req.url) {
+        Ok(u) => u,
+        Err(why) => {
+            return ApiError::BadRequest(format!("url {:?}: {why}", req.url)).into_response()
+        }
+    };
+    let url = parsed.to_string();
+    // Two members at one URL would receive each other's messages.
+    match node.members().await {
+        Ok(m) => {
+            // One cluster speaks one way: TLS between all members, or plaintext.
+            let own = m
+                .url_of(node.id())
+                .and_then(|u| crate::member_url::MemberUrl::parse(u).ok());
+            if let Some(own) = own.filter(|own| own.is_tls() != parsed.is_tls()) {
+                let scheme = if own.is_tls() { "https" } else { "http" };
+                return ApiError::BadRequest(format!(
+                    "url {url}: this cluster's members are reached at {scheme}:// (member {} is at {own})",
+                    node.id()
+                ))
+                .into_response();
+            }
+            let taken = m
+                .voters
+                .iter()
+                .chain(m.learners.iter())
+                .find(|(id, u)| **id != req.id && same_url(u, &url));
+            if let Some((id, _)) = taken {
+                return ApiError::Conflict(format!("url {url} is already used by member {id}"))
+                    .into_response();
+            }
+        }
+        Err(e) => return ApiError::from(e).into_response(),
     }
     let change = MemberChange::Add {
         id: req.id,
-        url: req.url.trim_end_matches('/').to_string(),
+        url,
         learner: req.learner,
     };
     run_change(&node, change, q).await.unwrap_or_else(|e| e)
 }
 
-/// A member URL: http(s)://host:port, nothing after it.
+/// A member URL as [`crate::member_url::MemberUrl`] accepts it.
 pub fn check_url(url: &str) -> Result<(), String> {
-    let u = reqwest::Url::parse(url).map_err(|e| format!("not a URL ({e})"))?;
-    if !matches!(u.scheme(), "http" | "https") || u.host().is_none() {
-        return Err("expected http://HOST:PORT".into());
-    }
-    if u.path() != "/" && !u.path().is_empty() || u.query().is_some() {
-        return Err("expected http://HOST:PORT with no path".into());
-    }
-    Ok(())
+    crate::member_url::MemberUrl::parse(url).map(|_| ())
+}
+
+/// Whether a stored member URL names the same place as `url` (normal form).
+fn same_url(stored: &str, url: &str) -> bool {
+    crate::member_url::MemberUrl::parse(stored).map_or(stored == url, |u| u.to_string() == url)
 }
 
 async fn promote(
@@ -400,5 +429,7 @@ mod tests {
         assert!(check_url("127.0.0.1:7004").is_err());
         assert!(check_url("http://127.0.0.1:7004/v1").is_err());
         assert!(check_url("ftp://x:1").is_err());
+        assert!(check_url("https://127.0.0.1:7004").is_ok());
+        assert!(check_url("http://u:p@127.0.0.1:7004").is_err());
     }
 }

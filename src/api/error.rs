@@ -1,5 +1,5 @@
 //! `ApiError`: the one place where a failed request becomes an HTTP status and a JSON body
-//! (SPEC §2): `{"error": {"code": "<snake_case>", "message": "<one sentence>", ...}}`.
+//!: `{"error": {"code": "<snake_case>", "message": "<one sentence>", ...}}`.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -44,10 +44,37 @@ pub enum ApiError {
     /// A bug or a storage failure on this member.
     #[error("{0}")]
     Internal(String),
+    /// The request came from a web page of another origin (cross-site request forgery),
+    /// or its caller's role does not allow it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request carries no credentials this member accepts (no client certificate,
+    /// no valid token).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// A JSON route got a body of another media type.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// The request body did not arrive in time; nothing was done.
+    #[error("{0}")]
+    RequestTimeout(String),
+    /// The request target is longer than this member reads.
+    #[error("the request URI is {len} bytes long; the limit is {limit}")]
+    UriTooLong { len: usize, limit: usize },
+    /// The request head carries more header bytes than this member reads.
+    #[error("the request headers take {len} bytes; the limit is {limit}")]
+    HeadersTooLarge { len: usize, limit: usize },
+    /// Any other refusal, by status (e.g. an extractor's), with its own text.
+    #[error("{message}")]
+    Other {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
 }
 
 impl ApiError {
-    /// The stable, snake_case code of SPEC §2.
+    /// The stable, snake_case code of docs/serve-and-api.md.
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::BadRequest(_) => "bad_request",
@@ -60,6 +87,13 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Unauthenticated(_) => "unauthenticated",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::RequestTimeout(_) => "request_timeout",
+            ApiError::UriTooLong { .. } => "uri_too_long",
+            ApiError::HeadersTooLarge { .. } => "headers_too_large",
+            ApiError::Other { code, .. } => code,
         }
     }
 
@@ -77,6 +111,46 @@ impl ApiError {
             }
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            ApiError::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
+            ApiError::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            ApiError::Other { status, .. } => *status,
+        }
+    }
+
+    /// An error answer made below the handlers (an axum rejection, a default 405), from
+    /// its status and plain-text body.
+    pub fn from_status(status: StatusCode, text: &str) -> ApiError {
+        let code = match status {
+            StatusCode::BAD_REQUEST => "bad_request",
+            StatusCode::NOT_FOUND => "not_found",
+            StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+            StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            StatusCode::UNPROCESSABLE_ENTITY => "bad_request",
+            StatusCode::REQUEST_TIMEOUT => "request_timeout",
+            StatusCode::FORBIDDEN => "forbidden",
+            StatusCode::UNAUTHORIZED => "unauthenticated",
+            StatusCode::CONFLICT => "conflict",
+            StatusCode::SERVICE_UNAVAILABLE => "unavailable",
+            s if s.is_server_error() => "internal",
+            _ => "bad_request",
+        };
+        let first_line = text.lines().next().unwrap_or_default().trim();
+        let message = if first_line.is_empty() {
+            status
+                .canonical_reason()
+                .map_or_else(|| format!("HTTP {status}"), |r| r.to_lowercase())
+        } else {
+            first_line.chars().take(300).collect()
+        };
+        ApiError::Other {
+            status,
+            code,
+            message,
         }
     }
 

@@ -1,4 +1,4 @@
-//! The axum routes of SPEC §2, one small handler each.
+//! The axum routes of docs/serve-and-api.md, one small handler each.
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
@@ -17,11 +17,11 @@ use super::types::{
 use crate::kv::Op;
 use crate::node::{Consistency, MembersInfo, NodeError, NodeHandle, NodeStatus};
 
-/// Longest key accepted, in bytes of UTF-8.
-pub const MAX_KEY_BYTES: usize = 4096;
-/// Largest value accepted, in bytes. Bounded so that one entry always fits in one
-/// replication message.
-pub const MAX_VALUE_BYTES: usize = 512 * 1024;
+/// Longest key accepted, in bytes of UTF-8 (the KV's limit, which forwarded proposals
+/// obey too).
+pub const MAX_KEY_BYTES: usize = crate::kv::MAX_KEY_LEN;
+/// Largest value accepted, in bytes (the KV's limit, which forwarded proposals obey too).
+pub const MAX_VALUE_BYTES: usize = crate::kv::MAX_VALUE_LEN;
 
 /// The client and admin routes, with `peer_routes` (the transport's `/raft/...`) merged
 /// into the same router so one listener serves both.

@@ -1,7 +1,7 @@
-//! The JSON shapes of the client and admin routes (SPEC §2), shared with `client`.
+//! The JSON shapes of the client and admin routes, shared with `client`.
 //!
 //! Ids, terms and indexes are u64 inside; on the wire they are JSON numbers while below
-//! 2^53 and strings above, so that no JSON parser rounds them (SPEC §3).
+//! 2^53 and strings above, so that no JSON parser rounds them.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,5 @@
 //! The load generator behind `raftctl bench`: C clients, each with its own HTTP
-//! connection, loop request → response against the client API (SPEC §2) over a uniform
+//! connection, loop request → response against the client API over a uniform
 //! key space, until a duration has passed or a number of requests has been sent.
 //!
 //! Owns nothing of the cluster: it only speaks HTTP to the URLs it is given (and asks
@@ -65,7 +65,7 @@ impl Workload {
     }
 }
 
-/// Consistency of the reads (SPEC §2 `?consistency=`).
+/// Consistency of the reads (docs/serve-and-api.md `?consistency=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Consistency {
     /// ReadIndex through the leader (the API's default).
@@ -217,13 +217,9 @@ pub fn key_name(n: u64) -> String {
     format!("key/{n:06}")
 }
 
-/// The base URLs the clients use: the leader's alone, or every endpoint.
-pub async fn resolve_targets(
-    endpoints: &[String],
-    target: Target,
-    timeout: Duration,
-) -> Result<Vec<String>, BenchError> {
-    let client = Client::new(endpoints, timeout)?;
+/// The base URLs the clients use: the leader's alone (asked through `client`), or every
+/// endpoint of `client`.
+pub async fn resolve_targets(client: &Client, target: Target) -> Result<Vec<String>, BenchError> {
     match target {
         Target::All => Ok(client.endpoints()),
         Target::Leader => {
@@ -243,7 +239,12 @@ pub async fn resolve_targets(
 
 /// Writes every key once (client i writes keys i, i+C, ...), so that reads find values.
 /// Not measured; the first failed write stops it.
-pub async fn prefill(config: &BenchConfig, targets: &[String]) -> Result<(), BenchError> {
+/// Connections are made as `client` makes them (TLS, token).
+pub async fn prefill(
+    config: &BenchConfig,
+    client: &Client,
+    targets: &[String],
+) -> Result<(), BenchError> {
     let value = config.value();
     let mut tasks = Vec::with_capacity(config.clients);
     for i in 0..config.clients {
@@ -252,6 +253,7 @@ pub async fn prefill(config: &BenchConfig, targets: &[String]) -> Result<(), Ben
             config.timeout,
             config.consistency,
             value.clone(),
+            client,
         )?;
         let (keys, step) = (config.keys, config.clients as u64);
         tasks.push(tokio::spawn(async move {
@@ -347,20 +349,23 @@ impl Shared {
 /// the load generator into a busy loop.
 const CONNECT_BACKOFF: Duration = Duration::from_millis(20);
 
-/// Runs the load against `targets` (client i uses `targets[i % len]`) and reports.
-/// `on_progress` is called about once a second while the run goes on.
+/// Runs the load against `targets` (client i uses `targets[i % len]`), connecting as
+/// `client` does (TLS, token), and reports. `on_progress` is called about once a second
+/// while the run goes on.
 pub async fn run(
     config: &BenchConfig,
+    client: &Client,
     targets: &[String],
     on_progress: impl FnMut(&Progress),
 ) -> Result<Report, BenchError> {
-    run_until(config, targets, on_progress, std::future::pending()).await
+    run_until(config, client, targets, on_progress, std::future::pending()).await
 }
 
 /// [`run`], ending early when `interrupt` completes (e.g. on Ctrl-C): no new request
 /// starts, those in flight finish, and the report covers what was measured.
 pub async fn run_until(
     config: &BenchConfig,
+    client: &Client,
     targets: &[String],
     mut on_progress: impl FnMut(&Progress),
     interrupt: impl std::future::Future<Output = ()>,
@@ -379,6 +384,7 @@ pub async fn run_until(
             config.timeout,
             config.consistency,
             value.clone(),
+            client,
         )?;
         let plan = Plan {
             stop: config.stop,
@@ -470,7 +476,8 @@ async fn client_loop(mut worker: Worker, plan: Plan, shared: Arc<Shared>) {
         let sent = Instant::now();
         let outcome = worker.send(op, key).await;
         let latency = sent.elapsed();
-        let refused = matches!(&outcome, Outcome::Failed { kind, .. } if kind == "connect");
+        let refused =
+            matches!(&outcome, Outcome::Failed { kind, .. } if kind == "connect" || kind == "tls");
         if matches!(outcome, Outcome::Failed { .. }) {
             shared.errors.fetch_add(1, Ordering::Relaxed);
         }
@@ -594,6 +601,11 @@ mod tests {
         assert!(m.does(OpKind::Write) && !m.does(OpKind::Read));
     }
 
+    fn test_client(url: &str) -> Client {
+        let tls = crate::client::TlsOptions::default();
+        Client::new(&[url.to_string()], Duration::from_secs(1), &tls, None).expect("client")
+    }
+
     #[tokio::test]
     async fn an_interrupted_run_reports_what_it_measured() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -603,7 +615,8 @@ mod tests {
             stop: Stop::After(Duration::from_secs(3600)),
             ..config()
         };
-        let report = run_until(&c, std::slice::from_ref(&url), |_| {}, async {
+        let client = test_client(&url);
+        let report = run_until(&c, &client, std::slice::from_ref(&url), |_| {}, async {
             tokio::time::sleep(Duration::from_millis(100)).await;
         })
         .await
@@ -618,7 +631,8 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         drop(listener);
-        let report = run(&config(), std::slice::from_ref(&url), |_| {})
+        let client = test_client(&url);
+        let report = run(&config(), &client, std::slice::from_ref(&url), |_| {})
             .await
             .expect("a report");
         assert_eq!(report.total.ops, 10);

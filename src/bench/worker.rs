@@ -3,7 +3,9 @@
 //!
 //! A client speaks HTTP/1.1 over one bare hyper connection rather than through reqwest:
 //! the load generator shares the CPUs with the members it measures, and a pooled client
-//! spent about twice wrk's CPU per request, which showed up as lower figures.
+//! spent about twice wrk's CPU per request, which showed up as lower figures. The
+//! connection is plain or TLS as the endpoint's scheme says, opened by the same
+//! [`Connector`] as every other client command (one TLS config, so sessions resume).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -12,20 +14,22 @@ use bytes::Bytes;
 use hdrhistogram::Histogram;
 use http_body_util::{BodyExt, Empty, Full};
 use hyper::client::conn::http1::SendRequest;
-use hyper::header::{CONTENT_TYPE, HOST};
+use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use hyper::{Method, Request};
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
+use reqwest::Url;
 
 use super::report::OpKind;
 use super::{key_name, Consistency};
 use crate::api::ErrorBody;
-use crate::client::{innermost_cause, ClientError};
+use crate::client::connect::{speaks_tls, FirstByte};
+use crate::client::{innermost_cause, Client, ClientError, ConnectError, Connector};
 
 /// Latencies are recorded in microseconds from 1 µs to this bound; slower answers are
 /// clamped to it (they are timeouts long before).
 const MAX_LATENCY_US: u64 = 3_600_000_000;
-/// Longest wait for a TCP connection (the request timeout applies if shorter).
+/// Longest wait for a connection, TLS handshake included (the request timeout applies
+/// if shorter).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// How one request ended.
@@ -50,6 +54,12 @@ type Body = http_body_util::Either<Full<Bytes>, Empty<Bytes>>;
 pub(crate) struct Worker {
     /// The endpoint as given, for messages.
     base: String,
+    url: Url,
+    connector: Connector,
+    /// `Authorization: Bearer ...`, when --token is given.
+    authorization: Option<HeaderValue>,
+    /// The first byte of the current plain connection (TLS there: wrong scheme).
+    first_byte: FirstByte,
     /// `host:port` to connect to, also sent as the Host header.
     authority: String,
     /// The endpoint's path without a trailing slash ("" for most).
@@ -63,6 +73,8 @@ pub(crate) struct Worker {
 /// Why a request got no HTTP answer.
 enum Failure {
     Connect(String),
+    /// A TLS problem, the whole one-line message.
+    Tls(String),
     Timeout,
     Transport(String),
 }
@@ -73,16 +85,24 @@ impl Worker {
         timeout: Duration,
         consistency: Consistency,
         value: Bytes,
+        client: &Client,
     ) -> Result<Worker, ClientError> {
         let bad = |why: &str| ClientError::BadEndpoint(format!("{base} ({why})"));
-        let url = reqwest::Url::parse(base.trim()).map_err(|e| bad(&e.to_string()))?;
-        if url.scheme() != "http" {
-            return Err(bad("raftctl bench speaks plain http"));
+        let url = Url::parse(base.trim()).map_err(|e| bad(&e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(bad("expected http:// or https://"));
         }
         let host = url.host_str().ok_or_else(|| bad("no host"))?;
         let port = url.port_or_known_default().ok_or_else(|| bad("no port"))?;
+        let connector = client.connector().clone();
+        connector
+            .check(&url)
+            .map_err(|e| ClientError::Tls(e.to_string()))?;
         Ok(Worker {
             base: base.trim().trim_end_matches('/').to_string(),
+            connector,
+            authorization: client.authorization().cloned(),
+            first_byte: FirstByte::default(),
             authority: format!("{host}:{port}"),
             prefix: url.path().trim_end_matches('/').to_string(),
             query: match consistency {
@@ -92,6 +112,7 @@ impl Worker {
             value,
             timeout,
             conn: None,
+            url,
         })
     }
 
@@ -131,7 +152,7 @@ impl Worker {
         op: OpKind,
         key: u64,
     ) -> Result<(hyper::StatusCode, Bytes), Failure> {
-        // The key's slash is percent-encoded: keys are one path segment (SPEC §2).
+        // The key's slash is percent-encoded: keys are one path segment.
         let name = key_name(key).replace('/', "%2F");
         let request = match op {
             OpKind::Write => Request::builder()
@@ -147,39 +168,60 @@ impl Worker {
                 .body(Body::Right(Empty::new())),
         }
         .map_err(|e| Failure::Transport(format!("cannot build the request: {e}")))?;
+        let mut request = request;
+        if let Some(auth) = &self.authorization {
+            request.headers_mut().insert(AUTHORIZATION, auth.clone());
+        }
         let conn = match self.conn.as_mut().filter(|c| !c.is_closed()) {
             Some(conn) => conn,
-            None => self.conn.insert(self.connect().await?),
+            None => {
+                let fresh = self.connect().await?;
+                self.conn.insert(fresh)
+            }
         };
-        conn.ready()
-            .await
-            .map_err(|e| Failure::Transport(innermost_cause(&e)))?;
-        let response = conn
-            .send_request(request)
-            .await
-            .map_err(|e| Failure::Transport(innermost_cause(&e)))?;
+        let ready = conn.ready().await;
+        let response = match ready {
+            Ok(()) => conn.send_request(request).await,
+            Err(e) => Err(e),
+        }
+        .map_err(|e| self.transport(&e))?;
         let status = response.status();
         let body = response
             .into_body()
             .collect()
             .await
-            .map_err(|e| Failure::Transport(innermost_cause(&e)))?
+            .map_err(|e| self.transport(&e))?
             .to_bytes();
         Ok((status, body))
     }
 
-    async fn connect(&self) -> Result<SendRequest<Body>, Failure> {
-        let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(&self.authority))
+    /// A failed exchange: a TLS problem when it is one, else a transport error.
+    fn transport(&self, e: &hyper::Error) -> Failure {
+        if let Some(line) = self.connector.explain(&self.url, e) {
+            return Failure::Tls(line);
+        }
+        if self.first_byte.is_tls() {
+            return Failure::Tls(speaks_tls(&self.url));
+        }
+        Failure::Transport(innermost_cause(e))
+    }
+
+    async fn connect(&mut self) -> Result<SendRequest<Body>, Failure> {
+        let stream = self
+            .connector
+            .connect(&self.url, CONNECT_TIMEOUT.min(self.timeout))
             .await
-            .map_err(|_| Failure::Connect("timed out".into()))?
-            .map_err(|e| Failure::Connect(innermost_cause(&e)))?;
-        // Requests are small and answered one at a time: do not let Nagle hold them.
-        stream
-            .set_nodelay(true)
-            .map_err(|e| Failure::Connect(innermost_cause(&e)))?;
+            .map_err(|e| match e {
+                ConnectError::Unreachable { cause, .. } => Failure::Connect(cause),
+                ConnectError::Tls(line) => Failure::Tls(line),
+            })?;
+        self.first_byte = stream.first_byte();
         let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
             .await
-            .map_err(|e| Failure::Connect(innermost_cause(&e)))?;
+            .map_err(|e| match self.transport(&e) {
+                Failure::Transport(cause) => Failure::Connect(cause),
+                other => other,
+            })?;
         // Drives the connection; ends when the sender is dropped or the peer closes.
         tokio::spawn(async move {
             let _ = connection.await;
@@ -193,6 +235,7 @@ impl Worker {
                 "connect",
                 format!("no member of {} answered: {cause}", self.base),
             ),
+            Failure::Tls(line) => ("tls", line),
             Failure::Timeout => (
                 "timeout",
                 format!("{} did not answer in time (timed out)", self.base),
@@ -304,12 +347,19 @@ mod tests {
 
     use super::*;
 
+    fn plain_client() -> Client {
+        let tls = crate::client::TlsOptions::default();
+        let url = "http://127.0.0.1:1".to_string();
+        Client::new(&[url], Duration::from_secs(1), &tls, None).unwrap()
+    }
+
     fn worker(url: &str, timeout: Duration) -> Worker {
         Worker::new(
             url,
             timeout,
             Consistency::Linearizable,
             Bytes::from_static(b"v"),
+            &plain_client(),
         )
         .unwrap()
     }
@@ -322,7 +372,7 @@ mod tests {
     }
 
     /// Reads one request head (the tests send bodies of one byte at most).
-    async fn read_request(s: &mut TcpStream) -> bool {
+    async fn read_request(s: &mut tokio::net::TcpStream) -> bool {
         let mut buf = Vec::new();
         let mut byte = [0u8; 1];
         while !buf.ends_with(b"\r\n\r\n") {
@@ -338,18 +388,26 @@ mod tests {
     }
 
     #[test]
-    fn endpoints_must_be_plain_http_urls() {
-        for bad in ["https://127.0.0.1:1", "127.0.0.1:7001", "http://"] {
-            let err = Worker::new(
-                bad,
+    fn endpoints_must_be_http_or_https_urls() {
+        let new = |url: &str| {
+            Worker::new(
+                url,
                 Duration::from_secs(1),
                 Consistency::Stale,
                 Bytes::new(),
+                &plain_client(),
             )
-            .err()
-            .unwrap_or_else(|| panic!("{bad} was accepted"));
+        };
+        for bad in ["ftp://127.0.0.1:1", "127.0.0.1:7001", "http://"] {
+            let err = new(bad)
+                .err()
+                .unwrap_or_else(|| panic!("{bad} was accepted"));
             assert!(matches!(err, ClientError::BadEndpoint(_)), "{bad}: {err}");
         }
+        assert!(new("http://127.0.0.1:1").is_ok());
+        // https:// is accepted with --cacert only.
+        let err = new("https://127.0.0.1:1").err().expect("no --cacert");
+        assert!(err.to_string().contains("needs --cacert"), "{err}");
     }
 
     #[tokio::test]

@@ -31,8 +31,68 @@ pub struct GlobalArgs {
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
     /// How long to wait for each request (e.g. 500ms, 5s, 2m).
-    #[arg(long, global = true, value_parser = parse_duration, default_value = "5s")]
+    #[arg(long, global = true, value_parser = parse_timeout, default_value = "5s")]
     pub timeout: Duration,
+    /// PEM file of the cluster CA: it signed the members' certificates; needed for
+    /// https://. For `serve`, the CA that signs every member and client it accepts.
+    #[arg(
+        id = "tls_cacert",
+        long = "cacert",
+        global = true,
+        env = "RAFTCTL_CACERT",
+        value_name = "FILE"
+    )]
+    pub cacert: Option<PathBuf>,
+    /// PEM file of this process's certificate, for mutual TLS (with --key); for `serve`,
+    /// the member's own certificate, which names its --id.
+    #[arg(
+        id = "tls_cert",
+        long = "cert",
+        global = true,
+        env = "RAFTCTL_CERT",
+        value_name = "FILE"
+    )]
+    pub cert: Option<PathBuf>,
+    /// PEM file of the private key of --cert.
+    #[arg(
+        id = "tls_key",
+        long = "key",
+        global = true,
+        env = "RAFTCTL_KEY",
+        value_name = "FILE"
+    )]
+    pub key: Option<PathBuf>,
+    /// Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate.
+    #[arg(
+        id = "auth_token",
+        long = "token",
+        global = true,
+        env = "RAFTCTL_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
+}
+
+impl GlobalArgs {
+    /// --cacert, --cert and --key.
+    pub fn tls(&self) -> crate::client::TlsOptions {
+        crate::client::TlsOptions {
+            cacert: self.cacert.clone(),
+            cert: self.cert.clone(),
+            key: self.key.clone(),
+        }
+    }
+
+    /// A client for --endpoints with --timeout, the TLS files and --token.
+    pub fn client(&self) -> Result<crate::client::Client, crate::client::ClientError> {
+        crate::client::Client::new(
+            &self.endpoints,
+            self.timeout,
+            &self.tls(),
+            self.token.as_deref(),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -81,6 +141,9 @@ pub enum Command {
     /// later would bring back or remove members of the lost cluster): a committed one is
     /// applied by starting the node once as it is before recovering.
     Recover(RecoverArgs),
+    /// Make and inspect the cluster's certificates and client tokens.
+    #[command(subcommand)]
+    Cert(CertCommand),
     /// Start a local cluster of N members for trying raftctl out.
     Playground(super::playground::PlaygroundArgs),
     /// Print a shell completion script to stdout.
@@ -93,6 +156,113 @@ pub enum Command {
     Man {
         /// Directory to write raftctl.1, raftctl-kv-put.1, ... into (created if missing).
         dir: PathBuf,
+    },
+}
+
+/// Flags of the `cert create-*` commands that write a certificate and key.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct CertWriteArgs {
+    /// Days the certificate is valid, from 1 to 36500 [default: 3650 for a CA, 365
+    /// otherwise].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::tls::cert::MAX_DAYS)))]
+    pub days: Option<u32>,
+    /// Replace existing files (each one in a single step, the key before the certificate).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// A client's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// get, list, status, members, health, metrics.
+    Read,
+    /// read, plus put and delete.
+    Write,
+    /// write, plus membership, leader transfer and snapshots.
+    Admin,
+}
+
+impl From<RoleArg> for crate::tls::Role {
+    fn from(role: RoleArg) -> crate::tls::Role {
+        match role {
+            RoleArg::Read => crate::tls::Role::Read,
+            RoleArg::Write => crate::tls::Role::Write,
+            RoleArg::Admin => crate::tls::Role::Admin,
+        }
+    }
+}
+
+fn parse_client_name(s: &str) -> Result<String, String> {
+    crate::tls::identity::check_client_name(s).map(|()| s.to_owned())
+}
+
+fn parse_host(s: &str) -> Result<String, String> {
+    crate::tls::cert::check_host(s).map(|()| s.to_owned())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertCommand {
+    /// Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing).
+    CreateCa {
+        /// Directory to write ca.crt and ca.key into.
+        dir: PathBuf,
+        #[command(flatten)]
+        write: CertWriteArgs,
+    },
+    /// Make a member's certificate and key (member-ID.crt, member-ID.key), signed by the CA.
+    CreateMember {
+        /// The member's id, from 1 to 2^53-1 (its --id in `raftctl serve`).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
+        id: u64,
+        /// Names and IP addresses peers and clients reach the member at (comma-separated
+        /// or repeated); at least one.
+        #[arg(long = "host", value_name = "HOST", required = true, value_delimiter = ',', value_parser = parse_host)]
+        hosts: Vec<String>,
+        /// The CA's directory (holding ca.crt and ca.key).
+        #[arg(long, value_name = "DIR")]
+        ca: PathBuf,
+        /// Where to write the files [default: the CA's directory].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        write: CertWriteArgs,
+    },
+    /// Make a client's certificate and key (client-NAME.crt, client-NAME.key), signed by the CA.
+    CreateClient {
+        /// The client's name: 1 to 64 of A-Z a-z 0-9 . _ -
+        #[arg(long, value_parser = parse_client_name)]
+        name: String,
+        /// What the client may do.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The CA's directory (holding ca.crt and ca.key).
+        #[arg(long, value_name = "DIR")]
+        ca: PathBuf,
+        /// Where to write the files [default: the CA's directory].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        write: CertWriteArgs,
+    },
+    /// Show who a certificate names, its hosts, validity and fingerprint, and its problems.
+    Inspect {
+        /// A PEM certificate file.
+        file: PathBuf,
+        /// Check that the certificate is signed by this CA (a ca.crt file or the CA's directory).
+        #[arg(long, value_name = "FILE_OR_DIR")]
+        ca: Option<PathBuf>,
+    },
+    /// Make a bearer token for a client, add its hash to a tokens file, print the token once.
+    CreateToken {
+        /// The client's name: 1 to 64 of A-Z a-z 0-9 . _ -
+        #[arg(long, value_parser = parse_client_name)]
+        name: String,
+        /// What the client may do.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The tokens file to add the line to (created mode 0600 if missing).
+        #[arg(long, value_name = "FILE")]
+        tokens: PathBuf,
     },
 }
 
@@ -114,7 +284,7 @@ pub enum MemberCommand {
     List,
     /// Add a member, then print the `raftctl serve ... --join ...` line that starts it.
     Add {
-        #[arg(value_parser = clap::value_parser!(u64).range(1..(1u64 << 53)))]
+        #[arg(value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
         id: u64,
         /// Its advertised URL, e.g. http://127.0.0.1:7004.
         url: String,
@@ -126,14 +296,14 @@ pub enum MemberCommand {
     },
     /// Make a caught-up learner a voter.
     Promote {
-        #[arg(value_parser = clap::value_parser!(u64).range(1..(1u64 << 53)))]
+        #[arg(value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
         id: u64,
         #[command(flatten)]
         change: ChangeArgs,
     },
     /// Remove a member (the leader too: it hands leadership over first).
     Remove {
-        #[arg(value_parser = clap::value_parser!(u64).range(1..(1u64 << 53)))]
+        #[arg(value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
         id: u64,
         #[command(flatten)]
         change: ChangeArgs,
@@ -144,7 +314,7 @@ pub enum MemberCommand {
 pub enum LeaderCommand {
     /// Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader.
     Transfer {
-        #[arg(value_parser = clap::value_parser!(u64).range(1..(1u64 << 53)))]
+        #[arg(value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
         id: Option<u64>,
     },
 }
@@ -171,7 +341,7 @@ pub enum SnapshotCommand {
         #[arg(long)]
         data_dir: PathBuf,
         /// This member's id in the new cluster (>= 1, listed in --initial-cluster).
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
         id: u64,
         /// Members of the new cluster: ID=URL,ID=URL,...
         #[arg(long)]
@@ -193,7 +363,7 @@ pub struct RecoverArgs {
     #[arg(long, required = true)]
     pub data_dir: Option<PathBuf>,
     /// The node id of that data dir (checked against it).
-    #[arg(long, required = true, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, required = true, value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
     pub id: Option<u64>,
 }
 
@@ -209,8 +379,9 @@ pub enum RecoverCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// This member's id (>= 1).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    /// This member's id, from 1 to 2^53-1 (ids travel as JSON numbers, which are exact
+    /// only below 2^53).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..crate::api::types::JSON_SAFE_MAX))]
     pub id: u64,
     /// Address to listen on for clients and peers.
     #[arg(long, default_value = "127.0.0.1:7001")]
@@ -253,6 +424,22 @@ pub struct ServeArgs {
     /// Log level (overridden by RUST_LOG).
     #[arg(long, default_value = "info")]
     pub log_level: String,
+    /// Serve without TLS on an address other than loopback: anyone who reaches it can
+    /// act as any member or operator. Without TLS flags (--cacert, --cert, --key) a
+    /// member otherwise listens only on loopback.
+    #[arg(long)]
+    pub insecure_plaintext: bool,
+    /// Bearer tokens clients may use instead of a certificate: one `ROLE NAME sha256:HEX`
+    /// line per token (made by `raftctl cert create-token`); reread when it changes.
+    #[arg(long, value_name = "FILE")]
+    pub tokens: Option<PathBuf>,
+    /// Routes open without credentials: health, metrics, both (health,metrics) or none.
+    #[arg(long, value_name = "ROUTES", default_value = "health")]
+    pub public: String,
+    /// Certificates refused although signed by the CA: SHA-256 fingerprints (as `raftctl
+    /// cert inspect` shows them), one per line; reread when it changes.
+    #[arg(long, value_name = "FILE")]
+    pub revoked: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -415,6 +602,21 @@ fn parse_ratio(s: &str) -> Result<f64, String> {
     }
 }
 
+/// The shortest `--timeout`: below it every request would time out before it is sent.
+pub const MIN_TIMEOUT: Duration = Duration::from_millis(1);
+
+/// A request timeout: a duration of at least [`MIN_TIMEOUT`].
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d < MIN_TIMEOUT {
+        return Err(format!(
+            "{} is too short: a timeout must be at least 1ms",
+            humantime::format_duration(d)
+        ));
+    }
+    Ok(d)
+}
+
 /// Parses `500ms`, `5s`, `2m` (humantime), and a bare number as seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
@@ -441,5 +643,21 @@ mod tests {
         assert_eq!(parse_duration("5s").unwrap(), Duration::from_secs(5));
         assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
         assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn timeouts_below_a_millisecond_are_refused() {
+        assert!(parse_timeout("0").is_err());
+        assert!(parse_timeout("1ns").is_err());
+        assert!(parse_timeout("999us").is_err());
+        assert_eq!(parse_timeout("1ms").unwrap(), Duration::from_millis(1));
+    }
+
+    #[test]
+    fn ids_are_json_safe() {
+        let parse = |id: &str| Cli::try_parse_from(["raftctl", "serve", "--id", id]);
+        assert!(parse("0").is_err());
+        assert!(parse(&((1u64 << 53) - 1).to_string()).is_ok());
+        assert!(parse(&(1u64 << 53).to_string()).is_err());
     }
 }

@@ -27,14 +27,17 @@ pub fn run(global: &GlobalArgs, args: BenchArgs) -> CliResult {
     let config = settings(global, &args.command)?;
     let rt = runtime()?;
     let report = rt.block_on(async {
-        let targets = bench::resolve_targets(&global.endpoints, config.target, global.timeout)
+        let client = global.client().map_err(|e| cli_error(e.into()))?;
+        let targets = bench::resolve_targets(&client, config.target)
             .await
             .map_err(cli_error)?;
         if config.prefill {
             if global.output == OutputFormat::Table || std::io::stderr().is_terminal() {
                 eprintln!("prefilling {} keys...", config.keys);
             }
-            bench::prefill(&config, &targets).await.map_err(cli_error)?;
+            bench::prefill(&config, &client, &targets)
+                .await
+                .map_err(cli_error)?;
         }
         let mut view = ProgressView::new(global.output, &config);
         let interrupt = async {
@@ -43,7 +46,8 @@ pub fn run(global: &GlobalArgs, args: BenchArgs) -> CliResult {
                 std::future::pending::<()>().await;
             }
         };
-        let report = bench::run_until(&config, &targets, |p| view.update(p), interrupt).await;
+        let report =
+            bench::run_until(&config, &client, &targets, |p| view.update(p), interrupt).await;
         view.finish();
         report.map_err(cli_error)
     })?;
@@ -116,9 +120,9 @@ fn settings(global: &GlobalArgs, cmd: &BenchCommand) -> CliResult<BenchConfig> {
 fn cli_error(e: BenchError) -> CliError {
     match e {
         BenchError::Invalid { .. }
-        | BenchError::Client(ClientError::BadEndpoint(_) | ClientError::NoEndpoints) => {
-            CliError::usage(e.to_string())
-        }
+        | BenchError::Client(
+            ClientError::BadEndpoint(_) | ClientError::NoEndpoints | ClientError::BadToken(_),
+        ) => CliError::usage(e.to_string()),
         other => CliError::failure(other.to_string()),
     }
 }
@@ -354,7 +358,17 @@ mod tests {
         drop(listener);
         let rt = runtime().expect("runtime");
         let report = rt
-            .block_on(bench::run(&cfg, std::slice::from_ref(&url), |_| {}))
+            .block_on(async {
+                let tls = crate::client::TlsOptions::default();
+                let client = crate::client::Client::new(
+                    std::slice::from_ref(&url),
+                    Duration::from_secs(1),
+                    &tls,
+                    None,
+                )
+                .expect("client");
+                bench::run(&cfg, &client, std::slice::from_ref(&url), |_| {}).await
+            })
             .expect("report");
         let lines = report_lines(&report);
         assert!(

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// Exit codes of SPEC §3: 0 success, 1 the operation failed, 2 usage error.
+/// Exit codes of docs/serve-and-api.md: 0 success, 1 the operation failed, 2 usage error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
     Success = 0,

@@ -217,6 +217,44 @@ raftctl bench mixed --clients 32 --duration 30s --read-ratio 0.9 --prefill
 raftctl -o json bench mixed --clients 32 --duration 2m --seed 7 > mixed.json",
     ),
     (
+        "cert",
+        "# a CA, then a certificate for member 1 and for an admin client, all in ./pki
+raftctl cert create-ca pki
+raftctl cert create-member --id 1 --host 10.0.0.1,node1.example --ca pki
+raftctl cert create-client --name ops --role admin --ca pki
+raftctl cert inspect pki/member-1.crt --ca pki",
+    ),
+    (
+        "cert create-ca",
+        "raftctl cert create-ca pki
+# valid for 20 years instead of 10
+raftctl cert create-ca pki --days 7300",
+    ),
+    (
+        "cert create-member",
+        "raftctl cert create-member --id 2 --host 10.0.0.2,node2.example --ca pki
+# into another directory, replacing the files there (rotation)
+raftctl cert create-member --id 2 --host 10.0.0.2 --ca pki --out node2-tls --force",
+    ),
+    (
+        "cert create-client",
+        "raftctl cert create-client --name ci-bot --role write --ca pki
+raftctl cert create-client --name dashboard --role read --ca pki --days 90",
+    ),
+    (
+        "cert inspect",
+        "raftctl cert inspect pki/member-2.crt
+# also check that pki's CA signed it; exit 1 on any problem (expired, wrong CA, ...)
+raftctl cert inspect pki/member-2.crt --ca pki/ca.crt
+raftctl -o json cert inspect pki/client-ci-bot.crt --ca pki",
+    ),
+    (
+        "cert create-token",
+        "# prints the token once; the file keeps only its hash
+raftctl cert create-token --name ci-bot --role write --tokens tokens.txt
+TOKEN=$(raftctl cert create-token --name backup --role admin --tokens tokens.txt)",
+    ),
+    (
         "playground",
         "# three members on 127.0.0.1:7001-7003; Ctrl-C stops them and removes their files
 raftctl playground
@@ -246,7 +284,8 @@ pub const DESCRIPTIONS: &[(&str, &str)] = &[
 `raftctl serve` runs a member; the client commands (kv, status, member, leader, snapshot, \
 bench) talk to the members named by --endpoints (or RAFTCTL_ENDPOINTS), trying them in \
 order and following the leader; the offline commands (wal, snapshot inspect/restore, \
-recover) read a stopped member's data directory.
+recover) read a stopped member's data directory; `raftctl cert` makes and inspects the \
+cluster's certificates and client tokens.
 
 Exit codes: 0 success, 1 the operation failed (one line on stderr first, then detail), \
 2 usage error.",
@@ -310,6 +349,50 @@ membership, cluster id and node id of a data directory.",
         "wal verify",
         "Check a data directory: contiguous indexes, non-decreasing terms, commit <= last \
 index, applied <= commit, snapshot and log consistent. Exit 1 naming each problem.",
+    ),
+    (
+        "cert",
+        "Offline, on files only: make the cluster's CA and the certificates of its members and \
+clients, inspect a certificate, and make bearer tokens for clients.
+
+A certificate says who holds it with one URI subject alternative name: \
+urn:raftctl:member:<id> for a member, urn:raftctl:client:<role>:<name> for a client with \
+role read, write or admin. Keys are ECDSA P-256, written mode 0600; certificates mode \
+0644. Existing files are never replaced without --force. See docs/certificates.md.",
+    ),
+    (
+        "cert create-ca",
+        "Make a new CA: a key (DIR/ca.key, mode 0600) and a self-signed CA certificate \
+(DIR/ca.crt), valid for 3650 days unless --days says otherwise. DIR is created (mode 0700) \
+if missing. Keep ca.key off the members: only `cert create-*` needs it.",
+    ),
+    (
+        "cert create-member",
+        "Make member --id's key and certificate, signed by the CA in --ca: member-ID.key and \
+member-ID.crt in --out (default: the CA's directory), valid for 365 days unless --days \
+says otherwise. The certificate names the member (urn:raftctl:member:ID) and each --host, \
+as an IP address or a DNS name; it serves both as the member's server certificate and as \
+its client certificate towards its peers. Prints the files and the flags to use them.",
+    ),
+    (
+        "cert create-client",
+        "Make the key and certificate of client --name with --role, signed by the CA in \
+--ca: client-NAME.key and client-NAME.crt in --out (default: the CA's directory), valid \
+for 365 days unless --days says otherwise. Prints the files and the flags to use them.",
+    ),
+    (
+        "cert inspect",
+        "Show a PEM certificate's subject, issuer, serial, identity (member or client and \
+role), hosts, validity and SHA-256 fingerprint, and its problems: expired, not yet valid, \
+not signed by --ca, no raftctl identity, a member certificate without hosts. Exit 1 if \
+there is any problem; a certificate that expires within 30 days is only a warning.",
+    ),
+    (
+        "cert create-token",
+        "Make a random bearer token (rctl_ and 43 characters) for client --name with --role, \
+append `ROLE NAME sha256:HASH` to the --tokens file (created mode 0600 if missing) and \
+print the token on stdout. The file never holds the token itself, so this is the only \
+time it is shown. A name already in the file is refused.",
     ),
     (
         "playground",

@@ -8,12 +8,12 @@ use serde::Serialize;
 
 use super::args::{GlobalArgs, KvCommand, OutputFormat};
 use super::error::{CliError, CliResult};
-use super::output::print_json;
-use crate::client::{Client, ClientError};
+use super::output::{print_json, shown};
+use crate::client::ClientError;
 
 /// Runs one `kv` subcommand.
 pub fn run(global: &GlobalArgs, cmd: KvCommand) -> CliResult {
-    let client = Client::new(&global.endpoints, global.timeout).map_err(usage_or_failure)?;
+    let client = global.client().map_err(usage_or_failure)?;
     let rt = runtime()?;
     match cmd {
         KvCommand::Put { key, value } => {
@@ -33,7 +33,10 @@ pub fn run(global: &GlobalArgs, cmd: KvCommand) -> CliResult {
             check_key(&key)?;
             let r = rt.block_on(client.get(&key, stale)).map_err(failure)?;
             let Some(r) = r else {
-                return Err(CliError::failure(format!("key {key:?} not found")));
+                return Err(CliError::failure(format!(
+                    "key \"{}\" not found",
+                    shown(&key)
+                )));
             };
             match global.output {
                 OutputFormat::Json => print_json(&GetJson::new(key, &r.value, r.index)),
@@ -58,22 +61,30 @@ pub fn run(global: &GlobalArgs, cmd: KvCommand) -> CliResult {
                 OutputFormat::Json => print_json(&r),
                 OutputFormat::Table => {
                     if r.deleted {
-                        println!("deleted {key:?} (index {})", r.index);
+                        println!("deleted \"{}\" (index {})", shown(&key), r.index);
                     } else {
-                        println!("{key:?} did not exist (index {})", r.index);
+                        println!("\"{}\" did not exist (index {})", shown(&key), r.index);
                     }
                     Ok(())
                 }
             }
         }
         KvCommand::List { prefix, limit } => {
+            if prefix.len() > crate::api::MAX_KEY_BYTES {
+                return Err(CliError::usage(format!(
+                    "the prefix is {} bytes long; the limit is {}",
+                    prefix.len(),
+                    crate::api::MAX_KEY_BYTES
+                )));
+            }
             let r = rt.block_on(client.list(&prefix, limit)).map_err(failure)?;
             match global.output {
                 OutputFormat::Json => print_json(&r),
                 OutputFormat::Table => {
                     let mut text = String::new();
                     for k in &r.keys {
-                        text.push_str(k);
+                        // One line per key, whatever the key holds.
+                        text.push_str(&shown(k));
                         text.push('\n');
                     }
                     super::output::write_stdout(&text)
@@ -141,7 +152,9 @@ pub(crate) fn failure(e: ClientError) -> CliError {
 
 pub(crate) fn usage_or_failure(e: ClientError) -> CliError {
     match e {
-        ClientError::BadEndpoint(_) | ClientError::NoEndpoints => CliError::usage(e.to_string()),
+        ClientError::BadEndpoint(_) | ClientError::NoEndpoints | ClientError::BadToken(_) => {
+            CliError::usage(e.to_string())
+        }
         other => failure(other),
     }
 }

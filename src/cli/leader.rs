@@ -14,7 +14,7 @@ use crate::client::Client;
 
 pub fn run(cmd: LeaderCommand, global: &GlobalArgs) -> CliResult {
     let LeaderCommand::Transfer { id } = cmd;
-    let client = Client::new(&global.endpoints, global.timeout).map_err(usage_or_failure)?;
+    let client = global.client().map_err(usage_or_failure)?;
     let rt = runtime()?;
     let r = rt.block_on(async {
         let (_, members) = client.members().await.map_err(failure)?;

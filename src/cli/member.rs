@@ -1,17 +1,19 @@
 //! `raftctl member list|add|promote|remove`: one membership change at a time, through
 //! the leader, with the guard rails and `--dry-run` preview of `node::membership`.
 
+use std::path::{Path, PathBuf};
+
 use super::args::{ChangeArgs, GlobalArgs, MemberCommand, OutputFormat};
 use super::error::{CliError, CliResult};
 use super::kv::{failure, runtime, usage_or_failure};
 use super::output::{print, print_json, table};
-use crate::api::admin::{check_url, AddMemberRequest, ChangeResponse};
+use crate::api::admin::{AddMemberRequest, ChangeResponse};
 use crate::api::types::{MembersResponse, StatusResponse};
-use crate::client::{ChangeFlags, Client};
+use crate::client::ChangeFlags;
 use crate::node::membership::Preview;
 
 pub fn run(cmd: MemberCommand, global: &GlobalArgs) -> CliResult {
-    let client = Client::new(&global.endpoints, global.timeout).map_err(usage_or_failure)?;
+    let client = global.client().map_err(usage_or_failure)?;
     let rt = runtime()?;
     match cmd {
         MemberCommand::List => {
@@ -34,7 +36,9 @@ pub fn run(cmd: MemberCommand, global: &GlobalArgs) -> CliResult {
             learner,
             change,
         } => {
-            check_url(&url).map_err(|why| CliError::usage(format!("URL {url:?}: {why}")))?;
+            let url = crate::member_url::MemberUrl::parse(&url)
+                .map_err(|why| CliError::usage(format!("URL {url:?}: {why}")))?
+                .to_string();
             let req = AddMemberRequest {
                 id,
                 url: url.trim_end_matches('/').to_string(),
@@ -50,7 +54,13 @@ pub fn run(cmd: MemberCommand, global: &GlobalArgs) -> CliResult {
                     .leader
                     .and_then(|l| url_of(&r.members, l))
                     .unwrap_or_else(|| global.endpoints.join(","));
-                println!("start it with:\n  {}", serve_line(id, &req.url, &leader));
+                println!(
+                    "start it with:\n  {}",
+                    serve_line(id, &req.url, &leader, global.cacert.as_deref())
+                );
+                if let Some(cacert) = global.cacert.as_deref() {
+                    println!("{}", certificate_hint(id, &req.url, cacert));
+                }
             }
             Ok(())
         }
@@ -80,13 +90,72 @@ fn url_of(m: &MembersResponse, id: u64) -> Option<String> {
     m.members.iter().find(|x| x.id == id).map(|x| x.url.clone())
 }
 
-/// The exact command that starts a member added with `member add`.
-pub fn serve_line(id: u64, url: &str, leader_url: &str) -> String {
+/// The exact command that starts a member added with `member add`. With TLS (`cacert`,
+/// the client's --cacert) it names the same CA and the member's certificate and key,
+/// `member-<id>.crt` and `member-<id>.key` next to the CA file, where `raftctl cert
+/// create-member` writes them.
+pub fn serve_line(id: u64, url: &str, leader_url: &str, cacert: Option<&Path>) -> String {
     let listen = url
         .trim_start_matches("http://")
         .trim_start_matches("https://")
         .trim_end_matches('/');
-    format!("raftctl serve --id {id} --listen {listen} --data-dir raftctl-data-{id} --join {leader_url}")
+    let mut line = format!(
+        "raftctl serve --id {id} --listen {listen} --data-dir raftctl-data-{id} --join {leader_url}"
+    );
+    if let Some(cacert) = cacert {
+        let (cert, key) = member_files(id, cacert);
+        line.push_str(&format!(
+            " --cacert {} --cert {} --key {}",
+            shell_word(cacert),
+            shell_word(&cert),
+            shell_word(&key)
+        ));
+    }
+    line
+}
+
+/// How to make the certificate the TLS serve line names.
+fn certificate_hint(id: u64, url: &str, cacert: &Path) -> String {
+    let host = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "HOST".into());
+    let dir = ca_dir(cacert).unwrap_or(Path::new("."));
+    format!(
+        "(its certificate and key, if not made yet: raftctl cert create-member --id {id} --host {host} --ca {})",
+        shell_word(dir)
+    )
+}
+
+/// The directory of the CA file, `None` for a file in the current directory.
+fn ca_dir(cacert: &Path) -> Option<&Path> {
+    cacert.parent().filter(|d| !d.as_os_str().is_empty())
+}
+
+/// `member-<id>.crt` and `member-<id>.key` in the CA file's directory.
+fn member_files(id: u64, cacert: &Path) -> (PathBuf, PathBuf) {
+    let at = |name: String| match ca_dir(cacert) {
+        Some(dir) => dir.join(name),
+        None => PathBuf::from(name),
+    };
+    (
+        at(format!("member-{id}.crt")),
+        at(format!("member-{id}.key")),
+    )
+}
+
+/// A path as one shell word: as it is when it holds only safe characters, else quoted.
+fn shell_word(p: &Path) -> String {
+    let text = p.display().to_string();
+    let safe = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:,=@".contains(c));
+    if safe {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// Prints the outcome of a change (or its preview). A dry run that would be refused
@@ -202,8 +271,39 @@ mod tests {
     #[test]
     fn the_join_line_names_the_listen_address_and_the_leader() {
         assert_eq!(
-            serve_line(4, "http://127.0.0.1:7004", "http://127.0.0.1:7001"),
+            serve_line(4, "http://127.0.0.1:7004", "http://127.0.0.1:7001", None),
             "raftctl serve --id 4 --listen 127.0.0.1:7004 --data-dir raftctl-data-4 --join http://127.0.0.1:7001"
+        );
+    }
+
+    #[test]
+    fn with_tls_the_join_line_names_the_ca_and_the_members_files_next_to_it() {
+        assert_eq!(
+            serve_line(
+                4,
+                "https://127.0.0.1:7004",
+                "https://127.0.0.1:7001",
+                Some(Path::new("pki/ca.crt"))
+            ),
+            "raftctl serve --id 4 --listen 127.0.0.1:7004 --data-dir raftctl-data-4 \
+             --join https://127.0.0.1:7001 --cacert pki/ca.crt --cert pki/member-4.crt \
+             --key pki/member-4.key"
+        );
+        assert!(
+            serve_line(2, "https://h:1", "https://h:2", Some(Path::new("ca.crt")))
+                .ends_with(" --cacert ca.crt --cert member-2.crt --key member-2.key")
+        );
+        assert!(serve_line(
+            2,
+            "https://h:1",
+            "https://h:2",
+            Some(Path::new("my pki/ca.crt"))
+        )
+        .ends_with(" --key 'my pki/member-2.key'"));
+        assert_eq!(
+            certificate_hint(4, "https://node4.example:7004", Path::new("pki/ca.crt")),
+            "(its certificate and key, if not made yet: raftctl cert create-member --id 4 \
+             --host node4.example --ca pki)"
         );
     }
 }

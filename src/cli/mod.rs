@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod bench;
+pub mod cert;
 pub mod docs;
 pub mod error;
 pub mod help;
@@ -23,7 +24,7 @@ pub use error::{CliError, CliResult, ExitCode};
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
-        Command::Serve(args) => serve::run(&args),
+        Command::Serve(args) => serve::run(&args, &cli.global),
         Command::Kv(cmd) => kv::run(&cli.global, cmd),
         Command::Status => status::run(&cli.global),
         Command::Wal(cmd) => wal::run(cmd, &cli.global),
@@ -35,5 +36,6 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Man { dir } => docs::write_man_pages(&dir),
         Command::Member(cmd) => member::run(cmd, &cli.global),
         Command::Leader(cmd) => leader::run(cmd, &cli.global),
+        Command::Cert(cmd) => cert::run(cmd, &cli.global),
     }
 }

@@ -28,6 +28,71 @@ pub struct PlaygroundArgs {
     /// Keep the temporary directory (data dirs and logs) after stopping, and print where.
     #[arg(long)]
     pub keep: bool,
+    /// Plaintext HTTP instead of TLS: no certificates, any local process is an operator.
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+/// Environment variables of the client flags: the members must not take a caller's
+/// RAFTCTL_CERT (say, from an earlier playground's export lines) for their own.
+const CLIENT_ENV: [&str; 5] = [
+    "RAFTCTL_ENDPOINTS",
+    "RAFTCTL_CACERT",
+    "RAFTCTL_CERT",
+    "RAFTCTL_KEY",
+    "RAFTCTL_TOKEN",
+];
+
+/// The playground's certificates, in `<dir>/pki`: a CA, one certificate per member for
+/// 127.0.0.1, and an `admin` client certificate for the person trying it out.
+struct Pki {
+    dir: PathBuf,
+}
+
+impl Pki {
+    fn create(root: &Path, members: usize) -> CliResult<Pki> {
+        use crate::tls::{cert, Role};
+        let dir = root.join("pki");
+        let fail = |e: String| {
+            CliError::failure(format!("cannot make the playground's certificates: {e}"))
+        };
+        let opts = |days| {
+            Ok::<_, CliError>(cert::Options {
+                validity: cert::Validity::days(days).map_err(fail)?,
+                force: false,
+            })
+        };
+        cert::create_ca(&dir, &opts(cert::DEFAULT_CA_DAYS)?).map_err(fail)?;
+        let leaf = opts(cert::DEFAULT_LEAF_DAYS)?;
+        for id in 1..=members as u64 {
+            cert::create_member(&dir, &dir, id, &["127.0.0.1".to_string()], &leaf).map_err(fail)?;
+        }
+        cert::create_client(&dir, &dir, "admin", Role::Admin, &leaf).map_err(fail)?;
+        Ok(Pki { dir })
+    }
+
+    fn ca(&self) -> PathBuf {
+        self.dir.join(crate::tls::cert::CA_CERT)
+    }
+
+    fn member_args(&self, id: u64) -> Vec<std::ffi::OsString> {
+        vec![
+            "--cacert".into(),
+            self.ca().into(),
+            "--cert".into(),
+            self.dir.join(format!("member-{id}.crt")).into(),
+            "--key".into(),
+            self.dir.join(format!("member-{id}.key")).into(),
+        ]
+    }
+
+    fn admin(&self) -> crate::client::TlsOptions {
+        crate::client::TlsOptions {
+            cacert: Some(self.ca()),
+            cert: Some(self.dir.join("client-admin.crt")),
+            key: Some(self.dir.join("client-admin.key")),
+        }
+    }
 }
 
 /// How long to wait for every member to agree on a leader.
@@ -201,13 +266,14 @@ fn make_temp_root(keep: bool) -> CliResult<TempRoot> {
     )))
 }
 
-fn start_members(root: &Path, ports: &[u16]) -> CliResult<Members> {
+fn start_members(root: &Path, ports: &[u16], pki: Option<&Pki>) -> CliResult<Members> {
     let exe = std::env::current_exe()
         .map_err(|e| CliError::failure(format!("cannot find this program's own path: {e}")))?;
+    let scheme = if pki.is_some() { "https" } else { "http" };
     let initial_cluster = ports
         .iter()
         .enumerate()
-        .map(|(i, p)| format!("{}=http://127.0.0.1:{p}", i + 1))
+        .map(|(i, p)| format!("{}={scheme}://127.0.0.1:{p}", i + 1))
         .collect::<Vec<_>>()
         .join(",");
     let mut members = Members(Vec::new());
@@ -223,7 +289,14 @@ fn start_members(root: &Path, ports: &[u16]) -> CliResult<Members> {
                 .map_err(|e| CliError::failure(format!("cannot open {}: {e}", log.display())))
         };
         let (out, err) = (open_log()?, open_log()?);
-        let child = Command::new(&exe)
+        let mut command = Command::new(&exe);
+        for var in CLIENT_ENV {
+            command.env_remove(var);
+        }
+        if let Some(pki) = pki {
+            command.args(pki.member_args(id));
+        }
+        let child = command
             .arg("serve")
             .args(["--id", &id.to_string()])
             .args(["--listen", &format!("127.0.0.1:{port}")])
@@ -245,7 +318,7 @@ fn start_members(root: &Path, ports: &[u16]) -> CliResult<Members> {
         let _ = std::fs::write(root.join(format!("node-{id}.pid")), format!("{pid}\n"));
         members.0.push(Member {
             id,
-            url: format!("http://127.0.0.1:{port}"),
+            url: format!("{scheme}://127.0.0.1:{port}"),
             log,
             child: Some(child),
             pid,
@@ -277,10 +350,11 @@ fn died_error(m: &Member, status: ExitStatus) -> CliError {
 }
 
 /// Polls every member's status until all answer and agree on one leader.
-async fn wait_for_leader(members: &mut Members) -> CliResult<u64> {
+async fn wait_for_leader(members: &mut Members, pki: Option<&Pki>) -> CliResult<u64> {
     let deadline = Instant::now() + START_DEADLINE;
     let urls: Vec<String> = members.0.iter().map(|m| m.url.clone()).collect();
-    let client = Client::new(&urls, Duration::from_secs(1)).map_err(|e| {
+    let tls = pki.map(Pki::admin).unwrap_or_default();
+    let client = Client::new(&urls, Duration::from_secs(1), &tls, None).map_err(|e| {
         CliError::failure(format!("cannot build an HTTP client for the members: {e}"))
     })?;
     let mut last_problem = String::from("no member answered yet");
@@ -347,7 +421,7 @@ fn raftctl_invocation() -> String {
     }
 }
 
-fn print_banner(members: &Members, root: &Path, leader: u64, keep: bool) {
+fn print_banner(members: &Members, root: &Path, leader: u64, keep: bool, pki: Option<&Pki>) {
     let endpoints: Vec<&str> = members.0.iter().map(|m| m.url.as_str()).collect();
     let raftctl = raftctl_invocation();
     let n = members.0.len();
@@ -367,6 +441,13 @@ fn print_banner(members: &Members, root: &Path, leader: u64, keep: bool) {
         println!("  alias raftctl={raftctl}");
     }
     println!("  export RAFTCTL_ENDPOINTS={}", endpoints.join(","));
+    if let Some(pki) = pki {
+        let admin = pki.admin();
+        let shown = |p: Option<PathBuf>| p.map(|p| p.display().to_string()).unwrap_or_default();
+        println!("  export RAFTCTL_CACERT={}", shown(admin.cacert));
+        println!("  export RAFTCTL_CERT={}", shown(admin.cert));
+        println!("  export RAFTCTL_KEY={}", shown(admin.key));
+    }
     println!("  export PLAYGROUND={}", root.display());
     println!("  raftctl kv put hello world");
     println!("  raftctl kv get hello");
@@ -378,6 +459,17 @@ fn print_banner(members: &Members, root: &Path, leader: u64, keep: bool) {
         println!("  kill $(cat $PLAYGROUND/node-{leader}.pid)");
         println!("  raftctl status");
         println!("  raftctl kv get hello");
+    }
+    println!();
+    match pki {
+        Some(pki) => println!(
+            "TLS on every route; the CA, member and client certificates are in {} \
+             (the exports above make you the admin client; --insecure for plaintext).",
+            pki.dir.display()
+        ),
+        None => println!(
+            "Plaintext (--insecure): any process on this machine can act as any member or operator."
+        ),
     }
     println!();
     if keep {
@@ -465,13 +557,18 @@ pub fn run(args: &PlaygroundArgs) -> CliResult {
         Signals::hook()?
     };
     let root = make_temp_root(args.keep)?;
-    let mut members = start_members(&root.path, &ports)?;
+    let pki = if args.insecure {
+        None
+    } else {
+        Some(Pki::create(&root.path, ports.len())?)
+    };
+    let mut members = start_members(&root.path, &ports, pki.as_ref())?;
     let outcome = rt.block_on(async {
         let leader = tokio::select! {
-            leader = wait_for_leader(&mut members) => leader?,
+            leader = wait_for_leader(&mut members, pki.as_ref()) => leader?,
             name = signals.recv() => return Ok(name),
         };
-        print_banner(&members, &root.path, leader, args.keep);
+        print_banner(&members, &root.path, leader, args.keep, pki.as_ref());
         Ok(run_until_signal(&mut members, &mut signals).await)
     });
     let signal = match outcome {
@@ -513,6 +610,7 @@ mod tests {
             nodes,
             base_port,
             keep: false,
+            insecure: false,
         }
     }
 

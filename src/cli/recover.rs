@@ -81,6 +81,13 @@ fn run_plan(dirs: &[PathBuf], format: OutputFormat) -> CliResult {
         }
         t
     })?;
+    for r in &plan.rejected {
+        println!(
+            "left out: {} fails the checks of `raftctl wal verify`: {}",
+            r.data_dir,
+            r.problems.join("; ")
+        );
+    }
     println!();
     println!(
         "most up to date: node {} ({}), by Raft's rule (highest last term, then highest last index)",
@@ -168,8 +175,19 @@ fn run_recover(dir: &Path, id: u64, format: OutputFormat) -> CliResult {
             members(&report.old_learners),
             members(&report.learners),
         ]);
+        match report.term_replaced {
+            Some(old) => t.add_row(vec![
+                "term".to_string(),
+                old.to_string(),
+                format!("{} (replaced, vote cleared)", report.term),
+            ]),
+            None => t.add_row(vec![
+                "term".to_string(),
+                report.term.to_string(),
+                format!("{} (kept)", report.term),
+            ]),
+        };
         for (field, value) in [
-            ("term", report.term),
             ("commit", report.commit),
             ("applied", report.applied),
             ("first index", report.first_index),
@@ -183,6 +201,12 @@ fn run_recover(dir: &Path, id: u64, format: OutputFormat) -> CliResult {
         }
         t
     })?;
+    if let Some(old) = report.term_replaced {
+        println!(
+            "the stored term {old} is beyond any term an election reaches (a forged or damaged message): replaced by {}, the highest term in the log and snapshot, and the vote cleared",
+            report.term
+        );
+    }
     if let Some(file) = &report.snapshot_file {
         println!("snapshot of the applied state with the new membership: {file}");
     }

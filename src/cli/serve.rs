@@ -1,18 +1,21 @@
 //! `raftctl serve`: validate the flags into [`ServeSettings`], decide the start-up mode
-//! from the data dir (SPEC §1), then run the node until SIGINT or SIGTERM.
+//! from the data dir, then run the node until SIGINT or SIGTERM.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
-use super::args::ServeArgs;
+use super::args::{GlobalArgs, ServeArgs};
 use super::error::{CliError, CliResult};
+use crate::api::auth::{AuthPolicy, Public};
 use crate::api::types::JSON_SAFE_MAX;
 use crate::client::Client;
+use crate::member_url::{self, MemberUrl};
 use crate::node::{self, NodeConfig, StartMode};
 use crate::raft::NodeId;
 use crate::storage::RedbStorage;
+use crate::tls::member::{MemberTls, TlsFiles};
 
 /// The flags of `serve`, checked: what start-up needs, and the node's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,11 +27,20 @@ pub struct ServeSettings {
     pub log_level: String,
     /// Id, advertised URL, timing and the Raft options.
     pub node: NodeConfig,
+    /// The member's TLS files; `None`: plaintext.
+    pub tls: Option<TlsFiles>,
+    /// `--tokens`.
+    pub tokens: Option<std::path::PathBuf>,
+    /// Routes open without credentials.
+    pub public: Public,
+    /// Plaintext on purpose on an address other than loopback.
+    pub insecure_plaintext: bool,
 }
 
 impl ServeSettings {
-    /// Checks the flags; every problem is a usage error naming the flag.
-    pub fn from_args(a: &ServeArgs) -> CliResult<ServeSettings> {
+    /// Checks the flags; every problem is a usage error naming the flag. The TLS files
+    /// are the global --cacert, --cert and --key: a member's own certificate.
+    pub fn from_args(a: &ServeArgs, g: &GlobalArgs) -> CliResult<ServeSettings> {
         if a.id >= JSON_SAFE_MAX {
             return Err(CliError::usage(format!(
                 "--id {} is too large: ids must be below 2^53 so JSON readers keep them exact",
@@ -41,20 +53,45 @@ impl ServeSettings {
                 a.listen
             ))
         })?;
+        let tls = tls_files(a, g)?;
+        if tls.is_none() && !a.insecure_plaintext && !listen.ip().is_loopback() {
+            return Err(CliError::usage(format!(
+                "--listen {listen} is not a loopback address: run with TLS (--cacert, --cert, --key; \
+                 see `raftctl cert`), or pass --insecure-plaintext to let anyone who reaches it act \
+                 as any member or operator"
+            )));
+        }
+        let (scheme, mode) = if tls.is_some() {
+            ("https", "with TLS (--cacert, --cert, --key)")
+        } else {
+            ("http", "without TLS")
+        };
+        let member_url = |flag: &str, url: &str| -> CliResult<String> {
+            let u = MemberUrl::parse(url)
+                .map_err(|e| CliError::usage(format!("{flag} {url:?}: {e}")))?;
+            if u.is_tls() != tls.is_some() {
+                return Err(CliError::usage(format!(
+                    "{flag} {url:?}: a member running {mode} is reached at {scheme}://"
+                )));
+            }
+            Ok(u.to_string())
+        };
         let advertise = match &a.advertise {
-            Some(url) => normalize_url(url)
-                .map_err(|e| CliError::usage(format!("--advertise {url:?}: {e}")))?,
+            Some(url) => member_url("--advertise", url)?,
             None if listen.ip().is_unspecified() => {
                 return Err(CliError::usage(format!(
                     "--listen {listen} is not an address others can reach; give --advertise URL too"
                 )))
             }
-            None => format!("http://{listen}"),
+            None => format!("{scheme}://{listen}"),
         };
         let initial_cluster = match &a.initial_cluster {
             Some(text) => {
                 let members = parse_initial_cluster(text)
                     .map_err(|e| CliError::usage(format!("--initial-cluster: {e}")))?;
+                for (id, url) in &members {
+                    member_url(&format!("--initial-cluster member {id}"), url)?;
+                }
                 match members.get(&a.id) {
                     None => {
                         return Err(CliError::usage(format!(
@@ -75,11 +112,11 @@ impl ServeSettings {
             None => None,
         };
         let join = match &a.join {
-            Some(url) => Some(
-                normalize_url(url).map_err(|e| CliError::usage(format!("--join {url:?}: {e}")))?,
-            ),
+            Some(url) => Some(member_url("--join", url)?),
             None => None,
         };
+        let public = parse_public(&a.public)
+            .map_err(|e| CliError::usage(format!("--public {:?}: {e}", a.public)))?;
         if a.heartbeat_ticks >= a.election_ticks {
             return Err(CliError::usage(format!(
                 "--heartbeat-ticks ({}) must be smaller than --election-ticks ({})",
@@ -106,51 +143,73 @@ impl ServeSettings {
                 pre_vote: !a.no_pre_vote,
                 check_quorum: !a.no_check_quorum,
             },
+            tls,
+            tokens: a.tokens.clone(),
+            public,
+            insecure_plaintext: a.insecure_plaintext,
         })
     }
 }
 
-/// `http://host:port` with a scheme, a host and a port, and no trailing slash.
-fn normalize_url(text: &str) -> Result<String, String> {
-    let url = reqwest::Url::parse(text.trim())
-        .map_err(|e| format!("not a URL ({e}); expected e.g. http://127.0.0.1:7001"))?;
-    if url.scheme() != "http" {
-        return Err("only http:// URLs are supported".into());
+/// The member's TLS files: all three of --cacert, --cert and --key, or none.
+fn tls_files(a: &ServeArgs, g: &GlobalArgs) -> CliResult<Option<TlsFiles>> {
+    let tls = match (&g.cacert, &g.cert, &g.key) {
+        (None, None, None) => None,
+        (Some(ca), Some(cert), Some(key)) => Some(TlsFiles {
+            ca: ca.clone(),
+            cert: cert.clone(),
+            key: key.clone(),
+            revoked: a.revoked.clone(),
+        }),
+        (ca, cert, key) => {
+            let missing: Vec<&str> = [
+                ("--cacert", ca.is_none()),
+                ("--cert", cert.is_none()),
+                ("--key", key.is_none()),
+            ]
+            .into_iter()
+            .filter_map(|(flag, missing)| missing.then_some(flag))
+            .collect();
+            return Err(CliError::usage(format!(
+                "TLS needs all of --cacert, --cert and --key; missing {}",
+                missing.join(" and ")
+            )));
+        }
+    };
+    if tls.is_some() && a.insecure_plaintext {
+        return Err(CliError::usage(
+            "--insecure-plaintext contradicts --cacert/--cert/--key: choose TLS or plaintext",
+        ));
     }
-    if url.host().is_none() || url.port_or_known_default().is_none() {
-        return Err("the URL needs a host and a port".into());
+    if tls.is_none() && a.revoked.is_some() {
+        return Err(CliError::usage(
+            "--revoked lists certificates, which only matter with TLS (--cacert, --cert, --key)",
+        ));
     }
-    if url.path() != "/" || url.query().is_some() {
-        return Err("the URL must not have a path or query".into());
-    }
-    Ok(url.as_str().trim_end_matches('/').to_string())
+    Ok(tls)
 }
 
-/// `1=http://a:1,2=http://b:2` into id -> URL; ids unique and >= 1, URLs unique.
+/// `health,metrics`, `health`, `metrics` or `none`.
+fn parse_public(text: &str) -> Result<Public, String> {
+    let mut public = Public::default();
+    for part in text.split(',').map(str::trim) {
+        match part {
+            "health" => public.health = true,
+            "metrics" => public.metrics = true,
+            "none" if text.trim() == "none" => {}
+            other => {
+                return Err(format!(
+                    "{other:?} is not a route that can be open: health, metrics or none"
+                ))
+            }
+        }
+    }
+    Ok(public)
+}
+
+/// `1=http://a:1,2=http://b:2` into id -> URL (see [`member_url::parse_initial_cluster`]).
 pub fn parse_initial_cluster(text: &str) -> Result<BTreeMap<NodeId, String>, String> {
-    let mut members = BTreeMap::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (id, url) = part
-            .split_once('=')
-            .ok_or_else(|| format!("{part:?} is not ID=URL"))?;
-        let id: NodeId = id
-            .trim()
-            .parse()
-            .ok()
-            .filter(|id| (1..JSON_SAFE_MAX).contains(id))
-            .ok_or_else(|| format!("{id:?} in {part:?} is not a member id (1 or more)"))?;
-        let url = normalize_url(url).map_err(|e| format!("{part:?}: {e}"))?;
-        if members.values().any(|u| *u == url) {
-            return Err(format!("the URL {url} is listed twice"));
-        }
-        if members.insert(id, url).is_some() {
-            return Err(format!("member {id} is listed twice"));
-        }
-    }
-    if members.is_empty() {
-        return Err("no members given".into());
-    }
-    Ok(members)
+    member_url::parse_initial_cluster(text)
 }
 
 /// The cluster id of a cluster bootstrapped from `--initial-cluster`. Every member must
@@ -167,7 +226,7 @@ pub fn cluster_id_for(members: &BTreeMap<NodeId, String>) -> u64 {
     h.max(1)
 }
 
-/// Decides how this member starts (SPEC §1's table).
+/// Decides how this member starts (docs/serve-and-api.md's table).
 fn start_mode(s: &ServeSettings, rt: &tokio::runtime::Runtime) -> CliResult<StartMode> {
     if RedbStorage::exists(&s.data_dir) {
         if s.initial_cluster.is_some() || s.join.is_some() {
@@ -194,9 +253,17 @@ fn start_mode(s: &ServeSettings, rt: &tokio::runtime::Runtime) -> CliResult<Star
 }
 
 /// Learns cluster id and membership from a running member; refuses when this member has
-/// not been added yet.
+/// not been added yet. With TLS it asks with its own member certificate (which may read).
 async fn join_info(s: &ServeSettings, url: &str) -> CliResult<StartMode> {
-    let client = Client::new(&[url.to_string()], Duration::from_secs(5))
+    let tls = match &s.tls {
+        Some(files) => crate::client::TlsOptions {
+            cacert: Some(files.ca.clone()),
+            cert: Some(files.cert.clone()),
+            key: Some(files.key.clone()),
+        },
+        None => crate::client::TlsOptions::default(),
+    };
+    let client = Client::new(&[url.to_string()], Duration::from_secs(5), &tls, None)
         .map_err(|e| CliError::usage(format!("--join: {e}")))?;
     let status = client
         .status_of(url)
@@ -257,8 +324,8 @@ fn init_logging(level: &str) {
 }
 
 /// Runs `raftctl serve`.
-pub fn run(args: &ServeArgs) -> CliResult {
-    let settings = ServeSettings::from_args(args)?;
+pub fn run(args: &ServeArgs, global: &GlobalArgs) -> CliResult {
+    let settings = ServeSettings::from_args(args, global)?;
     if tracing_subscriber::EnvFilter::try_new(&settings.log_level).is_err() {
         return Err(CliError::usage(format!(
             "--log-level {:?} is not a level or filter (e.g. info, debug, raftctl=trace)",
@@ -274,6 +341,7 @@ pub fn run(args: &ServeArgs) -> CliResult {
     let listener = rt
         .block_on(tokio::net::TcpListener::bind(settings.listen))
         .map_err(|e| CliError::failure(format!("cannot listen on {}: {e}", settings.listen)))?;
+    let security = security(&settings)?;
     let mode = start_mode(&settings, &rt)?;
     ensure_parent(&settings.data_dir)?;
     rt.block_on(node::serve(
@@ -281,9 +349,40 @@ pub fn run(args: &ServeArgs) -> CliResult {
         &settings.data_dir,
         mode,
         listener,
+        security,
         shutdown_signal(),
     ))
     .map_err(|e| CliError::failure(e.to_string()))
+}
+
+/// Loads the TLS and token files (refused now, with the reason, rather than at the
+/// first connection) and says how this member can be reached.
+fn security(s: &ServeSettings) -> CliResult<node::Security> {
+    let tls = match &s.tls {
+        Some(files) => Some(MemberTls::load(s.node.id, files.clone()).map_err(CliError::failure)?),
+        None => None,
+    };
+    let auth = AuthPolicy::new(tls.is_some(), s.tokens.as_deref(), s.public)
+        .map_err(|e| CliError::failure(format!("--tokens: {e}")))?;
+    match (&tls, s.insecure_plaintext) {
+        (Some(_), _) => {}
+        (None, true) => tracing::warn!(
+            listen = %s.listen,
+            "serving PLAINTEXT (--insecure-plaintext): anyone who can reach {} can act as any member or operator",
+            s.listen
+        ),
+        (None, false) => tracing::info!(
+            listen = %s.listen,
+            "serving plaintext on loopback only (no --cacert/--cert/--key)"
+        ),
+    }
+    if tls.is_none() && s.tokens.is_some() {
+        tracing::warn!("tokens travel in the clear without TLS");
+    }
+    Ok(node::Security {
+        tls,
+        auth: Some(std::sync::Arc::new(auth)),
+    })
 }
 
 fn ensure_parent(dir: &Path) -> CliResult {
@@ -331,7 +430,7 @@ mod tests {
         argv.extend_from_slice(args);
         let cli = Cli::try_parse_from(argv).expect("flags parse");
         match cli.command {
-            crate::cli::Command::Serve(a) => ServeSettings::from_args(&a),
+            crate::cli::Command::Serve(a) => ServeSettings::from_args(&a, &cli.global),
             _ => unreachable!("serve parses as serve"),
         }
     }
@@ -390,15 +489,69 @@ mod tests {
     fn other_flags_are_checked() {
         assert!(settings(&["--listen", "nowhere"]).is_err());
         assert!(settings(&["--listen", "0.0.0.0:7001"]).is_err());
+        let e = settings(&[
+            "--listen",
+            "0.0.0.0:7001",
+            "--advertise",
+            "http://10.0.0.1:7001",
+        ])
+        .unwrap_err();
+        assert!(e.message.contains("--insecure-plaintext"), "{e}");
         assert!(settings(&[
             "--listen",
             "0.0.0.0:7001",
             "--advertise",
-            "http://10.0.0.1:7001"
+            "http://10.0.0.1:7001",
+            "--insecure-plaintext"
         ])
         .is_ok());
         assert!(settings(&["--election-ticks", "3", "--heartbeat-ticks", "3"]).is_err());
         assert!(settings(&["--join", "not a url"]).is_err());
+    }
+
+    #[test]
+    fn tls_flags_come_together_and_set_the_scheme() {
+        let tls = ["--cacert", "ca.crt", "--cert", "m.crt", "--key", "m.key"];
+        let s = settings(&tls).unwrap();
+        assert_eq!(s.node.advertise, "https://127.0.0.1:7001");
+        assert!(s.tls.is_some());
+        let e = settings(&["--cert", "m.crt"]).unwrap_err();
+        assert!(e.message.contains("missing --cacert and --key"), "{e}");
+        let mut with = tls.to_vec();
+        with.extend(["--advertise", "http://127.0.0.1:7001"]);
+        assert!(settings(&with).unwrap_err().message.contains("https://"));
+        let mut with = tls.to_vec();
+        with.extend(["--insecure-plaintext"]);
+        assert!(settings(&with).is_err());
+        let mut with = tls.to_vec();
+        with.extend([
+            "--initial-cluster",
+            "1=https://127.0.0.1:7001,2=http://127.0.0.1:7002",
+        ]);
+        let e = settings(&with).unwrap_err();
+        assert!(e.message.contains("member 2"), "{e}");
+        assert!(settings(&["--revoked", "r.txt"]).is_err());
+    }
+
+    #[test]
+    fn open_routes_are_named() {
+        assert_eq!(
+            parse_public("health"),
+            Ok(Public {
+                health: true,
+                metrics: false
+            })
+        );
+        assert_eq!(
+            parse_public("health,metrics"),
+            Ok(Public {
+                health: true,
+                metrics: true
+            })
+        );
+        assert_eq!(parse_public("none"), Ok(Public::default()));
+        assert!(parse_public("kv").is_err());
+        assert!(parse_public("none,health").is_err());
     }
 
     #[test]

@@ -8,7 +8,6 @@ use super::error::{CliError, CliResult};
 use super::kv::{failure, runtime, usage_or_failure};
 use super::output;
 use super::recover::{failed, members};
-use crate::client::Client;
 use crate::inspect::snapshot::{
     inspect_snapshot, parse_initial_cluster, restore, RestoreOptions, SnapshotReport,
 };
@@ -48,7 +47,7 @@ pub fn run(cmd: SnapshotCommand, global: &GlobalArgs) -> CliResult {
 
 /// `POST /v1/snapshot` on every endpoint given; fails if any of them failed.
 fn take(global: &GlobalArgs) -> CliResult {
-    let client = Client::new(&global.endpoints, global.timeout).map_err(usage_or_failure)?;
+    let client = global.client().map_err(usage_or_failure)?;
     let rt = runtime()?;
     let results: Vec<_> = rt.block_on(async {
         let mut out = Vec::new();
@@ -101,12 +100,44 @@ fn take(global: &GlobalArgs) -> CliResult {
 }
 
 /// Streams the latest snapshot into FILE.part, verifies it, then renames it to FILE.
+/// Checks, before the server is asked for anything, that the file can be written: its
+/// directory exists, FILE is not a directory, and FILE.part can be created there. An
+/// existing FILE is replaced once the download is verified, as `etcdctl snapshot save`
+/// does.
+fn check_destination(file: &Path, part: &Path) -> CliResult {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(CliError::failure(format!(
+            "cannot save to {}: directory {} does not exist; nothing was asked of the cluster",
+            file.display(),
+            dir.display()
+        )));
+    }
+    if file.is_dir() {
+        return Err(CliError::failure(format!(
+            "cannot save to {}: it is a directory; nothing was asked of the cluster",
+            file.display()
+        )));
+    }
+    std::fs::File::create(part).map_err(|e| {
+        CliError::failure(format!(
+            "cannot write {}: {e}; nothing was asked of the cluster",
+            part.display()
+        ))
+    })?;
+    Ok(())
+}
+
 fn save(file: &Path, global: &GlobalArgs) -> CliResult {
-    let client = Client::new(&global.endpoints, global.timeout).map_err(usage_or_failure)?;
+    let client = global.client().map_err(usage_or_failure)?;
     let rt = runtime()?;
     let mut part = file.as_os_str().to_owned();
     part.push(".part");
     let part = std::path::PathBuf::from(part);
+    check_destination(file, &part)?;
     let (from, _) = rt.block_on(client.download_snapshot(&part)).map_err(|e| {
         let _ = std::fs::remove_file(&part);
         failure(e)

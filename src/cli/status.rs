@@ -8,7 +8,6 @@ use super::error::{CliError, CliResult};
 use super::kv::{failure, runtime, usage_or_failure};
 use super::output::{print, table};
 use crate::api::types::{Member, StatusResponse};
-use crate::client::Client;
 
 /// One member's row: its status, or why it could not be read.
 struct Row {
@@ -18,7 +17,7 @@ struct Row {
 
 /// Runs `raftctl status`.
 pub fn run(global: &GlobalArgs) -> CliResult {
-    let client = Client::new(&global.endpoints, global.timeout).map_err(usage_or_failure)?;
+    let client = global.client().map_err(usage_or_failure)?;
     let rt = runtime()?;
     let rows = rt.block_on(async {
         let (_, members) = client.members().await.map_err(failure)?;

@@ -41,7 +41,7 @@ fn failed(e: crate::storage::Error) -> CliError {
 
 fn dump(data_dir: &Path, opts: DumpOptions, format: OutputFormat) -> CliResult {
     let store = open(data_dir)?;
-    let dump = inspect::dump(&store, opts).map_err(failed)?;
+    let dump = inspect::dump(&store, opts).map_err(super::recover::failed)?;
     output::print(format, &dump, || {
         let mut t = output::table(&["INDEX", "TERM", "TYPE", "SIZE", "SUMMARY"]);
         for e in &dump.entries {
@@ -50,17 +50,38 @@ fn dump(data_dir: &Path, opts: DumpOptions, format: OutputFormat) -> CliResult {
                 e.term.to_string(),
                 e.entry_type.to_string(),
                 e.size.to_string(),
-                e.summary.clone(),
+                output::shown_summary(&e.summary),
             ]);
         }
         t
     })
 }
 
+/// Prints the hard state as stored, then checks it as `wal verify` does: an
+/// inconsistent data dir exits 1 naming each problem, so that a script never takes a
+/// damaged state for a good one.
 fn hardstate(data_dir: &Path, format: OutputFormat) -> CliResult {
     let store = open(data_dir)?;
     let hs = inspect::hardstate(&store).map_err(failed)?;
-    output::print(format, &hs, || {
+    let report = inspect::verify(&store).map_err(failed)?;
+    print_hardstate(&hs, format)?;
+    if report.ok {
+        return Ok(());
+    }
+    let n = report.problems.len();
+    let mut err = CliError::failure(format!(
+        "the hard state above is not consistent with the rest of {}: {n} problem{} (see `raftctl wal verify`)",
+        data_dir.display(),
+        if n == 1 { "" } else { "s" },
+    ));
+    for p in &report.problems {
+        err = err.with_detail(p.clone());
+    }
+    Err(err)
+}
+
+fn print_hardstate(hs: &inspect::HardStateReport, format: OutputFormat) -> CliResult {
+    output::print(format, hs, || {
         let members = |rows: &[inspect::wal::MemberRow]| {
             if rows.is_empty() {
                 "-".to_string()

@@ -3,14 +3,13 @@
 use std::path::Path;
 
 use bytes::Bytes;
-use futures_util::StreamExt;
+use http_body_util::BodyExt as _;
 use reqwest::Method;
 use tokio::io::AsyncWriteExt;
 use tokio::time::Instant;
 
 use super::{
-    build_url, cause_of, display_url, parse_endpoint, parse_json, Attempt, Client, ClientError,
-    Retry,
+    display_url, innermost_cause, parse_endpoint, parse_json, Attempt, Client, ClientError, Retry,
 };
 use crate::api::admin::{
     AddMemberRequest, ChangeResponse, SnapshotResponse, TransferRequest, TransferResponse,
@@ -142,6 +141,7 @@ impl Client {
             .await
             .map_err(|e| match e {
                 Attempt::Failed(e) => e,
+                Attempt::Tls(line) => ClientError::Tls(line),
                 Attempt::Unreachable(cause) => ClientError::NoMemberAnswered {
                     endpoints: display_url(&base),
                     cause,
@@ -170,18 +170,32 @@ impl Client {
                 }
                 Err(e) => return Err(e),
             }
-            let url = build_url(base, &["v1", "snapshot"], &[]);
-            let resp = match self.http.get(url).timeout(self.timeout).send().await {
-                Ok(r) => r,
-                Err(e) => {
-                    last = cause_of(&e);
+            let deadline = Instant::now() + self.timeout;
+            let resp = match self
+                .request(base, Method::GET, &["v1", "snapshot"], &[], None, deadline)
+                .await
+            {
+                Ok((resp, _)) => resp,
+                Err(Attempt::Unreachable(cause) | Attempt::NoAnswer(cause)) => {
+                    last = cause;
                     continue;
                 }
+                Err(Attempt::Tls(line)) => return Err(ClientError::Tls(line)),
+                Err(Attempt::Failed(e)) => return Err(e),
+            };
+            let broke_off = |cause: String| ClientError::BadResponse {
+                url: shown.clone(),
+                detail: format!("the download broke off: {cause}"),
             };
             let status = resp.status();
+            let mut body = resp.into_body();
             if !status.is_success() {
-                let body = resp.bytes().await.unwrap_or_default();
-                return Err(super::api_error(&shown, status, &body));
+                let bytes = tokio::time::timeout_at(deadline, body.collect())
+                    .await
+                    .map_err(|_| broke_off("timed out".into()))?
+                    .map_err(|e| broke_off(innermost_cause(&e)))?
+                    .to_bytes();
+                return Err(super::api_error(&shown, status, &bytes));
             }
             let io_err = |e: std::io::Error| ClientError::BadResponse {
                 url: shown.clone(),
@@ -189,14 +203,16 @@ impl Client {
             };
             let mut file = tokio::fs::File::create(dest).await.map_err(io_err)?;
             let mut written = 0u64;
-            let mut body = resp.bytes_stream();
-            while let Some(chunk) = body.next().await {
-                let chunk = chunk.map_err(|e| ClientError::BadResponse {
-                    url: shown.clone(),
-                    detail: format!("the download broke off: {}", cause_of(&e)),
-                })?;
-                file.write_all(&chunk).await.map_err(io_err)?;
-                written += chunk.len() as u64;
+            loop {
+                let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+                    Err(_) => return Err(broke_off("timed out".into())),
+                    Ok(None) => break,
+                    Ok(Some(frame)) => frame.map_err(|e| broke_off(innermost_cause(&e)))?,
+                };
+                if let Ok(chunk) = frame.into_data() {
+                    file.write_all(&chunk).await.map_err(io_err)?;
+                    written += chunk.len() as u64;
+                }
             }
             file.sync_all().await.map_err(io_err)?;
             return Ok((shown, written));

@@ -7,10 +7,15 @@
 //! not arrive in time is never retried: its outcome is unknown and the error says so.
 
 mod admin;
+pub mod connect;
 
 use std::time::Duration;
 
 use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use reqwest::header::{self, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
@@ -21,6 +26,7 @@ use crate::api::types::{
 use crate::api::ErrorBody;
 
 pub use admin::ChangeFlags;
+pub use connect::{ConnectError, Connector, Stream, TlsOptions};
 
 /// Pause between two rounds over all endpoints.
 const RETRY_PAUSE: Duration = Duration::from_millis(100);
@@ -30,13 +36,23 @@ const MAX_REDIRECTS: usize = 3;
 /// Why a client request failed. Messages are one line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClientError {
-    #[error("{0:?} is not a valid endpoint URL (expected e.g. http://127.0.0.1:7001)")]
+    #[error(
+        "{0:?} is not a valid endpoint URL (expected e.g. http://127.0.0.1:7001 or \
+         https://127.0.0.1:7001)"
+    )]
     BadEndpoint(String),
     #[error("no endpoints given")]
     NoEndpoints,
+    /// `--token` cannot be sent as a header.
+    #[error("--token: {0}")]
+    BadToken(String),
+    /// TLS cannot work as configured (a PEM file, https:// without --cacert), or a TLS
+    /// handshake failed: the line names the endpoint or file and what to change.
+    #[error("{0}")]
+    Tls(String),
     #[error("no member of {endpoints} answered: {cause}")]
     NoMemberAnswered { endpoints: String, cause: String },
-    /// The member answered with an error (SPEC §2 code and message).
+    /// The member answered with an error (docs/serve-and-api.md code and message).
     #[error("{message} ({code} from {url})")]
     Api {
         url: String,
@@ -55,7 +71,7 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// The SPEC §2 error code, when the member answered with one.
+    /// The docs/serve-and-api.md error code, when the member answered with one.
     pub fn code(&self) -> Option<&str> {
         match self {
             ClientError::Api { code, .. } => Some(code),
@@ -87,18 +103,27 @@ pub struct GetResult {
     pub index: u64,
 }
 
-/// The client: a list of endpoints and a per-operation timeout.
+/// The client: a list of endpoints, a per-operation timeout, how to connect (TLS) and
+/// how to authenticate (a client certificate, a bearer token).
 #[derive(Debug, Clone)]
 pub struct Client {
     endpoints: Vec<Url>,
     timeout: Duration,
-    http: reqwest::Client,
+    connector: Connector,
+    /// `Bearer <token>`, marked sensitive so that it is never printed.
+    authorization: Option<HeaderValue>,
 }
 
 impl Client {
     /// A client for `endpoints` (tried in order) where each operation gives up after
-    /// `timeout`.
-    pub fn new(endpoints: &[String], timeout: Duration) -> Result<Client, ClientError> {
+    /// `timeout`, connecting as `tls` says (`https://` endpoints need `tls.cacert`) and
+    /// sending `token`, when given, as `Authorization: Bearer <token>`.
+    pub fn new(
+        endpoints: &[String],
+        timeout: Duration,
+        tls: &TlsOptions,
+        token: Option<&str>,
+    ) -> Result<Client, ClientError> {
         if endpoints.is_empty() {
             return Err(ClientError::NoEndpoints);
         }
@@ -106,16 +131,29 @@ impl Client {
             .iter()
             .map(|e| parse_endpoint(e))
             .collect::<Result<Vec<_>, _>>()?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(timeout.min(Duration::from_secs(2)))
-            .pool_idle_timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| ClientError::BadEndpoint(format!("cannot build an HTTP client: {e}")))?;
+        let connector = Connector::new(tls).map_err(ClientError::Tls)?;
+        for e in &endpoints {
+            connector
+                .check(e)
+                .map_err(|e| ClientError::Tls(e.to_string()))?;
+        }
+        let authorization = token.map(bearer).transpose()?;
         Ok(Client {
             endpoints,
             timeout,
-            http,
+            connector,
+            authorization,
         })
+    }
+
+    /// How this client opens connections (shared with `raftctl bench`).
+    pub fn connector(&self) -> &Connector {
+        &self.connector
+    }
+
+    /// The `Authorization` header this client sends, if any.
+    pub fn authorization(&self) -> Option<&HeaderValue> {
+        self.authorization.as_ref()
     }
 
     /// The endpoints, as given.
@@ -210,6 +248,7 @@ impl Client {
             .await
             .map_err(|e| match e {
                 Attempt::Failed(e) => e,
+                Attempt::Tls(line) => ClientError::Tls(line),
                 Attempt::Unreachable(cause) | Attempt::NoAnswer(cause) => {
                     ClientError::NoMemberAnswered {
                         endpoints: display_url(&base),
@@ -231,6 +270,7 @@ impl Client {
         let deadline = Instant::now() + self.timeout;
         let mut last_cause = String::from("no attempt was made");
         let mut last_refusal: Option<ClientError> = None;
+        let mut last_tls: Option<String> = None;
         loop {
             // Rounds repeat only while some member answers (e.g. an election is going
             // on); when nobody answers at all, waiting longer rarely helps.
@@ -245,6 +285,10 @@ impl Client {
                         Ok(a) => return Ok(a),
                         Err(Attempt::Unreachable(cause)) => {
                             last_cause = cause;
+                            break;
+                        }
+                        Err(Attempt::Tls(line)) => {
+                            last_tls = Some(line);
                             break;
                         }
                         Err(Attempt::NoAnswer(cause)) => {
@@ -288,12 +332,12 @@ impl Client {
             }
             tokio::time::sleep(RETRY_PAUSE).await;
         }
-        Err(
-            last_refusal.unwrap_or_else(|| ClientError::NoMemberAnswered {
+        Err(last_refusal
+            .or(last_tls.map(ClientError::Tls))
+            .unwrap_or_else(|| ClientError::NoMemberAnswered {
                 endpoints: self.endpoints().join(", "),
                 cause: last_cause,
-            }),
-        )
+            }))
     }
 
     async fn send_once(
@@ -305,29 +349,18 @@ impl Client {
         body: Option<Bytes>,
         deadline: Instant,
     ) -> Result<Answer, Attempt> {
-        let url = build_url(base, path, query);
         let shown = display_url(base);
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            return Err(Attempt::Unreachable("timed out".into()));
-        }
-        let mut req = self.http.request(method, url).timeout(remaining);
-        if let Some(b) = body {
-            req = req
-                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                .body(b);
-        }
-        let resp = match req.send().await {
-            Ok(r) => r,
-            Err(e) if e.is_connect() => return Err(Attempt::Unreachable(cause_of(&e))),
-            Err(e) => return Err(Attempt::NoAnswer(cause_of(&e))),
-        };
+        let (resp, first_byte) = self
+            .request(base, method, path, query, body, deadline)
+            .await?;
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| Attempt::NoAnswer(cause_of(&e)))?;
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let body = match tokio::time::timeout(remaining, resp.into_body().collect()).await {
+            Ok(Ok(b)) => b.to_bytes(),
+            Ok(Err(e)) => return Err(self.transport_failure(base, &e, &first_byte, true)),
+            Err(_) => return Err(Attempt::NoAnswer("timed out".into())),
+        };
         if status.is_success() {
             return Ok(Answer {
                 url: shown,
@@ -335,8 +368,121 @@ impl Client {
                 body,
             });
         }
-        Err(Attempt::Failed(api_error(&shown, status, &body)))
+        let e = api_error(&shown, status, &body);
+        if base.scheme() == "http" && status == StatusCode::BAD_REQUEST {
+            if let ClientError::Api { message, .. } = &e {
+                // A member serving TLS answers plain HTTP with this advice.
+                if message.contains("https://") {
+                    return Err(Attempt::Tls(connect::speaks_tls(base)));
+                }
+            }
+        }
+        Err(Attempt::Failed(e))
     }
+
+    /// Connects to `base`, sends one request and waits for the answer's head, all before
+    /// `deadline`. Also returns the first byte a plain connection received.
+    async fn request(
+        &self,
+        base: &Url,
+        method: Method,
+        path: &[&str],
+        query: &[(&str, &str)],
+        body: Option<Bytes>,
+        deadline: Instant,
+    ) -> Result<(hyper::Response<Incoming>, connect::FirstByte), Attempt> {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(Attempt::Unreachable("timed out".into()));
+        }
+        let authority = authority(base);
+        let target = request_target(base, path, query);
+        let connect_within = remaining.min(Duration::from_secs(2));
+        let stream = self
+            .connector
+            .connect(base, connect_within)
+            .await
+            .map_err(|e| match e {
+                ConnectError::Unreachable { cause, .. } => Attempt::Unreachable(cause),
+                ConnectError::Tls(line) => Attempt::Tls(line),
+            })?;
+        let first_byte = stream.first_byte();
+        let exchange = async {
+            let (mut sender, connection) =
+                hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                    .await
+                    .map_err(|e| self.transport_failure(base, &e, &first_byte, false))?;
+            // Drives the connection; ends when the answer is read or the peer closes.
+            tokio::spawn(async move {
+                let _ = connection.await;
+            });
+            let mut req = hyper::Request::builder()
+                .method(method)
+                .uri(target.as_str())
+                .header(header::HOST, authority.as_str());
+            if let Some(auth) = &self.authorization {
+                req = req.header(header::AUTHORIZATION, auth.clone());
+            }
+            if body.is_some() {
+                // Values are raw bytes; every other body is JSON, and the server refuses
+                // JSON routes without `application/json` (a cross-site form cannot send
+                // that).
+                let media_type = if path.starts_with(&["v1", "kv"]) {
+                    "application/octet-stream"
+                } else {
+                    "application/json"
+                };
+                req = req.header(header::CONTENT_TYPE, media_type);
+            }
+            let req = req
+                .body(Full::new(body.unwrap_or_default()))
+                .map_err(|e| Attempt::Unreachable(format!("cannot build the request: {e}")))?;
+            sender
+                .send_request(req)
+                .await
+                .map_err(|e| self.transport_failure(base, &e, &first_byte, true))
+        };
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(remaining, exchange).await {
+            Ok(r) => Ok((r?, first_byte)),
+            Err(_) => Err(Attempt::NoAnswer("timed out".into())),
+        }
+    }
+
+    /// What a failed exchange with `base` means: a TLS problem (a refused certificate,
+    /// TLS on one side only), or no answer (`sent`) / nothing sent.
+    fn transport_failure(
+        &self,
+        base: &Url,
+        e: &hyper::Error,
+        first_byte: &connect::FirstByte,
+        sent: bool,
+    ) -> Attempt {
+        if let Some(line) = self.connector.explain(base, e) {
+            return Attempt::Tls(line);
+        }
+        if first_byte.is_tls() {
+            return Attempt::Tls(connect::speaks_tls(base));
+        }
+        if sent {
+            Attempt::NoAnswer(innermost_cause(e))
+        } else {
+            Attempt::Unreachable(innermost_cause(e))
+        }
+    }
+}
+
+/// `Bearer <token>` as a header value that is never printed.
+fn bearer(token: &str) -> Result<HeaderValue, ClientError> {
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(ClientError::BadToken("the token is empty".into()));
+    }
+    let mut v = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+        ClientError::BadToken("the token holds characters an HTTP header cannot carry".into())
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
 }
 
 /// Outcome of one attempt against one member.
@@ -345,6 +491,9 @@ enum Attempt {
     Unreachable(String),
     /// Sent, but no (complete) answer.
     NoAnswer(String),
+    /// TLS refused (a certificate) or TLS on one side only: nothing was done. The
+    /// whole one-line message.
+    Tls(String),
     /// The member answered with an error.
     Failed(ClientError),
 }
@@ -376,7 +525,7 @@ fn api_error(url: &str, status: StatusCode, body: &[u8]) -> ClientError {
             url: url.to_string(),
             status: status.as_u16(),
             code: b.error.code,
-            message: b.error.message,
+            message: with_auth_hint(status, b.error.message),
             leader: b.error.leader.map(|l| l.url),
         },
         Err(_) => ClientError::BadResponse {
@@ -389,19 +538,23 @@ fn api_error(url: &str, status: StatusCode, body: &[u8]) -> ClientError {
     }
 }
 
+/// A 401 answer says how to authenticate, when the member's message does not.
+fn with_auth_hint(status: StatusCode, message: String) -> String {
+    if status == StatusCode::UNAUTHORIZED
+        && !message.contains("--token")
+        && !message.contains("--cert")
+    {
+        format!("{message}; pass --cert/--key or --token")
+    } else {
+        message
+    }
+}
+
 fn parse_json<T: DeserializeOwned>(a: &Answer) -> Result<T, ClientError> {
     serde_json::from_slice(&a.body).map_err(|e| ClientError::BadResponse {
         url: a.url.clone(),
         detail: format!("cannot parse the JSON body: {e}"),
     })
-}
-
-/// The innermost cause of a transport error, in a few words ("connection refused").
-pub fn cause_of(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        return "timed out".into();
-    }
-    innermost_cause(e)
 }
 
 /// The innermost cause of any error chain, in a few words: an I/O error's kind where
@@ -441,17 +594,49 @@ fn kv_path(key: &str) -> [&str; 3] {
     ["v1", "kv", key]
 }
 
-/// `base` + path segments (each percent-encoded) + query.
-fn build_url(base: &Url, path: &[&str], query: &[(&str, &str)]) -> Url {
-    let mut url = base.clone();
-    if let Ok(mut segs) = url.path_segments_mut() {
-        segs.pop_if_empty();
-        segs.extend(path);
+/// `host:port` of an endpoint, for connecting and for the Host header.
+fn authority(base: &Url) -> String {
+    let host = base.host_str().unwrap_or_default();
+    let port = base.port_or_known_default().unwrap_or(80);
+    format!("{host}:{port}")
+}
+
+/// The request target: `base`'s path, then each of `path` percent-encoded as ONE segment,
+/// then the query, percent-encoded the same way.
+///
+/// Built by hand rather than through `Url`: the URL standard drops tabs and newlines and
+/// resolves `.`, `..`, `%2E` and `%2E%2E` segments, which would send a different key
+/// (`x\ny` as `xy`, `.` as no key at all). The server percent-decodes the path once.
+fn request_target(base: &Url, path: &[&str], query: &[(&str, &str)]) -> String {
+    let mut target = base.path().trim_end_matches('/').to_string();
+    for segment in path {
+        target.push('/');
+        target.push_str(&encode_component(segment));
     }
-    if !query.is_empty() {
-        url.query_pairs_mut().extend_pairs(query);
+    if target.is_empty() {
+        target.push('/');
     }
-    url
+    for (i, (name, value)) in query.iter().enumerate() {
+        target.push(if i == 0 { '?' } else { '&' });
+        target.push_str(&encode_component(name));
+        target.push('=');
+        target.push_str(&encode_component(value));
+    }
+    target
+}
+
+/// Percent-encodes every byte but ASCII letters, digits, `-`, `_` and `~` (RFC 3986's
+/// unreserved characters without `.`, so that no segment is ever a dot segment).
+pub fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -461,15 +646,28 @@ mod tests {
     #[test]
     fn keys_are_one_encoded_segment() {
         let base = parse_endpoint("http://127.0.0.1:7001").unwrap();
-        let u = build_url(&base, &kv_path("a/b c%"), &[("consistency", "stale")]);
-        assert_eq!(
-            u.as_str(),
-            "http://127.0.0.1:7001/v1/kv/a%2Fb%20c%25?consistency=stale"
-        );
+        let u = request_target(&base, &kv_path("a/b c%"), &[("consistency", "stale")]);
+        assert_eq!(u, "/v1/kv/a%2Fb%20c%25?consistency=stale");
         let base = parse_endpoint("http://h:1/").unwrap();
+        assert_eq!(request_target(&base, &["v1", "status"], &[]), "/v1/status");
+        assert_eq!(authority(&base), "h:1");
+        for (key, sent) in [
+            (".", "%2E"),
+            ("..", "%2E%2E"),
+            ("x\ny", "x%0Ay"),
+            ("t\tab", "t%09ab"),
+            ("%2F", "%252F"),
+            ("?#+&=", "%3F%23%2B%26%3D"),
+            ("é", "%C3%A9"),
+        ] {
+            assert_eq!(
+                request_target(&base, &kv_path(key), &[]),
+                format!("/v1/kv/{sent}")
+            );
+        }
         assert_eq!(
-            build_url(&base, &["v1", "status"], &[]).as_str(),
-            "http://h:1/v1/status"
+            request_target(&base, &["v1", "kv"], &[("prefix", "a b\n.")]),
+            "/v1/kv?prefix=a%20b%0A%2E"
         );
     }
 
@@ -477,7 +675,7 @@ mod tests {
     fn bad_endpoints_are_refused() {
         assert!(parse_endpoint("127.0.0.1:7001").is_err());
         assert!(parse_endpoint("ftp://x").is_err());
-        assert!(Client::new(&[], Duration::from_secs(1)).is_err());
+        assert!(Client::new(&[], Duration::from_secs(1), &TlsOptions::default(), None).is_err());
     }
 
     #[test]
@@ -495,6 +693,30 @@ mod tests {
         assert!(matches!(e, ClientError::BadResponse { .. }));
     }
 
+    #[test]
+    fn a_401_says_how_to_authenticate() {
+        let body =
+            br#"{"error":{"code":"unauthenticated","message":"no client certificate or token"}}"#;
+        let e = api_error("https://a:1", StatusCode::UNAUTHORIZED, body);
+        assert_eq!(
+            e.to_string(),
+            "no client certificate or token; pass --cert/--key or --token \
+             (unauthenticated from https://a:1)"
+        );
+        let body = br#"{"error":{"code":"unauthenticated","message":"pass --token"}}"#;
+        let e = api_error("https://a:1", StatusCode::UNAUTHORIZED, body);
+        assert_eq!(
+            e.to_string(),
+            "pass --token (unauthenticated from https://a:1)"
+        );
+        let body = br#"{"error":{"code":"forbidden","message":"role read cannot write"}}"#;
+        let e = api_error("https://a:1", StatusCode::FORBIDDEN, body);
+        assert_eq!(
+            e.to_string(),
+            "role read cannot write (forbidden from https://a:1)"
+        );
+    }
+
     #[tokio::test]
     async fn a_write_without_an_answer_is_never_resent() {
         // Accepts connections and never answers.
@@ -509,7 +731,13 @@ mod tests {
                 held.push(conn);
             }
         });
-        let c = Client::new(std::slice::from_ref(&url), Duration::from_millis(300)).unwrap();
+        let c = Client::new(
+            std::slice::from_ref(&url),
+            Duration::from_millis(300),
+            &TlsOptions::default(),
+            None,
+        )
+        .unwrap();
         let err = c.put("k", Bytes::from_static(b"v")).await.unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -523,7 +751,13 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         drop(listener);
-        let c = Client::new(std::slice::from_ref(&url), Duration::from_millis(300)).unwrap();
+        let c = Client::new(
+            std::slice::from_ref(&url),
+            Duration::from_millis(300),
+            &TlsOptions::default(),
+            None,
+        )
+        .unwrap();
         let err = c.put("k", Bytes::from_static(b"v")).await.unwrap_err();
         assert_eq!(
             err.to_string(),

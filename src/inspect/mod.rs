@@ -4,7 +4,7 @@
 //! write, and say what they wrote: `snapshot restore` (a new data dir) and `recover`
 //! (membership of a stopped node); both check everything before the first write.
 //!
-//! Results are plain data with the JSON shapes of SPEC §3; `cli` prints them.
+//! Results are plain data with the JSON shapes of docs/serve-and-api.md; `cli` prints them.
 
 pub mod recover;
 pub mod snapshot;
@@ -40,7 +40,7 @@ pub use wal::{
 };
 
 /// Serialises a u64 as a JSON number when a JSON parser keeps it exact (below 2^53), and
-/// as a decimal string otherwise (SPEC §3: never values a parser would round).
+/// as a decimal string otherwise (docs/serve-and-api.md: never values a parser would round).
 pub fn json_u64<S: serde::Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
     const EXACT: u64 = (1 << 53) - 1;
     if *v <= EXACT {

@@ -101,6 +101,14 @@ pub struct Survivor {
     pub learners: Vec<MemberRow>,
 }
 
+/// A data dir `recover plan` will not recommend, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RejectedDir {
+    pub data_dir: String,
+    /// What `wal verify` finds wrong with it, one sentence each.
+    pub problems: Vec<String>,
+}
+
 /// An entry above the highest commit index known among the survivors.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AtRiskEntry {
@@ -132,6 +140,8 @@ pub struct LostEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RecoverPlan {
     pub survivors: Vec<Survivor>,
+    /// Data dirs left out because they fail the checks of `wal verify`.
+    pub rejected: Vec<RejectedDir>,
     /// The data dir to recover from (most up to date by Raft's rule).
     pub best: BestSurvivor,
     /// The highest commit index any survivor knows.
@@ -251,17 +261,45 @@ pub fn plan(dirs: &[PathBuf]) -> Result<RecoverPlan, Error> {
             )));
         }
     }
+    // Each dir is checked as `wal verify` does: a damaged one is never recommended,
+    // and its numbers are not compared with the others'.
     let mut stores = Vec::new();
+    let mut rejected = Vec::new();
     for dir in dirs {
+        // A dir that cannot be opened at all is refused as before, in one line.
         let store = RedbStorage::open_read_only(dir)?;
-        stores.push((dir.clone(), store));
+        let report = super::verify(&store)?;
+        if report.ok {
+            stores.push((dir.clone(), store));
+        } else {
+            rejected.push(RejectedDir {
+                data_dir: dir.display().to_string(),
+                problems: report.problems,
+            });
+        }
     }
     let mut survivors = Vec::new();
     for (dir, store) in &stores {
         survivors.push(survivor(dir, store)?);
     }
     let Some(first) = survivors.first() else {
-        return Err(Error::refused("recover plan needs at least one data dir"));
+        let detail = rejected
+            .iter()
+            .flat_map(|r| {
+                r.problems
+                    .iter()
+                    .map(move |p| format!("{}: {p}", r.data_dir))
+            })
+            .collect();
+        return Err(match rejected.len() {
+            0 => Error::refused("recover plan needs at least one data dir"),
+            n => Error::Refused {
+                message: format!(
+                    "no data dir to recover from: {n} given, every one fails the checks of `raftctl wal verify`"
+                ),
+                detail,
+            },
+        });
     };
     if let Some(other) = survivors.iter().find(|s| s.cluster_id != first.cluster_id) {
         return Err(Error::refused(format!(
@@ -328,6 +366,7 @@ pub fn plan(dirs: &[PathBuf]) -> Result<RecoverPlan, Error> {
             best.node_id
         ),
         survivors,
+        rejected,
         highest_commit,
         at_risk,
         lost,
@@ -398,6 +437,9 @@ pub struct RecoverReport {
     pub learners: Vec<MemberRow>,
     #[serde(serialize_with = "json_u64")]
     pub term: Term,
+    /// The absurd stored term that `term` replaced (vote cleared), if there was one.
+    #[serde(serialize_with = "json_opt_u64")]
+    pub term_replaced: Option<Term>,
     #[serde(serialize_with = "json_u64")]
     pub commit: Index,
     #[serde(serialize_with = "json_u64")]
@@ -422,9 +464,30 @@ pub struct RecoverReport {
 /// record's, which must agree with it); log, hard state and KV stay as they are.
 /// Finally a snapshot file of the applied state is written with the new membership and
 /// recorded, so a member added later never receives the old membership in a snapshot.
+/// Terms above this are not reached by elections: a stored term beyond it comes from a
+/// forged or damaged message, and the node would refuse to start with it (or wrap
+/// around when it next campaigns). Kept in step with the core's start-up check.
+pub const MAX_SANE_TERM: Term = 1 << 52;
+
 pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
     let (old, url) = {
         let store = RedbStorage::open_read_only(dir)?;
+        // What recover writes must pass `wal verify`: it does not start from a dir that
+        // already fails it.
+        let report = super::verify(&store)?;
+        if !report.ok {
+            return Err(Error::Refused {
+                message: format!(
+                    "recover refuses {}: it fails the checks of `raftctl wal verify`: {}",
+                    dir.display(),
+                    report
+                        .problems
+                        .first()
+                        .expect("a report that is not ok names its problems")
+                ),
+                detail: report.problems[1..].to_vec(),
+            });
+        }
         if store.node_id() != id {
             return Err(Error::refused(format!(
                 "--id {id} is not the node of data dir {}: it belongs to node {} (use --id {})",
@@ -476,6 +539,7 @@ pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
         }
         batch.commit()?;
     }
+    let term_replaced = maybe_replace_absurd_term(&store)?;
     apply_committed(&store)?;
     let mut snapshot_file = None;
     if store.applied() > 0 && (changed || !latest_file_has(&store, &single)?) {
@@ -504,6 +568,7 @@ pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
         voters: member_rows(&single.voters),
         learners: Vec::new(),
         term: hs.term,
+        term_replaced,
         commit: hs.commit,
         applied: store.applied(),
         first_index: store.first_index(),
@@ -512,4 +577,32 @@ pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
         snapshot_file,
         serve_command: serve_command(id, &url, dir),
     })
+}
+
+/// Replaces a stored term above [`MAX_SANE_TERM`] by the highest term in the log or the
+/// snapshot, with the vote cleared; returns the term replaced. No entry has a term above
+/// the hard state's (checked by `verify` first), so the log stays valid, and a node
+/// never voted in a term it has not reached.
+fn maybe_replace_absurd_term(store: &RedbStorage) -> Result<Option<Term>, Error> {
+    let hs = store.hard_state();
+    if hs.term <= MAX_SANE_TERM {
+        return Ok(None);
+    }
+    let highest = last_term(store)?
+        .max(store.snapshot_meta().term)
+        .max(store.log_start().term);
+    if highest > MAX_SANE_TERM {
+        return Err(Error::refused(format!(
+            "{}: the log itself holds term {highest}, beyond {MAX_SANE_TERM}: it cannot be brought back",
+            store.dir().display()
+        )));
+    }
+    let mut batch = store.begin_write()?;
+    batch.set_hard_state(&crate::raft::HardState {
+        term: highest,
+        vote: None,
+        commit: hs.commit,
+    })?;
+    batch.commit()?;
+    Ok(Some(hs.term))
 }

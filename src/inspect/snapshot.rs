@@ -53,38 +53,13 @@ pub fn inspect_snapshot(path: &Path) -> Result<SnapshotReport, Error> {
     })
 }
 
-/// Parses `--initial-cluster ID=URL,ID=URL,...` into voters. The message of an error
-/// says what is wrong with which part.
+/// Parses `--initial-cluster ID=URL,ID=URL,...` into voters, with the same parser as
+/// `serve --initial-cluster`. The message of an error says what is wrong with which part.
 pub fn parse_initial_cluster(spec: &str) -> Result<Membership, String> {
-    let mut m = Membership::default();
-    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (id, url) = part
-            .split_once('=')
-            .ok_or_else(|| format!("{part:?} is not ID=URL (e.g. 1=http://127.0.0.1:7001)"))?;
-        let id: NodeId = id
-            .trim()
-            .parse()
-            .ok()
-            .filter(|id| *id >= 1)
-            .ok_or_else(|| format!("{id:?} in {part:?} is not a member id (a number >= 1)"))?;
-        let url = url.trim();
-        let host = url
-            .strip_prefix("http://")
-            .or_else(|| url.strip_prefix("https://"))
-            .unwrap_or("");
-        if host.is_empty() || host.starts_with('/') {
-            return Err(format!(
-                "{url:?} of member {id} is not a URL like http://127.0.0.1:7001"
-            ));
-        }
-        if m.voters.insert(id, url.to_string()).is_some() {
-            return Err(format!("member {id} is listed twice"));
-        }
-    }
-    if m.voters.is_empty() {
-        return Err("it lists no members; expected ID=URL,ID=URL,...".into());
-    }
-    Ok(m)
+    Ok(Membership {
+        voters: crate::member_url::parse_initial_cluster(spec)?,
+        learners: Default::default(),
+    })
 }
 
 /// The `host:port` a member's URL points at, for `serve --listen`.
@@ -284,17 +259,20 @@ mod tests {
 
     #[test]
     fn initial_cluster_parses_and_names_what_is_wrong() {
-        let m = parse_initial_cluster("1=http://127.0.0.1:7001, 2=https://h:7002/").unwrap();
+        // The same parser as `serve --initial-cluster`: URLs in their normal form.
+        let m = parse_initial_cluster("1=http://127.0.0.1:7001, 2=http://H:7002/").unwrap();
         assert_eq!(m.voters.len(), 2);
-        assert_eq!(m.url(2), Some("https://h:7002/"));
+        assert_eq!(m.url(2), Some("http://h:7002"));
         for (bad, says) in [
             ("", "no members"),
             ("1", "not ID=URL"),
             ("0=http://a:1", "not a member id"),
             ("x=http://a:1", "not a member id"),
-            ("1=ftp://a", "not a URL"),
+            ("1=ftp://a", "not supported"),
+            ("1=http://u:p@a:1", "no user name"),
             ("1=http://", "not a URL"),
             ("1=http://a:1,1=http://b:2", "listed twice"),
+            ("1=http://a:1,2=http://a:1/", "listed twice"),
         ] {
             let err = parse_initial_cluster(bad).unwrap_err();
             assert!(err.contains(says), "{bad:?}: {err}");

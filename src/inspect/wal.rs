@@ -84,28 +84,72 @@ pub fn conf_change_summary(cc: &ConfChange) -> String {
 }
 
 /// The entries of the log, decoded, in index order.
-pub fn dump(store: &RedbStorage, opts: DumpOptions) -> Result<WalDump> {
+///
+/// Stops with an error at the first entry that cannot be decoded or does not fit where
+/// it is: an index other than the next one expected, or beyond the last index; a term
+/// below the previous entry's or above the hard state's. A damaged file must not be
+/// shown as if it were a log (`wal verify` lists every problem).
+pub fn dump(store: &RedbStorage, opts: DumpOptions) -> std::result::Result<WalDump, super::Error> {
     let mut entries = Vec::new();
     let limit = opts.limit.unwrap_or(u64::MAX);
     if limit == 0 {
         return Ok(WalDump { entries });
     }
-    store.scan_log(opts.from.unwrap_or(0), opts.to, |index, size, entry| {
-        entries.push(match entry {
-            Ok(e) => DumpEntry {
-                index,
-                term: e.term,
-                entry_type: type_name(e.entry_type),
-                size: size as u64,
-                summary: summarize(&e),
-            },
-            Err(why) => DumpEntry {
-                index,
-                term: 0,
-                entry_type: "unreadable",
-                size: size as u64,
-                summary: why,
-            },
+    let start = store.log_start();
+    let first_index = start.index + 1;
+    let last_index = store.last_index();
+    let hs_term = store.hard_state().term;
+    let from = opts.from.unwrap_or(0).max(first_index);
+    // The term before `from`: known exactly only when `from` is the first index.
+    let mut prev_term = if from == first_index {
+        Some(start.term)
+    } else {
+        None
+    };
+    let mut expected = from;
+    let mut problem: Option<String> = None;
+    store.scan_log(from, opts.to, |index, size, entry| {
+        let e = match entry {
+            Ok(e) => e,
+            Err(why) => {
+                problem = Some(format!("entry {index} cannot be decoded: {why}"));
+                return ControlFlow::Break(());
+            }
+        };
+        let wrong = if index != expected {
+            Some(format!(
+                "entry {index} is where entry {expected} was expected"
+            ))
+        } else if index > last_index {
+            Some(format!(
+                "entry {index} is beyond the log's last index {last_index}"
+            ))
+        } else if prev_term.is_some_and(|t| e.term < t) {
+            Some(format!(
+                "entry {index} has term {}, below the term {} before it",
+                e.term,
+                prev_term.unwrap_or_default()
+            ))
+        } else if e.term > hs_term {
+            Some(format!(
+                "entry {index} has term {}, above the hard state's term {hs_term}",
+                e.term
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = wrong {
+            problem = Some(why);
+            return ControlFlow::Break(());
+        }
+        expected = index.saturating_add(1);
+        prev_term = Some(e.term);
+        entries.push(DumpEntry {
+            index,
+            term: e.term,
+            entry_type: type_name(e.entry_type),
+            size: size as u64,
+            summary: summarize(&e),
         });
         if entries.len() as u64 >= limit {
             ControlFlow::Break(())
@@ -113,6 +157,22 @@ pub fn dump(store: &RedbStorage, opts: DumpOptions) -> Result<WalDump> {
             ControlFlow::Continue(())
         }
     })?;
+    if let Some(why) = problem {
+        return Err(super::Error::refused(format!(
+            "{}: {why}; the data dir is damaged (run `raftctl wal verify --data-dir {}`)",
+            store.dir().display(),
+            store.dir().display()
+        )));
+    }
+    // Entries the log should hold in the range but that the table lacks.
+    let end = opts.to.unwrap_or(last_index).min(last_index);
+    if (entries.len() as u64) < limit && expected <= end && from <= end {
+        return Err(super::Error::refused(format!(
+            "{}: entry {expected} is missing, the log's last index is {last_index}; the data dir is damaged (run `raftctl wal verify --data-dir {}`)",
+            store.dir().display(),
+            store.dir().display()
+        )));
+    }
     Ok(WalDump { entries })
 }
 

@@ -19,8 +19,11 @@ const OP_PUT: u8 = 1;
 const OP_DELETE: u8 = 2;
 const HEADER: usize = 1 + 1 + 8 + 8 + 4;
 
-/// Longest key accepted, in bytes.
+/// Longest key accepted, in bytes of UTF-8.
 pub const MAX_KEY_LEN: usize = 4096;
+/// Largest value accepted, in bytes. Bounded so that one entry always fits in one
+/// replication message. The client API and forwarded proposals share these limits.
+pub const MAX_VALUE_LEN: usize = 512 * 1024;
 
 /// What a command does to the store.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +63,17 @@ pub enum DecodeError {
     KeyEncoding,
     #[error("a delete carries no value, but this one has {0} bytes after the key")]
     TrailingBytes(usize),
+}
+
+/// A command outside the limits of [`Command::check_limits`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LimitError {
+    #[error("the key is empty")]
+    EmptyKey,
+    #[error("the key is {0} bytes long; the limit is {MAX_KEY_LEN}")]
+    KeyTooLong(usize),
+    #[error("the value is {0} bytes; the limit is {MAX_VALUE_LEN}")]
+    ValueTooLarge(usize),
 }
 
 impl Command {
@@ -122,6 +136,25 @@ impl Command {
         })
     }
 
+    /// The limits every write obeys, however it arrived (a client request or a
+    /// proposal forwarded by a peer): a non-empty key of at most [`MAX_KEY_LEN`] bytes
+    /// and a value of at most [`MAX_VALUE_LEN`] bytes.
+    pub fn check_limits(&self) -> Result<(), LimitError> {
+        let key = self.op.key();
+        if key.is_empty() {
+            return Err(LimitError::EmptyKey);
+        }
+        if key.len() > MAX_KEY_LEN {
+            return Err(LimitError::KeyTooLong(key.len()));
+        }
+        if let Op::Put { value, .. } = &self.op {
+            if value.len() > MAX_VALUE_LEN {
+                return Err(LimitError::ValueTooLarge(value.len()));
+            }
+        }
+        Ok(())
+    }
+
     /// A one-line description for `wal dump`: `put "k" (12 B)` or `del "k"`.
     pub fn summary(&self) -> String {
         match &self.op {
@@ -168,6 +201,29 @@ mod tests {
             },
         };
         assert_eq!(c.summary(), "put \"k\" (12 B)");
+    }
+
+    #[test]
+    fn limits_are_those_of_the_client_api() {
+        let put = |key: &str, len: usize| Command {
+            origin: 1,
+            request_id: 1,
+            op: Op::Put {
+                key: key.into(),
+                value: Bytes::from(vec![0; len]),
+            },
+        };
+        assert_eq!(put("k", MAX_VALUE_LEN).check_limits(), Ok(()));
+        assert_eq!(
+            put("k", MAX_VALUE_LEN + 1).check_limits(),
+            Err(LimitError::ValueTooLarge(MAX_VALUE_LEN + 1))
+        );
+        assert_eq!(put("", 1).check_limits(), Err(LimitError::EmptyKey));
+        let long = "k".repeat(MAX_KEY_LEN + 1);
+        assert_eq!(
+            put(&long, 1).check_limits(),
+            Err(LimitError::KeyTooLong(MAX_KEY_LEN + 1))
+        );
     }
 
     #[test]

@@ -22,11 +22,12 @@ pub mod snapshot_file;
 mod store;
 
 pub use buffer::{ApplyBuffer, Buffered, View};
-pub use command::{Command, DecodeError, Op};
+pub use command::{Command, DecodeError, LimitError, Op, MAX_KEY_LEN, MAX_VALUE_LEN};
 pub use snapshot::{restore, write_snapshot, SnapshotStats};
 pub use snapshot_file::{
-    create_snapshot_file, install_snapshot_file, install_snapshot_file_with, verify_snapshot_file,
-    InstallOptions, InstalledSnapshot, SnapshotFileInfo, VerifiedSnapshotFile,
+    create_snapshot_file, install_expected_snapshot_file, install_snapshot_file,
+    install_snapshot_file_with, validate_snapshot_file, verify_snapshot_file, InstallOptions,
+    InstalledSnapshot, SnapshotFileInfo, VerifiedSnapshotFile,
 };
 pub use store::{apply, count, get, get_versioned, list, ApplyResult, KvWriter, KV_DATA};
 

@@ -312,6 +312,81 @@ pub fn verify_snapshot_file(path: &Path) -> Result<VerifiedSnapshotFile> {
     })
 }
 
+/// The one check a snapshot file passes before a member keeps it or installs it,
+/// whether it came from a peer or from this member's own disk: the file is whole
+/// (header, checksum, KV image with its end record: [`verify_snapshot_file`]), it
+/// belongs to `cluster_id`, and its header is exactly `expected`: the position and
+/// conf state the core was told about (a `MsgSnapshot`, or the store's snapshot
+/// record). A peer cannot slip in a file whose header says one thing while the message
+/// that announced it says another.
+pub fn validate_snapshot_file(
+    path: &Path,
+    expected: &SnapshotMeta,
+    cluster_id: u64,
+) -> Result<VerifiedSnapshotFile> {
+    let verified = verify_snapshot_file(path)?;
+    check_expected(path, &verified.meta, expected, cluster_id)?;
+    Ok(verified)
+}
+
+/// The header against what the caller was told: cluster, position, conf state.
+fn check_expected(
+    path: &Path,
+    meta: &SnapshotFileMeta,
+    expected: &SnapshotMeta,
+    cluster_id: u64,
+) -> Result<()> {
+    let ours = format!("{cluster_id:016x}");
+    if meta.cluster_id != ours {
+        return Err(Error::OtherCluster {
+            path: path.to_path_buf(),
+            found: meta.cluster_id.clone(),
+            expected: ours,
+        });
+    }
+    if meta.index != expected.index || meta.term != expected.term {
+        return Err(Error::Invalid {
+            path: path.to_path_buf(),
+            detail: format!(
+                "it holds the snapshot at index {} term {}, but index {} term {} was announced",
+                meta.index, meta.term, expected.index, expected.term
+            ),
+        });
+    }
+    if meta.conf_state != expected.conf_state {
+        return Err(Error::Invalid {
+            path: path.to_path_buf(),
+            detail: format!(
+                "its membership {:?} is not the {:?} announced with it",
+                meta.conf_state, expected.conf_state
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Installs the snapshot file the core handed out in a Ready (`expected`), after the
+/// same checks as [`validate_snapshot_file`] (cluster, position, conf state), streaming
+/// it into `batch` as [`install_snapshot_file_with`] does, checksum included.
+pub fn install_expected_snapshot_file(
+    batch: &mut WriteBatch<'_>,
+    path: &Path,
+    expected: &SnapshotMeta,
+    cluster_id: u64,
+) -> Result<InstalledSnapshot> {
+    let reader = SnapshotReader::open(path)?;
+    check_expected(path, reader.meta(), expected, cluster_id)?;
+    drop(reader);
+    install_snapshot_file_with(
+        batch,
+        path,
+        &InstallOptions {
+            cluster_id: Some(cluster_id),
+            membership: None,
+        },
+    )
+}
+
 /// Header checks every use of a file shares: a real position and a membership whose
 /// ids agree with its conf state.
 fn check_meta(path: &Path, meta: &SnapshotFileMeta) -> Result<()> {

@@ -17,6 +17,7 @@
 pub mod admin;
 mod handle;
 pub mod membership;
+mod peer_input;
 mod runtime;
 mod server;
 mod snapshot;
@@ -24,5 +25,5 @@ mod status;
 
 pub use admin::{AdminError, ChangeOutcome, SnapshotTaken, TransferOutcome};
 pub use handle::{Consistency, NodeError, NodeHandle, WriteOutcome};
-pub use server::{serve, Error, NodeConfig, StartMode};
+pub use server::{serve, Error, NodeConfig, Security, StartMode};
 pub use status::{FollowerProgress, MembersInfo, NodeStatus, RoleView};

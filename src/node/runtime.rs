@@ -25,12 +25,13 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::MissedTickBehavior;
 
 use super::handle::{NodeError, NodeRequest, WriteOutcome};
+use super::peer_input::{check_peer_message, Following, LogLimiter};
 use super::server::{peers_of, Error, NodeConfig};
 use super::status::{FollowerProgress, MembersInfo, NodeStatus, RoleView};
 use crate::kv::{self, ApplyBuffer, Buffered, Command, KvWriter};
 use crate::raft::{
     self, ConfChange, ConfChangeType, DropReason, Entry, EntryType, HardState, Index, Message,
-    NodeId, RawNode, Ready, Role, SnapshotMeta,
+    MessageType, NodeId, RawNode, Ready, Role, SnapshotMeta,
 };
 use crate::storage::{Membership, RedbStorage};
 use crate::transport::{Transport, TransportEvent};
@@ -96,6 +97,13 @@ pub(crate) struct NodeTask {
     metrics: crate::metrics::Metrics,
     /// Operator requests under way (`operator.rs`).
     ops: operator::OpsState,
+    /// Peer messages refused (by `peer_input` or the core), logged at most once a second.
+    refusals_logged: LogLimiter,
+    /// Term, leader and commit as of the last Ready, for the transport's snapshot gate.
+    following: Arc<Following>,
+    /// The tick at which this member last heard from the leader it follows (an append,
+    /// heartbeat or snapshot), for `/health`.
+    leader_contact_tick: Option<u64>,
 }
 
 /// A snapshot file written in the background, to be recorded and the log compacted.
@@ -104,6 +112,10 @@ struct MadeSnapshot {
     membership: Membership,
     size_bytes: u64,
     write_time: std::time::Duration,
+}
+
+fn to_u32(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Writes the buffer's changes and the applied index that goes with them into `w`.
@@ -189,7 +201,26 @@ impl NodeTask {
             snapshot_done,
             metrics,
             ops: operator::OpsState::default(),
+            refusals_logged: LogLimiter::new(std::time::Duration::from_secs(1)),
+            following: Arc::new(Following::default()),
+            leader_contact_tick: None,
         }
+    }
+
+    /// Publishes what this node follows into `following` (see `Following`).
+    pub(crate) fn with_following(mut self, following: Arc<Following>) -> NodeTask {
+        self.following = following;
+        self.publish_following();
+        self
+    }
+
+    fn publish_following(&self) {
+        let st = self.raw.status();
+        self.following.publish(
+            st.hard_state.term,
+            st.soft_state.leader_id,
+            st.hard_state.commit,
+        );
     }
 
     /// The Ready loop. Returns on a stop request (after finishing the Ready in hand) or on
@@ -232,6 +263,7 @@ impl NodeTask {
             while self.raw.has_ready() {
                 self.handle_ready()?;
             }
+            self.publish_following();
             self.maybe_snapshot()?;
             self.maybe_flush_applied()?;
             if self.ops_should_stop() {
@@ -264,10 +296,72 @@ impl NodeTask {
         }
     }
 
+    /// Steps a peer's message, unless `peer_input` or the core refuses it.
     fn step(&mut self, m: Message) {
         let (from, kind) = (m.from, m.msg_type);
-        if let Err(e) = self.raw.step(m) {
-            tracing::debug!(from, ?kind, error = %e, "peer message not taken");
+        let snapshot = m.snapshot.as_ref().map(|s| s.meta.clone());
+        let refusal = match check_peer_message(&m) {
+            Err(why) => why,
+            Ok(()) => match self.raw.step(m) {
+                Ok(()) => {
+                    if matches!(
+                        kind,
+                        MessageType::Append | MessageType::Heartbeat | MessageType::Snapshot
+                    ) && self.raw.raft.lead == Some(from)
+                    {
+                        self.leader_contact_tick = Some(self.ticks);
+                    }
+                    if let Some(meta) = snapshot {
+                        self.forget_snapshot_not_taken(from, &meta);
+                    }
+                    return;
+                }
+                // Ordinary answers to a proposal arriving at the wrong moment.
+                Err(e @ raft::Error::ProposalDropped(_)) => {
+                    tracing::debug!(from, ?kind, error = %e, "peer message not taken");
+                    return;
+                }
+                Err(e) => e.to_string(),
+            },
+        };
+        self.metrics.peer_messages_refused.inc();
+        if let Some(suppressed) = self.refusals_logged.admit(std::time::Instant::now()) {
+            tracing::warn!(from, ?kind, suppressed, "refused a peer message: {refusal}");
+        }
+    }
+
+    /// The transport keeps a received snapshot file before the core decides on it; if
+    /// the core did not take it (not from the leader it follows, no longer ahead of its
+    /// commit index, ...), the file goes, so that a refused snapshot leaves nothing
+    /// behind. The file of the snapshot this member already has stays.
+    fn forget_snapshot_not_taken(&mut self, from: NodeId, meta: &SnapshotMeta) {
+        let taken = self
+            .raw
+            .raft
+            .raft_log
+            .unstable
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| s.meta.index == meta.index && s.meta.term == meta.term);
+        let ours = self.store.snapshot_meta();
+        if taken || (ours.index == meta.index && ours.term == meta.term) {
+            return;
+        }
+        let path = self
+            .store
+            .snapshot_dir()
+            .join(crate::storage::snapshot_file::file_name(
+                meta.term, meta.index,
+            ));
+        match std::fs::remove_file(&path) {
+            Ok(()) => tracing::warn!(
+                from,
+                index = meta.index,
+                term = meta.term,
+                "did not install a snapshot (not from the leader followed, or not ahead of the commit index); removed its file"
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!(path = %path.display(), error = %e, "cannot remove a snapshot file not installed"),
         }
     }
 
@@ -834,7 +928,36 @@ impl NodeTask {
             learners: m.learners.clone(),
             db_size_bytes: self.store.db_size_bytes().unwrap_or(0),
             progress,
+            leader_contact: match self.leader {
+                Some(l) if l != self.config.id => self
+                    .leader_contact_tick
+                    .map(|t| self.config.tick.saturating_mul(to_u32(self.ticks - t))),
+                _ => None,
+            },
+            quorum_active: self.role == Role::Leader && self.quorum_heard_lately(&st),
+            election_timeout: self
+                .config
+                .tick
+                .saturating_mul(to_u32(self.config.election_ticks as u64)),
         }
+    }
+
+    /// Whether a quorum of voters (this leader included) was heard from within an
+    /// election timeout.
+    fn quorum_heard_lately(&self, st: &raft::Status) -> bool {
+        let m = self.store.membership();
+        let heard = m
+            .voters
+            .keys()
+            .filter(|&&id| {
+                id == self.config.id
+                    || st
+                        .progress
+                        .get(&id)
+                        .is_some_and(|p| self.heard_lately(id, p.recent_active))
+            })
+            .count();
+        heard > m.voters.len() / 2
     }
 
     fn members_info(&self) -> MembersInfo {

@@ -11,11 +11,15 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
 use super::handle::NodeHandle;
+use super::peer_input::Following;
 use super::runtime::{NodeTask, PEER_INBOX, REQUEST_INBOX};
 use super::snapshot::{FileSink, FileSource};
+use crate::api::auth::AuthPolicy;
 use crate::kv;
+use crate::member_url::MemberUrl;
 use crate::raft::{self, NodeId, RawNode};
 use crate::storage::{self, InitialState, Membership, RedbStorage};
+use crate::tls::member::{MemberTls, POLL_EVERY};
 use crate::transport::{self, Inbound, Transport, TransportConfig};
 
 /// How long a client request waits for the node before answering `timeout`.
@@ -42,7 +46,7 @@ pub struct NodeConfig {
     pub check_quorum: bool,
 }
 
-/// How the data dir is set up before the node starts (SPEC §1).
+/// How the data dir is set up before the node starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StartMode {
     /// A new cluster of these voters (id -> URL).
@@ -60,6 +64,24 @@ pub enum StartMode {
     Restart,
 }
 
+/// Who the member trusts (from `serve`'s flags).
+#[derive(Clone, Default)]
+pub struct Security {
+    /// Certificates: TLS on every route, mutual TLS between members. `None`: plaintext.
+    pub tls: Option<Arc<MemberTls>>,
+    /// Who may use which route (tokens, open routes).
+    pub auth: Option<Arc<AuthPolicy>>,
+}
+
+impl std::fmt::Debug for Security {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Security")
+            .field("tls", &self.tls)
+            .field("auth", &self.auth.is_some())
+            .finish()
+    }
+}
+
 /// Why the node stopped other than by a signal.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -69,6 +91,8 @@ pub enum Error {
     Raft(#[from] raft::Error),
     #[error("the key-value store failed: {0}")]
     Kv(#[from] crate::kv::Error),
+    #[error("cannot install the snapshot: {0}")]
+    Snapshot(#[from] crate::kv::snapshot_file::Error),
     #[error("the peer transport failed: {0}")]
     Transport(#[from] transport::Error),
     #[error("the data dir {dir} belongs to member {found}, not to --id {expected}")]
@@ -76,6 +100,18 @@ pub enum Error {
         dir: String,
         found: NodeId,
         expected: NodeId,
+    },
+    #[error(
+        "member {id} is recorded in the cluster's membership at {recorded}, but would now \
+         advertise {advertised}: its peers would not reach it. Start it at the recorded \
+         address (--listen, or --advertise {recorded} if that address reaches this \
+         listener), or move it: `raftctl member remove {id}`, then `raftctl member add \
+         {id} {advertised}` and start it with a fresh --data-dir and --join"
+    )]
+    MovedMember {
+        id: NodeId,
+        recorded: String,
+        advertised: String,
     },
     #[error("the HTTP server failed: {0}")]
     Http(std::io::Error),
@@ -130,7 +166,32 @@ fn open_storage(config: &NodeConfig, dir: &Path, mode: StartMode) -> Result<Redb
             expected: config.id,
         });
     }
+    check_advertised_url(config, &store.membership())?;
     Ok(store)
+}
+
+/// A member restarted at another address than the one its membership records would be
+/// unreachable for its peers while it believes all is well: refused, with what to do.
+fn check_advertised_url(config: &NodeConfig, m: &Membership) -> Result<(), Error> {
+    let Some(recorded) = m.url(config.id) else {
+        // Removed, or restored from a snapshot taken before it joined: nothing to match.
+        return Ok(());
+    };
+    let same = match (
+        MemberUrl::parse(recorded),
+        MemberUrl::parse(&config.advertise),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => recorded.trim_end_matches('/') == config.advertise.trim_end_matches('/'),
+    };
+    if same {
+        return Ok(());
+    }
+    Err(Error::MovedMember {
+        id: config.id,
+        recorded: recorded.to_string(),
+        advertised: config.advertise.clone(),
+    })
 }
 
 /// Runs one member until `shutdown` resolves: sets up (or opens) the data dir, starts the
@@ -140,6 +201,7 @@ pub async fn serve(
     data_dir: &Path,
     mode: StartMode,
     listener: TcpListener,
+    security: Security,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
     let store = tokio::task::block_in_place(|| open_storage(&config, data_dir, mode))?;
@@ -180,6 +242,8 @@ pub async fn serve(
                 dir: snapshot_dir.clone(),
             })),
             metrics: metrics.clone(),
+            request_timeout: peer_request_timeout(&config),
+            tls: security.tls.clone(),
             ..TransportConfig::default()
         },
     )?;
@@ -188,8 +252,20 @@ pub async fn serve(
         let members = members.clone();
         move |id: NodeId| members.read().map(|m| m.url(id).is_some()).unwrap_or(false)
     };
-    let inbound = Inbound::new(cluster_id, config.id, is_member, peer_tx)
-        .with_snapshot_sink(FileSink { dir: snapshot_dir });
+    let following = Arc::new(Following::default());
+    let gate = {
+        let following = following.clone();
+        move |m: &raft::Message| following.admit_snapshot(m)
+    };
+    let mut inbound = Inbound::new(cluster_id, config.id, is_member, peer_tx)
+        .with_snapshot_gate(gate)
+        .with_snapshot_sink(FileSink {
+            dir: snapshot_dir,
+            cluster_id,
+        });
+    if security.tls.is_some() {
+        inbound = inbound.with_member_certificates();
+    }
     let (request_tx, request_rx) = mpsc::channel(REQUEST_INBOX);
     let applied = Arc::new(AtomicU64::new(store.applied()));
     let buffer = kv::ApplyBuffer::new();
@@ -218,7 +294,8 @@ pub async fn serve(
         events_rx,
         stop_rx,
         metrics,
-    );
+    )
+    .with_following(following);
     // The Ready loop has a thread of its own: its transactions (and fsyncs) block only
     // it, and the runtime's workers keep serving HTTP meanwhile.
     let (node_tx, mut node) = tokio::sync::oneshot::channel();
@@ -237,12 +314,31 @@ pub async fn serve(
 
     let app = crate::api::router(handle, transport::router(inbound));
     let (http_stop_tx, http_stop_rx) = watch::channel(false);
-    let mut http_stop = http_stop_rx.clone();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        let _ = http_stop.wait_for(|s| *s).await;
+    let http = crate::api::HttpSettings::from_env();
+    let advertise = config.advertise.clone();
+    let server_tls = security.tls.clone();
+    let auth = security.auth.clone();
+    let reloader = tokio::spawn(reload_on_change(security.clone(), http_stop_rx.clone()));
+    let mut server = tokio::spawn(async move {
+        crate::api::serve_http(
+            listener,
+            app,
+            &advertise,
+            http,
+            server_tls,
+            auth,
+            http_stop_rx,
+        )
+        .await
     });
-    let mut server = tokio::spawn(async move { server.await });
-    tracing::info!(url = %config.advertise, "serving clients and peers");
+    match &security.tls {
+        Some(tls) => tracing::info!(
+            url = %config.advertise,
+            "serving clients and peers over TLS with {}",
+            tls.summary()
+        ),
+        None => tracing::info!(url = %config.advertise, "serving clients and peers"),
+    }
 
     // Whichever comes first: a signal, the node task failing, or the server failing.
     let mut shutdown = Box::pin(shutdown);
@@ -282,10 +378,82 @@ pub async fn serve(
     {
         server.abort();
     }
+    reloader.abort();
     if outcome.is_ok() {
         tracing::info!("stopped cleanly");
     }
     outcome
+}
+
+/// Reads the certificate, key, CA, revocation list and token files again on SIGHUP and
+/// when they change (looked at every [`POLL_EVERY`]), until `stop`. New connections use
+/// what was read; open ones carry on. Unusable files leave the previous ones in use and
+/// are reported once per distinct problem (and at every SIGHUP).
+async fn reload_on_change(security: Security, mut stop: watch::Receiver<bool>) {
+    if security.tls.is_none() && security.auth.is_none() {
+        return;
+    }
+    #[cfg(unix)]
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let mut tick = tokio::time::interval(POLL_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_errors: [Option<String>; 2] = [None, None];
+    loop {
+        #[cfg(unix)]
+        let hangup = async {
+            match hup.as_mut() {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let hangup = std::future::pending::<()>();
+        let forced = tokio::select! {
+            _ = stop.wait_for(|s| *s) => return,
+            () = hangup => true,
+            _ = tick.tick() => false,
+        };
+        if forced {
+            tracing::info!("SIGHUP received: reading the TLS and token files again");
+        }
+        let outcomes = [
+            (
+                "TLS files",
+                security
+                    .tls
+                    .as_ref()
+                    .map(|t| t.reload(forced).map(|new| new.then(|| t.summary()))),
+            ),
+            (
+                "token file",
+                security
+                    .auth
+                    .as_ref()
+                    .map(|a| a.reload_tokens(forced).map(|new| new.then(String::new))),
+            ),
+        ];
+        for ((what, outcome), last) in outcomes.into_iter().zip(last_errors.iter_mut()) {
+            match outcome {
+                None | Some(Ok(None)) => {}
+                Some(Ok(Some(summary))) => {
+                    *last = None;
+                    if summary.is_empty() {
+                        tracing::info!("{what} reloaded");
+                    } else {
+                        tracing::info!("{what} reloaded: now using {summary}");
+                    }
+                }
+                Some(Err(e)) => {
+                    if forced || last.as_deref() != Some(e.as_str()) {
+                        tracing::error!("{what} not reloaded, the previous ones stay in use: {e}");
+                    }
+                    *last = Some(e);
+                }
+            }
+        }
+    }
 }
 
 fn flatten(
@@ -299,6 +467,22 @@ fn flatten(
     }
 }
 
+/// How long one peer message batch may take: about an election timeout. A request
+/// on a kept-alive connection whose packets vanish (a partition) is given up after it
+/// and the sender reconnects, so that a healed member is back in step within about two
+/// election timeouts instead of waiting for a TCP retransmission. Clamped so that very
+/// short test ticks do not give up on a busy machine and very long ones still notice.
+fn peer_request_timeout(config: &NodeConfig) -> Duration {
+    let election = config
+        .tick
+        .saturating_mul(u32::try_from(config.election_ticks).unwrap_or(u32::MAX));
+    election.clamp(PEER_REQUEST_TIMEOUT_MIN, PEER_REQUEST_TIMEOUT_MAX)
+}
+
+/// Bounds of [`peer_request_timeout`].
+const PEER_REQUEST_TIMEOUT_MIN: Duration = Duration::from_millis(500);
+const PEER_REQUEST_TIMEOUT_MAX: Duration = Duration::from_secs(5);
+
 /// Every member but this one, with its URL.
 pub(crate) fn peers_of(self_id: NodeId, m: &Membership) -> BTreeMap<NodeId, String> {
     m.voters
@@ -307,4 +491,51 @@ pub(crate) fn peers_of(self_id: NodeId, m: &Membership) -> BTreeMap<NodeId, Stri
         .filter(|(id, _)| **id != self_id)
         .map(|(id, url)| (*id, url.clone()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(advertise: &str, tick_ms: u64, election_ticks: usize) -> NodeConfig {
+        NodeConfig {
+            id: 3,
+            advertise: advertise.into(),
+            tick: Duration::from_millis(tick_ms),
+            election_ticks,
+            heartbeat_ticks: 1,
+            snapshot_threshold: 0,
+            keep_log: 0,
+            pre_vote: true,
+            check_quorum: true,
+        }
+    }
+
+    #[test]
+    fn peer_requests_time_out_after_about_an_election_timeout() {
+        let t = |tick, ticks| peer_request_timeout(&config("http://a:1", tick, ticks));
+        assert_eq!(t(100, 10), Duration::from_secs(1));
+        assert_eq!(t(20, 10), PEER_REQUEST_TIMEOUT_MIN);
+        assert_eq!(t(1000, 100), PEER_REQUEST_TIMEOUT_MAX);
+    }
+
+    /// Regression: a member restarted with another --listen started at the new URL
+    /// while the membership still said the old one.
+    #[test]
+    fn a_restart_at_another_address_is_refused_with_what_to_do() {
+        let mut m = Membership::default();
+        m.voters.insert(3, "http://127.0.0.1:7003".into());
+        assert!(check_advertised_url(&config("http://127.0.0.1:7003", 100, 10), &m).is_ok());
+        assert!(check_advertised_url(&config("http://127.0.0.1:7003/", 100, 10), &m).is_ok());
+        let err = check_advertised_url(&config("http://127.0.0.1:7013", 100, 10), &m)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("http://127.0.0.1:7003"), "{err}");
+        assert!(err.contains("raftctl member remove 3"), "{err}");
+        m.voters.clear();
+        assert!(
+            check_advertised_url(&config("http://127.0.0.1:7013", 100, 10), &m).is_ok(),
+            "not in its own membership: nothing to compare"
+        );
+    }
 }

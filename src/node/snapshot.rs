@@ -4,9 +4,11 @@
 //!
 //! - [`FileSource`]: the transport reads the file to send from `snapshots/`.
 //! - [`FileSink`]: an incoming file streams into a temp file next to the others; `finish`
-//!   fsyncs it, checks header, checksum and position, and renames it into place.
-//! - [`install`]: inside the Ready's write transaction, restores the KV from the file
-//!   and replaces log, applied index and membership.
+//!   fsyncs it, validates it (`kv::validate_snapshot_file`: whole, of this cluster, and
+//!   exactly the position and membership the message announced) and renames it into
+//!   place. A refused file is removed; nothing else on disk changes.
+//! - [`install`]: inside the Ready's write transaction, validates the file again the
+//!   same way, restores the KV from it and replaces log, applied index and membership.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -16,25 +18,26 @@ use std::task::{Context, Poll};
 use tokio::io::AsyncWrite;
 
 use crate::kv;
-use crate::raft::{Index, Message, Snapshot, Term};
-use crate::storage::snapshot_file::{file_name, SnapshotReader};
+use crate::raft::{Index, Message, Snapshot, SnapshotMeta, Term};
+use crate::storage::snapshot_file::file_name;
 use crate::storage::{RedbStorage, WriteBatch};
 use crate::transport::{BoxFuture, SnapshotSink, SnapshotSource, SnapshotWriter};
 
 use super::server::Error;
 
 /// Restores the state machine from the snapshot file of `snap` and records it, inside
-/// the write batch `w`.
+/// the write batch `w`. The file passes the same validation as when it arrived
+/// (`kv::validate_snapshot_file`'s checks: cluster, position, conf state, checksum):
+/// it may have sat on disk since.
 pub(crate) fn install(
     store: &RedbStorage,
     w: &mut WriteBatch<'_>,
     snap: &Snapshot,
 ) -> Result<(), Error> {
-    let mut reader = store.open_snapshot_file(snap.meta.term, snap.meta.index)?;
-    let membership = reader.meta().membership.clone();
-    kv::restore(w.txn(), &mut reader)?;
-    reader.verify()?;
-    w.install_snapshot(&snap.meta, &membership)?;
+    let path = store
+        .snapshot_dir()
+        .join(file_name(snap.meta.term, snap.meta.index));
+    kv::install_expected_snapshot_file(w, &path, &snap.meta, store.cluster_id())?;
     tracing::info!(
         index = snap.meta.index,
         term = snap.meta.term,
@@ -64,6 +67,8 @@ impl SnapshotSource for FileSource {
 /// Receives snapshot files into a data dir's `snapshots/`.
 pub(crate) struct FileSink {
     pub(crate) dir: PathBuf,
+    /// Files of another cluster are refused.
+    pub(crate) cluster_id: u64,
 }
 
 impl SnapshotSink for FileSink {
@@ -88,8 +93,8 @@ impl SnapshotSink for FileSink {
             file: Some(tokio::fs::File::from_std(file)),
             tmp,
             dest: self.dir.join(name),
-            index: meta.index,
-            term: meta.term,
+            meta,
+            cluster_id: self.cluster_id,
         }))
     }
 }
@@ -99,8 +104,9 @@ struct IncomingFile {
     file: Option<tokio::fs::File>,
     tmp: PathBuf,
     dest: PathBuf,
-    index: Index,
-    term: Term,
+    /// What the message announced; the file must say the same.
+    meta: SnapshotMeta,
+    cluster_id: u64,
 }
 
 impl IncomingFile {
@@ -147,9 +153,13 @@ impl SnapshotWriter for IncomingFile {
                 .ok_or_else(|| io::Error::other("the snapshot file is already finished"))?;
             file.sync_all().await?;
             drop(file);
-            let (tmp, dest, index, term) =
-                (self.tmp.clone(), self.dest.clone(), self.index, self.term);
-            tokio::task::spawn_blocking(move || check_and_place(&tmp, &dest, index, term))
+            let (tmp, dest, meta, cluster_id) = (
+                self.tmp.clone(),
+                self.dest.clone(),
+                self.meta.clone(),
+                self.cluster_id,
+            );
+            tokio::task::spawn_blocking(move || check_and_place(&tmp, &dest, &meta, cluster_id))
                 .await
                 .map_err(io::Error::other)??;
             // Placed: nothing left to clean up.
@@ -160,18 +170,14 @@ impl SnapshotWriter for IncomingFile {
 }
 
 /// Verifies a received file and moves it to its final name.
-fn check_and_place(tmp: &Path, dest: &Path, index: Index, term: Term) -> io::Result<()> {
-    let bad = |what: String| io::Error::new(io::ErrorKind::InvalidData, what);
-    let mut reader = SnapshotReader::open(tmp).map_err(|e| bad(e.to_string()))?;
-    reader.verify().map_err(|e| bad(e.to_string()))?;
-    let meta = reader.meta();
-    if meta.index != index || meta.term != term {
-        return Err(bad(format!(
-            "the file holds the snapshot at index {} term {}, the message announced index {index} term {term}",
-            meta.index, meta.term
-        )));
-    }
-    drop(reader);
+fn check_and_place(
+    tmp: &Path,
+    dest: &Path,
+    meta: &SnapshotMeta,
+    cluster_id: u64,
+) -> io::Result<()> {
+    kv::validate_snapshot_file(tmp, meta, cluster_id)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
     std::fs::rename(tmp, dest)?;
     if let Some(dir) = dest.parent() {
         std::fs::File::open(dir)?.sync_all()?;

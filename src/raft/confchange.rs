@@ -24,12 +24,16 @@ impl<S: Storage> Raft<S> {
     /// non-learner, removing the last voter, ...) change nothing and are an error.
     pub fn apply_conf_change(&mut self, cc: &ConfChange) -> Result<ConfState, Error> {
         let id = cc.node_id;
-        let invalid = |reason: &str| Error::InvalidConfChange {
-            node_id: id,
-            reason: reason.to_string(),
-        };
-        if id == 0 {
-            return Err(invalid("node id 0 is not valid"));
+        if let Some(reason) = self.conf_change_refusal(cc) {
+            // Only one change is in flight at a time, so a refused removal of this
+            // leader was the one that made it stop taking proposals: it serves again.
+            if cc.change_type == ConfChangeType::Remove && id == self.id {
+                self.self_removal_pending = false;
+            }
+            return Err(Error::InvalidConfChange {
+                node_id: id,
+                reason: reason.to_string(),
+            });
         }
         let next = self.raft_log.last_index() + 1;
         let max_inflight = self.trk.max_inflight;
@@ -37,16 +41,12 @@ impl<S: Storage> Raft<S> {
         match cc.change_type {
             ConfChangeType::AddVoter | ConfChangeType::PromoteLearner => {
                 if trk.voters.contains(&id) {
-                    if cc.change_type == ConfChangeType::PromoteLearner {
-                        return Err(invalid("already a voter"));
-                    }
+                    // Adding a voter again changes nothing.
                 } else if trk.learners.remove(&id) {
                     trk.voters.insert(id);
                     if let Some(pr) = trk.progress.get_mut(&id) {
                         pr.is_learner = false;
                     }
-                } else if cc.change_type == ConfChangeType::PromoteLearner {
-                    return Err(invalid("not a learner"));
                 } else {
                     trk.voters.insert(id);
                     let mut pr = Progress::new(next, max_inflight, false);
@@ -57,9 +57,6 @@ impl<S: Storage> Raft<S> {
                 }
             }
             ConfChangeType::AddLearner => {
-                if trk.voters.contains(&id) {
-                    return Err(invalid("a voter cannot be made a learner in one step"));
-                }
                 if !trk.learners.contains(&id) {
                     trk.learners.insert(id);
                     let mut pr = Progress::new(next, max_inflight, true);
@@ -68,9 +65,6 @@ impl<S: Storage> Raft<S> {
                 }
             }
             ConfChangeType::Remove => {
-                if trk.voters.contains(&id) && trk.voters.len() == 1 {
-                    return Err(invalid("cannot remove the last voter"));
-                }
                 trk.voters.remove(&id);
                 trk.learners.remove(&id);
                 trk.progress.remove(&id);
@@ -106,6 +100,28 @@ impl<S: Storage> Raft<S> {
             }
         }
         Ok(cs)
+    }
+
+    /// Why `cc` cannot be applied to the current membership, if it cannot: the same
+    /// rules refuse a proposal up front (`handle_propose`) and an entry at apply time,
+    /// so that a change the membership cannot take never enters the log from here.
+    pub(crate) fn conf_change_refusal(&self, cc: &ConfChange) -> Option<&'static str> {
+        let id = cc.node_id;
+        let trk = &self.trk;
+        if id == 0 {
+            return Some("node id 0 is not valid");
+        }
+        match cc.change_type {
+            ConfChangeType::PromoteLearner if trk.voters.contains(&id) => Some("already a voter"),
+            ConfChangeType::PromoteLearner if !trk.learners.contains(&id) => Some("not a learner"),
+            ConfChangeType::AddLearner if trk.voters.contains(&id) => {
+                Some("a voter cannot be made a learner in one step")
+            }
+            ConfChangeType::Remove if trk.voters.contains(&id) && trk.voters.len() == 1 => {
+                Some("cannot remove the last voter")
+            }
+            _ => None,
+        }
     }
 
     /// Whether this node leads a membership it is no longer a voter of.

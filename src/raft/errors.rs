@@ -1,5 +1,7 @@
 //! The core's errors. Retryable answers (`ProposalDropped`) are apart from misuse
-//! (`StepLocalMsg`, `InvalidConfig`) and from storage failures (`Store`), which stop the node.
+//! (`StepLocalMsg`, `InvalidConfig`), from peer messages refused as forged or corrupt
+//! (`MessageOutOfRange`, `MalformedMessage`) and from storage failures (`Store`), which
+//! stop the node.
 
 use super::storage::StorageError;
 use super::types::NodeId;
@@ -43,6 +45,19 @@ pub enum Error {
     StepLocalMsg,
     #[error("response from a peer that is not tracked")]
     StepPeerNotFound,
+    /// A peer message with a number past the core's limits (`MAX_TERM`, `MAX_INDEX`,
+    /// `MAX_ADOPTED_TERM`, ...): dropped before it changed anything. Only a forged or
+    /// corrupt message carries one; worth a warning with the sender.
+    #[error("message dropped: {what} {value} is above the limit {limit}")]
+    MessageOutOfRange {
+        what: &'static str,
+        value: u64,
+        limit: u64,
+    },
+    /// A peer message that no correct member sends (entries out of order, a proposal
+    /// of an entry type peers may not propose, ...): dropped before it changed anything.
+    #[error("malformed message dropped: {0}")]
+    MalformedMessage(String),
     #[error("invalid config: {0}")]
     InvalidConfig(String),
     #[error("invalid membership change for node {node_id}: {reason}")]

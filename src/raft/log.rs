@@ -36,10 +36,10 @@ impl<S: Storage> RaftLog<S> {
         let last = storage_bound("last index", store.last_index());
         RaftLog {
             store,
-            unstable: Unstable::new(last + 1),
-            committed: first - 1,
-            applying: first - 1,
-            applied: first - 1,
+            unstable: Unstable::new(last.saturating_add(1)),
+            committed: first.saturating_sub(1),
+            applying: first.saturating_sub(1),
+            applied: first.saturating_sub(1),
             max_applying_size,
         }
     }
@@ -61,12 +61,15 @@ impl<S: Storage> RaftLog<S> {
         if self.unstable.snapshot.is_some() {
             return 0;
         }
-        (self.unstable.offset - 1).min(self.last_index())
+        self.unstable
+            .offset
+            .saturating_sub(1)
+            .min(self.last_index())
     }
 
     /// The term of the entry at `index`, for `first_index - 1 <= index <= last_index`.
     pub fn term(&self, index: Index) -> Result<Term, StorageError> {
-        let dummy = self.first_index() - 1;
+        let dummy = self.first_index().saturating_sub(1);
         if index < dummy {
             return Err(StorageError::Compacted);
         }
@@ -124,7 +127,10 @@ impl<S: Storage> RaftLog<S> {
         let mut index = index.min(self.last_index());
         loop {
             match self.term(index) {
-                Ok(t) if t > term => index -= 1,
+                Ok(t) if t > term => match index.checked_sub(1) {
+                    Some(below) => index = below,
+                    None => return (0, 0),
+                },
                 Ok(t) => return (index, t),
                 Err(_) => return (index, 0),
             }
@@ -144,7 +150,14 @@ impl<S: Storage> RaftLog<S> {
         if !self.match_term(prev) {
             return Ok(None);
         }
-        let last_new = prev.index + ents.len() as u64;
+        // `Raft::step` checked that `ents` follow `prev` within `MAX_INDEX`.
+        let Some(last_new) = prev.index.checked_add(ents.len() as u64) else {
+            return Err(format!(
+                "{} entries after {} overflow",
+                ents.len(),
+                prev.index
+            ));
+        };
         let conflict = self.find_conflict(ents);
         if conflict != 0 {
             if conflict <= self.committed {
@@ -153,7 +166,14 @@ impl<S: Storage> RaftLog<S> {
                     self.committed
                 ));
             }
-            let start = (conflict - prev.index - 1) as usize;
+            let Some(start) = conflict
+                .checked_sub(prev.index)
+                .and_then(|d| d.checked_sub(1))
+                .and_then(|d| usize::try_from(d).ok())
+                .filter(|&s| s < ents.len())
+            else {
+                return Err(format!("conflict at {conflict} is not among the entries"));
+            };
             self.append(&ents[start..]);
         }
         self.commit_to(committed.min(last_new));
@@ -306,7 +326,7 @@ impl<S: Storage> RaftLog<S> {
     /// Whether any entry in `[lo, up_to]` still held satisfies `pred`, reading in pages.
     pub fn any_in(&self, lo: Index, up_to: Index, pred: impl Fn(&Entry) -> bool) -> bool {
         let mut lo = lo.max(self.first_index());
-        let hi = up_to.min(self.last_index()) + 1;
+        let hi = up_to.min(self.last_index()).saturating_add(1);
         while lo < hi {
             let Ok(ents) = self.slice(lo, hi, Some(self.max_applying_size)) else {
                 return false;

@@ -6,7 +6,14 @@
 //!
 //! Invariants (checked by `check_invariants` in tests and debug builds): the log's;
 //! a leader's `lead` is itself and every progress it keeps has
-//! `matched < next <= last_index + 1`; voters and learners are disjoint.
+//! `matched < next <= last_index + 1`; voters and learners are disjoint;
+//! `term <= MAX_TERM` and `last_index <= MAX_INDEX`.
+//!
+//! Peer input is never trusted: `step` first drops a message that fails
+//! `check_message_bounds` or whose term this node will not adopt (`adopt_limit`),
+//! returning the reason as an error, and nothing in the core adds to or subtracts from
+//! a number a message or storage gave it without a check. A node campaigns only while
+//! its next term stays within `MAX_TERM`.
 
 use std::collections::BTreeSet;
 
@@ -21,8 +28,8 @@ use super::read_only::{self, ReadOnly};
 use super::storage::{Storage, StorageError};
 use super::tracker::{Progress, ProgressTracker};
 use super::types::{
-    ConfState, Entry, EntryId, EntryType, HardState, Index, Message, MessageType, NodeId, Snapshot,
-    Term,
+    check_message_bounds, ConfState, Entry, EntryId, EntryType, HardState, Index, Message,
+    MessageType, NodeId, Snapshot, Term, MAX_ADOPTED_TERM, MAX_INDEX, MAX_TERM, MAX_TERM_STEP,
 };
 
 /// Context of the vote requests of a campaign started by a leader transfer: voters
@@ -137,6 +144,7 @@ impl<S: Storage> Raft<S> {
     pub fn new(c: &Config, store: S) -> Result<Raft<S>, Error> {
         c.validate()?;
         let rs = store.initial_state()?;
+        check_stored_state(&store, &rs.hard_state)?;
         let raft_log = RaftLog::new(store, c.max_committed_size_per_ready);
         let mut r = Raft {
             id: c.id,
@@ -251,8 +259,12 @@ impl<S: Storage> Raft<S> {
             | MessageType::VoteResp
             | MessageType::PreVote
             | MessageType::PreVoteResp => {
+                // Every caller sets a term: campaigns only with a checked next term,
+                // answers with the request's (non-zero) term or our own when non-zero.
+                // A receiver would drop a vote message without one anyway.
                 if m.term == 0 {
-                    panic!("{:?} to {} sent without a term", m.msg_type, m.to);
+                    debug_assert!(false, "{:?} to {} sent without a term", m.msg_type, m.to);
+                    return;
                 }
             }
             MessageType::Propose | MessageType::ReadIndex => {}
@@ -272,7 +284,8 @@ impl<S: Storage> Raft<S> {
             return false;
         }
         let next = pr.next;
-        let prev_index = next - 1;
+        // `next >= 1` (Progress invariant `matched < next`).
+        let prev_index = next.saturating_sub(1);
         let prev_term = self.raft_log.term(prev_index);
         let ents = self.raft_log.entries(next, Some(self.max_msg_size));
         let (prev_term, ents) = match (prev_term, ents) {
@@ -310,7 +323,7 @@ impl<S: Storage> Raft<S> {
         if !pr.recent_active {
             return false;
         }
-        let snapshot = match self.raft_log.snapshot(pr.next - 1) {
+        let snapshot = match self.raft_log.snapshot(pr.next.saturating_sub(1)) {
             Ok(s) if !s.is_empty() => s,
             _ => return false,
         };
@@ -433,24 +446,31 @@ impl<S: Storage> Raft<S> {
 
     /// Appends proposals at the end of the leader's log, stamping term and index.
     /// Returns false (appending nothing) when they would exceed the uncommitted cap.
-    pub(crate) fn append_entry(&mut self, mut ents: Vec<Entry>) -> bool {
-        let payload: u64 = ents.iter().map(|e| e.data.len() as u64).sum();
+    pub(crate) fn append_entry(&mut self, mut ents: Vec<Entry>) -> Result<(), Error> {
+        let payload = payload_size(&ents);
         if let Some(max) = self.max_uncommitted_size {
             // An empty log of uncommitted entries always accepts one batch, so that a
             // single oversized proposal cannot block forever.
-            if self.uncommitted_size > 0 && self.uncommitted_size + payload > max {
-                return false;
+            if self.uncommitted_size > 0 && self.uncommitted_size.saturating_add(payload) > max {
+                return dropped(DropReason::UncommittedSizeLimit);
             }
         }
-        let mut index = self.raft_log.last_index();
-        for e in ents.iter_mut() {
-            index += 1;
+        let last = self.raft_log.last_index();
+        let room = MAX_INDEX.saturating_sub(last);
+        if ents.len() as u64 > room {
+            return Err(Error::MessageOutOfRange {
+                what: "index of a proposed entry",
+                value: last.saturating_add(ents.len() as u64),
+                limit: MAX_INDEX,
+            });
+        }
+        for (e, index) in ents.iter_mut().zip(last + 1..) {
             e.term = self.term;
             e.index = index;
         }
         self.raft_log.append(&ents);
-        self.uncommitted_size += payload;
-        true
+        self.uncommitted_size = self.uncommitted_size.saturating_add(payload);
+        Ok(())
     }
 
     /// Handed-out committed entries no longer count as uncommitted.
@@ -458,8 +478,7 @@ impl<S: Storage> Raft<S> {
         if self.role != Role::Leader {
             return;
         }
-        let payload: u64 = ents.iter().map(|e| e.data.len() as u64).sum();
-        self.uncommitted_size = self.uncommitted_size.saturating_sub(payload);
+        self.uncommitted_size = self.uncommitted_size.saturating_sub(payload_size(ents));
     }
 
     // ---- role changes -------------------------------------------------------------
@@ -475,7 +494,7 @@ impl<S: Storage> Raft<S> {
         self.reset_randomized_election_timeout();
         self.lead_transferee = None;
         self.trk.reset_votes();
-        let next = self.raft_log.last_index() + 1;
+        let next = self.raft_log.last_index().saturating_add(1);
         let persisted = self.raft_log.persisted_index();
         let id = self.id;
         let max_inflight = self.trk.max_inflight;
@@ -483,7 +502,7 @@ impl<S: Storage> Raft<S> {
             *pr = Progress::new(next, max_inflight, pr.is_learner);
             if pid == id {
                 pr.matched = persisted;
-                pr.next = next.max(persisted + 1);
+                pr.next = next.max(persisted.saturating_add(1));
             }
         }
         self.pending_conf_index = 0;
@@ -517,11 +536,12 @@ impl<S: Storage> Raft<S> {
         self.role = Role::PreCandidate;
     }
 
-    pub(crate) fn become_candidate(&mut self) {
+    /// Becomes a candidate in `term` (`self.term + 1`, checked by `campaign`).
+    pub(crate) fn become_candidate(&mut self, term: Term) {
         if self.role == Role::Leader {
             panic!("node {}: leader cannot become a candidate", self.id);
         }
-        self.reset(self.term + 1);
+        self.reset(term);
         self.vote = Some(self.id);
         self.role = Role::Candidate;
     }
@@ -550,7 +570,9 @@ impl<S: Storage> Raft<S> {
             entry_type: EntryType::Empty,
             ..Entry::default()
         };
-        self.append_entry(vec![empty]);
+        // (Only a log already at `MAX_INDEX` refuses it: the leader then commits
+        // nothing new, which is all it could do anyway.)
+        let _ = self.append_entry(vec![empty]);
         // The empty entry does not count against the uncommitted cap.
         self.uncommitted_size = 0;
         // Elected as a removed node: hand over as soon as a voter is caught up.
@@ -581,12 +603,21 @@ impl<S: Storage> Raft<S> {
         self.campaign(t);
     }
 
+    /// The term a campaign would run in, if it stays within `MAX_TERM`.
+    pub(crate) fn next_campaign_term(&self) -> Option<Term> {
+        self.term.checked_add(1).filter(|&t| t <= MAX_TERM)
+    }
+
     pub(crate) fn campaign(&mut self, t: CampaignType) {
+        // Never past `MAX_TERM` (and never wrapping to 0): the term space is spent.
+        let Some(next_term) = self.next_campaign_term() else {
+            return;
+        };
         let (vote_type, term) = if t == CampaignType::PreElection {
             self.become_pre_candidate();
-            (MessageType::PreVote, self.term + 1)
+            (MessageType::PreVote, next_term)
         } else {
-            self.become_candidate();
+            self.become_candidate(next_term);
             (MessageType::Vote, self.term)
         };
         let id = self.id;
@@ -619,7 +650,18 @@ impl<S: Storage> Raft<S> {
 
     // ---- step -----------------------------------------------------------------------
 
+    /// The highest term this node adopts from a message: `MAX_ADOPTED_TERM`, or a step
+    /// of `MAX_TERM_STEP` past its own term, always leaving room for a campaign.
+    pub fn adopt_limit(&self) -> Term {
+        MAX_ADOPTED_TERM
+            .max(self.term.saturating_add(MAX_TERM_STEP))
+            .min(MAX_TERM - 1)
+    }
+
+    /// Steps a message. A message failing `check_message_bounds`, or carrying a higher
+    /// term than `adopt_limit`, changes nothing and comes back as the error saying why.
     pub fn step(&mut self, m: Message) -> Result<(), Error> {
+        check_message_bounds(&m)?;
         let result = self.step_inner(m);
         if cfg!(debug_assertions) {
             self.check_invariants();
@@ -654,6 +696,18 @@ impl<S: Storage> Raft<S> {
                     // example one that was partitioned away) must not depose it.
                     return Ok(());
                 }
+            }
+            let adopts = match m.msg_type {
+                MessageType::PreVote => false,
+                MessageType::PreVoteResp => m.reject,
+                _ => true,
+            };
+            if adopts && m.term > self.adopt_limit() {
+                return Err(Error::MessageOutOfRange {
+                    what: "term",
+                    value: m.term,
+                    limit: self.adopt_limit(),
+                });
             }
             match m.msg_type {
                 // A pre-vote never changes our term.
@@ -742,10 +796,9 @@ impl<S: Storage> Raft<S> {
 
     // ---- follower-side handlers (also used by candidates) --------------------------
 
+    /// (Entries are contiguous after `m.index`, within `MAX_INDEX`, with terms between
+    /// `m.log_term` and `m.term`: `step` checked `check_message_bounds`.)
     pub(crate) fn handle_append(&mut self, m: Message) {
-        if !entries_are_well_formed(&m) {
-            return;
-        }
         let mut resp = Message::new(MessageType::AppendResp, self.id, m.from);
         if m.index < self.raft_log.committed {
             // Everything up to our commit index already matches the leader.
@@ -788,10 +841,14 @@ impl<S: Storage> Raft<S> {
         self.send(resp);
     }
 
+    /// Installs a snapshot sent by the leader this node follows in the current term
+    /// (`step` already moved it to the message term). Anyone else's is refused, as is
+    /// one not ahead of our commit index or with a malformed membership; the sender gets
+    /// our commit index either way, so that a leader goes back to probing.
     pub(crate) fn handle_snapshot(&mut self, m: Message) {
         let Some(snapshot) = m.snapshot else { return };
         let mut resp = Message::new(MessageType::AppendResp, self.id, m.from);
-        if self.restore(snapshot) {
+        if self.lead == Some(m.from) && self.restore(snapshot) {
             resp.index = self.raft_log.last_index();
         } else {
             resp.index = self.raft_log.committed;
@@ -819,7 +876,7 @@ impl<S: Storage> Raft<S> {
         }
         let cs = meta.conf_state.clone();
         self.raft_log.restore(snapshot);
-        let next = self.raft_log.last_index() + 1;
+        let next = self.raft_log.last_index().saturating_add(1);
         self.trk.restore(&cs, next);
         true
     }
@@ -890,6 +947,11 @@ impl<S: Storage> Raft<S> {
                 self.raft_log.applied
             )
         };
+        if self.term > MAX_TERM || last > MAX_INDEX {
+            fail(format!(
+                "term or last index past the limits {MAX_TERM}/{MAX_INDEX}"
+            ));
+        }
         if self.role == Role::Leader {
             if self.lead != Some(self.id) {
                 fail(format!("leader's lead is {:?}", self.lead));
@@ -901,7 +963,7 @@ impl<S: Storage> Raft<S> {
                         pr.matched, pr.next
                     ));
                 }
-                if pr.next > last + 1 {
+                if pr.next > last.saturating_add(1) {
                     fail(format!("progress of {id}: next {} > last + 1", pr.next));
                 }
             }
@@ -918,24 +980,47 @@ impl<S: Storage> Raft<S> {
     }
 }
 
-/// Appended entries must follow `m.index` contiguously with terms that never decrease
-/// and never exceed the message's term.
-fn entries_are_well_formed(m: &Message) -> bool {
-    let mut prev_term = m.log_term;
-    for (i, e) in m.entries.iter().enumerate() {
-        if e.index != m.index + 1 + i as u64 || e.term < prev_term || e.term > m.term {
-            return false;
-        }
-        prev_term = e.term;
-    }
-    true
-}
-
+/// No voters, id 0, an id twice, or a voter that is also a learner.
 fn conf_state_is_malformed(cs: &ConfState) -> bool {
     let voters: BTreeSet<NodeId> = cs.voters.iter().copied().collect();
-    cs.voters.contains(&0)
-        || cs.learners.contains(&0)
-        || cs.learners.iter().any(|l| voters.contains(l))
+    let learners: BTreeSet<NodeId> = cs.learners.iter().copied().collect();
+    voters.is_empty()
+        || voters.len() != cs.voters.len()
+        || learners.len() != cs.learners.len()
+        || voters.contains(&0)
+        || learners.contains(&0)
+        || !voters.is_disjoint(&learners)
+}
+
+/// Payload bytes of `ents`, as counted against `max_uncommitted_entries_size`.
+fn payload_size(ents: &[Entry]) -> u64 {
+    ents.iter()
+        .fold(0u64, |sum, e| sum.saturating_add(e.data.len() as u64))
+}
+
+/// Refuses to start from a storage no correct member could have written: bounds past
+/// the limits, a term this member would never have adopted, a vote for id 0.
+fn check_stored_state<S: Storage>(store: &S, hs: &HardState) -> Result<(), Error> {
+    let corrupt = |what: String| Err(Error::Store(StorageError::Other(what)));
+    let first = store.first_index()?;
+    let last = store.last_index()?;
+    if first == 0 || last > MAX_INDEX || last.saturating_add(1) < first {
+        return corrupt(format!(
+            "stored log bounds [{first}, {last}] are impossible (indexes are 1..={MAX_INDEX})"
+        ));
+    }
+    if hs.term > MAX_ADOPTED_TERM {
+        return corrupt(format!(
+            "stored term {} is beyond what this member accepts (at most {MAX_ADOPTED_TERM}): \
+             it can only have come from a forged or corrupt message; `raftctl recover` \
+             rewrites it",
+            hs.term
+        ));
+    }
+    if hs.vote == Some(0) {
+        return corrupt("stored vote for node id 0".into());
+    }
+    Ok(())
 }
 
 /// The error a dropped proposal returns.

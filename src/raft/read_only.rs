@@ -84,6 +84,10 @@ impl ReadOnly {
 
     /// `from` answered the heartbeat carrying `seq`.
     pub fn recv_ack(&mut self, from: NodeId, seq: u64) {
+        if seq > self.sent_seq {
+            // Never sent: a forged or corrupt answer must not confirm later reads.
+            return;
+        }
         let e = self.acked.entry(from).or_insert(0);
         *e = (*e).max(seq);
     }
@@ -155,6 +159,12 @@ mod tests {
         let s1 = ro.add_request(5, 1, Bytes::from_static(b"a"));
         let s2 = ro.add_request(6, 2, Bytes::from_static(b"a"));
         assert!(ro.advance(&voters, 1).is_empty());
+        ro.recv_ack(2, s2);
+        assert!(
+            ro.advance(&voters, 1).is_empty(),
+            "an ack of a sequence never sent"
+        );
+        ro.mark_sent(s2);
         ro.recv_ack(2, s1);
         let got = ro.advance(&voters, 1);
         assert_eq!(got.len(), 1);

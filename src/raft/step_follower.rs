@@ -35,8 +35,12 @@ impl<S: Storage> Raft<S> {
                 self.handle_heartbeat(m);
             }
             MessageType::Snapshot => {
-                self.election_elapsed = 0;
-                self.lead = Some(m.from);
+                // Only from the leader we follow in this term (`step` made the sender
+                // of a higher-term snapshot our leader): `handle_snapshot` refuses
+                // anyone else's.
+                if self.lead == Some(m.from) {
+                    self.election_elapsed = 0;
+                }
                 self.handle_snapshot(m);
             }
             MessageType::TransferLeader => {
@@ -46,9 +50,9 @@ impl<S: Storage> Raft<S> {
                     self.send(m);
                 }
             }
-            MessageType::TimeoutNow => {
+            MessageType::TimeoutNow if self.lead == Some(m.from) => {
                 // The leader chose us: campaign at once, skipping the pre-vote, and ask
-                // voters to look past their lease.
+                // voters to look past their lease. (From anyone else: ignored.)
                 self.hup(CampaignType::Transfer);
             }
             MessageType::ReadIndex => {

@@ -7,7 +7,7 @@ use super::raft::{dropped, BcastKind, Raft, ReadState};
 use super::read_only;
 use super::storage::Storage;
 use super::tracker::ProgressState;
-use super::types::{EntryType, Message, MessageType, NodeId};
+use super::types::{ConfChange, EntryType, Message, MessageType, NodeId};
 
 impl<S: Storage> Raft<S> {
     pub(crate) fn step_leader(&mut self, m: Message) -> Result<(), Error> {
@@ -77,24 +77,46 @@ impl<S: Storage> Raft<S> {
         if self.lead_transferee.is_some() {
             return dropped(DropReason::TransferInProgress);
         }
-        let mut ents = m.entries;
+        let ents = m.entries;
         let base = self.raft_log.last_index();
         let mut conf_index = None;
-        for (i, e) in ents.iter_mut().enumerate() {
-            if e.entry_type == EntryType::ConfChange {
-                if conf_index.is_some() || self.pending_conf_index > self.raft_log.applied {
-                    return dropped(DropReason::ConfChangePending);
+        for (i, e) in ents.iter().enumerate() {
+            match e.entry_type {
+                EntryType::Normal => {}
+                EntryType::ConfChange => {
+                    // Applying it must not fail on every member: refuse it here.
+                    let cc = ConfChange::decode(&e.data).map_err(|why| {
+                        Error::MalformedMessage(format!(
+                            "proposed conf change does not decode: {why}"
+                        ))
+                    })?;
+                    // Refused now rather than when applied: an entry the membership
+                    // cannot take would sit in the log for good (and one removing this
+                    // leader would stop it taking proposals until it is applied).
+                    if let Some(reason) = self.conf_change_refusal(&cc) {
+                        return Err(Error::InvalidConfChange {
+                            node_id: cc.node_id,
+                            reason: reason.to_string(),
+                        });
+                    }
+                    if conf_index.is_some() || self.pending_conf_index > self.raft_log.applied {
+                        return dropped(DropReason::ConfChangePending);
+                    }
+                    conf_index = Some(base.saturating_add(1).saturating_add(i as u64));
                 }
-                conf_index = Some(base + 1 + i as u64);
-            } else if e.entry_type == EntryType::Empty {
-                e.entry_type = EntryType::Normal;
+                // Only a new leader appends empty entries (`become_leader`): they
+                // never count toward `uncommitted_size`.
+                EntryType::Empty => {
+                    return Err(Error::MalformedMessage(
+                        "an empty entry cannot be proposed".into(),
+                    ));
+                }
             }
         }
         let id = self.id;
         let removes_self = conf_index.is_some() && ents.iter().any(|e| removes(e, id));
-        if !self.append_entry(ents) {
-            return dropped(DropReason::UncommittedSizeLimit);
-        }
+        // (Terms and indexes the proposer set are overwritten.)
+        self.append_entry(ents)?;
         if let Some(ci) = conf_index {
             self.pending_conf_index = ci;
             self.self_removal_pending |= removes_self;
@@ -134,7 +156,7 @@ impl<S: Storage> Raft<S> {
             return;
         };
         let quorum = self.trk.voters.len() / 2 + 1;
-        let needed = quorum - usize::from(self.trk.voters.contains(&self.id));
+        let needed = quorum.saturating_sub(usize::from(self.trk.voters.contains(&self.id)));
         let mut others: Vec<NodeId> = self
             .trk
             .voters

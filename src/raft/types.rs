@@ -3,9 +3,18 @@
 //! Everything here is plain data, serialisable with serde so that the transport can put
 //! it on the wire as JSON. Byte payloads (`Entry::data`, `Snapshot::data`,
 //! `Message::context`) are `bytes::Bytes` and travel as base64 strings.
+//!
+//! Limits: ids, terms and indexes travel as JSON numbers, exact only below 2^53, so no
+//! term may exceed `MAX_TERM` and no index `MAX_INDEX`. A node adopts a higher term from
+//! a message only up to `MAX_ADOPTED_TERM` (or a step of at most `MAX_TERM_STEP` past its
+//! own term), so that whatever term a message makes it persist, it can still campaign
+//! about 2^52 times. `check_message_bounds` is the stateless part of what `step` checks
+//! before a message may change anything; the transport may call it too.
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
+
+use super::errors::Error;
 
 /// A member's id. Ids are >= 1; the core never uses 0 as an id.
 pub type NodeId = u64;
@@ -13,6 +22,22 @@ pub type NodeId = u64;
 pub type Term = u64;
 /// A log position. Index 0 is the empty log's "before the first entry" position.
 pub type Index = u64;
+
+/// The highest term anything may carry: JSON numbers are exact below 2^53.
+pub const MAX_TERM: Term = (1 << 53) - 1;
+/// The highest index anything may carry: JSON numbers are exact below 2^53.
+pub const MAX_INDEX: Index = (1 << 53) - 1;
+/// The highest term a node adopts from a message in one jump. Legitimate terms grow by
+/// one per election and never come near it; a message above it can only be forged or
+/// corrupt. Half the term space stays above it for campaigns.
+pub const MAX_ADOPTED_TERM: Term = 1 << 52;
+/// Past `MAX_ADOPTED_TERM` a node still follows the cluster's elections, adopting a term
+/// at most this far above its own: after a forged term at the cap, elections go on, and
+/// creeping to `MAX_TERM` would take 2^42 forged messages.
+pub const MAX_TERM_STEP: Term = 1 << 10;
+/// The most entries one message may carry (a leader sends far fewer: see
+/// `Config::max_size_per_msg`).
+pub const MAX_ENTRIES_PER_MSG: usize = 1 << 20;
 
 /// What a message is for. Local messages (`Hup`, `Beat`, `Propose`, `Unreachable`,
 /// `SnapStatus`, `CheckQuorum`) never leave the node; the transport must refuse them.
@@ -126,6 +151,85 @@ impl Message {
             context: Bytes::new(),
         }
     }
+}
+
+/// Checks what can be checked of `m` without any node state: every term, index, commit
+/// and hint within `MAX_TERM`/`MAX_INDEX`, no log term above the message term, a bounded
+/// number of entries that (except in proposals, whose positions the leader assigns)
+/// follow `index` contiguously with non-decreasing terms not above the message term, and
+/// a snapshot within the limits and not newer than the message term. `Raft::step` runs
+/// it first and drops a message that fails it, changing nothing.
+pub fn check_message_bounds(m: &Message) -> Result<(), Error> {
+    let out = |what: &'static str, value: u64, limit: u64| {
+        Err(Error::MessageOutOfRange { what, value, limit })
+    };
+    if m.from == 0 {
+        return Err(Error::MalformedMessage("sender id 0".into()));
+    }
+    for (what, value, limit) in [
+        ("term", m.term, MAX_TERM),
+        ("log_term", m.log_term, MAX_TERM),
+        ("index", m.index, MAX_INDEX),
+        ("commit", m.commit, MAX_INDEX),
+        ("reject_hint", m.reject_hint, MAX_INDEX),
+    ] {
+        if value > limit {
+            return out(what, value, limit);
+        }
+    }
+    // Term-0 messages (forwarded proposals and reads) carry no log position.
+    if m.term != 0 && m.log_term > m.term {
+        return out("log_term above the message term", m.log_term, m.term);
+    }
+    if m.entries.len() > MAX_ENTRIES_PER_MSG {
+        return out(
+            "entry count",
+            m.entries.len() as u64,
+            MAX_ENTRIES_PER_MSG as u64,
+        );
+    }
+    if m.msg_type != MessageType::Propose {
+        let mut prev_term = m.log_term;
+        for (i, e) in m.entries.iter().enumerate() {
+            let Some(want) = m
+                .index
+                .checked_add(1)
+                .and_then(|first| first.checked_add(i as u64))
+                .filter(|&want| want <= MAX_INDEX)
+            else {
+                return out(
+                    "entry index",
+                    m.index.saturating_add(1 + i as u64),
+                    MAX_INDEX,
+                );
+            };
+            if e.index != want {
+                return Err(Error::MalformedMessage(format!(
+                    "entry {i} has index {}, expected {want}",
+                    e.index
+                )));
+            }
+            if e.term > m.term {
+                return out("entry term above the message term", e.term, m.term);
+            }
+            if e.term < prev_term {
+                return Err(Error::MalformedMessage(format!(
+                    "entry {} has term {}, below the term {prev_term} before it",
+                    e.index, e.term
+                )));
+            }
+            prev_term = e.term;
+        }
+    }
+    if let Some(s) = &m.snapshot {
+        if s.meta.index > MAX_INDEX {
+            return out("snapshot index", s.meta.index, MAX_INDEX);
+        }
+        if s.meta.term > m.term {
+            return out("snapshot term above the message term", s.meta.term, m.term);
+        }
+    }
+    Ok(())
 }
 
 /// What an entry carries.

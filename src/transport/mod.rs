@@ -38,7 +38,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use crate::raft::{Index, Message, NodeId, Term};
 
 pub use sender::{Transport, TransportConfig};
-pub use server::{router, Inbound, DEFAULT_MAX_BODY_BYTES};
+pub use server::{router, Inbound, SnapshotGate, DEFAULT_MAX_BODY_BYTES};
 
 /// What the sender side reports back to the node, which passes it on to the core
 /// (`report_unreachable`, `report_snapshot`).

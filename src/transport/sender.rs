@@ -43,6 +43,10 @@ pub struct TransportConfig {
     pub snapshot_source: Option<Arc<dyn SnapshotSource>>,
     /// Where send failures, queue depths and snapshot outcomes are counted.
     pub metrics: crate::metrics::Metrics,
+    /// Mutual TLS to every peer: each connection shows this member's certificate and
+    /// accepts only a certificate naming the member it was opened to reach. Peer URLs
+    /// are then `https://`.
+    pub tls: Option<Arc<crate::tls::member::MemberTls>>,
 }
 
 impl Default for TransportConfig {
@@ -57,6 +61,7 @@ impl Default for TransportConfig {
             commit_update_hold: Duration::from_millis(2),
             snapshot_source: None,
             metrics: crate::metrics::Metrics::default(),
+            tls: None,
         }
     }
 }
@@ -72,8 +77,19 @@ impl std::fmt::Debug for TransportConfig {
             .field("max_backoff", &self.max_backoff)
             .field("commit_update_hold", &self.commit_update_hold)
             .field("snapshot_source", &self.snapshot_source.is_some())
+            .field("tls", &self.tls.is_some())
             .finish()
     }
+}
+
+/// Peer connections: kept alive, never through a proxy from the environment.
+fn client_builder(config: &TransportConfig) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .tcp_nodelay(true)
+        .no_proxy()
+        .connect_timeout(config.connect_timeout)
+        .pool_idle_timeout(Duration::from_secs(90))
+        .pool_max_idle_per_host(4)
 }
 
 /// Snapshots are given this long plus [`SNAPSHOT_SECS_PER_MIB`] per MiB: a stalled
@@ -85,12 +101,27 @@ const SNAPSHOT_SECS_PER_MIB: u64 = 1;
 struct Shared {
     self_id: NodeId,
     cluster_id: String,
+    /// Without TLS: one client for all peers, with a pool of kept-alive connections per
+    /// host. With TLS each peer gets its own (see [`Shared::client_for`]).
     client: reqwest::Client,
     events: mpsc::Sender<TransportEvent>,
     config: TransportConfig,
 }
 
 impl Shared {
+    /// The HTTP client for connections to `peer`. With TLS its settings check that the
+    /// peer's certificate names `peer`, so it cannot be shared between peers.
+    fn client_for(&self, peer: NodeId) -> Result<reqwest::Client, String> {
+        let Some(tls) = &self.config.tls else {
+            return Ok(self.client.clone());
+        };
+        let settings = tls.peer_client_config(peer)?;
+        client_builder(&self.config)
+            .use_preconfigured_tls(settings)
+            .build()
+            .map_err(|e| format!("cannot make the TLS client: {e}"))
+    }
+
     /// Unreachable reports are hints: when the node is behind on events, dropping one
     /// is harmless (the next failure reports again), and blocking here is not.
     fn report_unreachable(&self, peer: NodeId) {
@@ -101,6 +132,7 @@ impl Shared {
 
 struct Peer {
     url: String,
+    client: reqwest::Client,
     /// Base URL without a trailing slash.
     base: String,
     queue: mpsc::Sender<Message>,
@@ -149,15 +181,7 @@ impl Transport {
         config: TransportConfig,
     ) -> Result<Transport, Error> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| Error::NoRuntime)?;
-        // One client for all peers: it keeps a pool of kept-alive connections per host.
-        // Peers talk directly, never through a proxy from the environment.
-        let client = reqwest::Client::builder()
-            .tcp_nodelay(true)
-            .no_proxy()
-            .connect_timeout(config.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .pool_max_idle_per_host(4)
-            .build()?;
+        let client = client_builder(&config).build()?;
         let transport = Transport {
             shared: Arc::new(Shared {
                 self_id,
@@ -194,8 +218,13 @@ impl Transport {
                 match peers.get_mut(&to) {
                     Some(peer) => {
                         while peer.snapshots.try_join_next().is_some() {}
-                        let task =
-                            send_snapshot(self.shared.clone(), peer.base.clone(), m, outcome);
+                        let task = send_snapshot(
+                            self.shared.clone(),
+                            peer.client.clone(),
+                            peer.base.clone(),
+                            m,
+                            outcome,
+                        );
                         peer.snapshots.spawn_on(task, &self.runtime);
                     }
                     None => {
@@ -247,16 +276,28 @@ impl Transport {
                 tracing::error!(peer = id, url, error = %e, "peer URL is invalid; not sending to it");
                 continue;
             }
+            let client = match self.shared.client_for(id) {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!(peer = id, url, error = %e, "cannot reach peer; not sending to it");
+                    continue;
+                }
+            };
             let (queue, rx) = mpsc::channel(self.shared.config.queue_capacity.max(1));
             self.shared.config.metrics.watch_peer_queue(id, &queue);
             let base = url.trim_end_matches('/').to_owned();
-            let task = self
-                .runtime
-                .spawn(run_peer(self.shared.clone(), id, base.clone(), rx));
+            let task = self.runtime.spawn(run_peer(
+                self.shared.clone(),
+                client.clone(),
+                id,
+                base.clone(),
+                rx,
+            ));
             current.insert(
                 id,
                 Peer {
                     url,
+                    client,
                     base,
                     queue,
                     task,
@@ -337,6 +378,7 @@ async fn check_status(response: reqwest::Response) -> Result<(), SendError> {
 /// One peer: drains its queue into batches, one request in flight at a time.
 async fn run_peer(
     shared: Arc<Shared>,
+    client: reqwest::Client,
     peer: NodeId,
     url: String,
     mut queue: mpsc::Receiver<Message>,
@@ -366,8 +408,7 @@ async fn run_peer(
         drop_superseded_updates(&mut batch);
         let body = wire::encode_batch(&shared.cluster_id, shared.self_id, &batch);
         let result = async {
-            let response = shared
-                .client
+            let response = client
                 .post(&messages_url)
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .timeout(shared.config.request_timeout)
@@ -466,6 +507,7 @@ impl Drop for SnapshotOutcome {
 /// by the caller so that even a task aborted before it first runs reports failure.
 async fn send_snapshot(
     shared: Arc<Shared>,
+    client: reqwest::Client,
     base: String,
     mut message: Message,
     mut outcome: SnapshotOutcome,
@@ -479,7 +521,7 @@ async fn send_snapshot(
         // The file travels as the body; never inline.
         snapshot.data = bytes::Bytes::new();
     }
-    let result = stream_snapshot(&shared, &base, &message, index, term).await;
+    let result = stream_snapshot(&shared, &client, &base, &message, index, term).await;
     let ok = match result {
         Ok(size) => {
             tracing::info!(peer, index, term, bytes = size, "sent snapshot");
@@ -501,6 +543,7 @@ async fn send_snapshot(
 
 async fn stream_snapshot(
     shared: &Shared,
+    client: &reqwest::Client,
     base: &str,
     message: &Message,
     index: u64,
@@ -522,8 +565,7 @@ async fn stream_snapshot(
         Ok::<_, std::io::Error>((n > 0).then(|| (buf.freeze(), reader)))
     });
     let timeout = SNAPSHOT_BASE_TIMEOUT + Duration::from_secs(SNAPSHOT_SECS_PER_MIB * (size >> 20));
-    let response = shared
-        .client
+    let response = client
         .post(format!("{base}{}", wire::SNAPSHOT_PATH))
         .header(wire::HEADER_CLUSTER_ID, shared.cluster_id.as_str())
         .header(wire::HEADER_FROM, shared.self_id.to_string())

@@ -87,7 +87,7 @@ fn estimate_batch_size(messages: &[Message]) -> usize {
     64 + messages.iter().map(estimate_message_size).sum::<usize>()
 }
 
-/// The error body of every refused peer request (SPEC section 2).
+/// The error body of every refused peer request (the API's error body).
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ErrorBody {
     pub error: ErrorDetail,

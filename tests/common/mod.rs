@@ -49,6 +49,8 @@ pub struct Node {
     pub data_dir: PathBuf,
     pub log: PathBuf,
     pub extra_args: Vec<String>,
+    /// `--cacert/--cert/--key` of a member running with TLS.
+    pub tls_args: Vec<String>,
     child: Option<Child>,
     starts: u32,
 }
@@ -63,6 +65,7 @@ impl Node {
             data_dir: root.join(format!("n{id}")),
             log: root.join(format!("n{id}.log")),
             extra_args: Vec::new(),
+            tls_args: Vec::new(),
             child: None,
             starts: 0,
         }
@@ -89,6 +92,7 @@ impl Node {
             .arg(&self.data_dir)
             .args(["--tick-ms", TICK_MS])
             .args(&self.extra_args)
+            .args(&self.tls_args)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -214,8 +218,38 @@ impl Cluster {
 
     /// A cluster of `n` members where only those in `running` are started.
     pub fn start_some(n: u64, running: &[u64], extra: &[&str]) -> Cluster {
+        Cluster::start_in(
+            tempfile::tempdir().expect("temp dir"),
+            n,
+            running,
+            extra,
+            None,
+        )
+    }
+
+    /// `n` members with TLS: a CA, member certificates and an `admin` client certificate
+    /// made by `raftctl cert` in `<root>/pki`; `http` speaks TLS as that admin client.
+    pub fn start_tls(n: u64, extra: &[&str]) -> Cluster {
         let root = tempfile::tempdir().expect("temp dir");
+        let pki = Pki::create(root.path(), n);
+        let ids: Vec<u64> = (1..=n).collect();
+        Cluster::start_in(root, n, &ids, extra, Some(pki))
+    }
+
+    fn start_in(
+        root: tempfile::TempDir,
+        n: u64,
+        running: &[u64],
+        extra: &[&str],
+        pki: Option<Pki>,
+    ) -> Cluster {
         let mut nodes: Vec<Node> = (1..=n).map(|id| Node::new(id, root.path())).collect();
+        if let Some(pki) = &pki {
+            for node in &mut nodes {
+                node.url = node.url.replace("http://", "https://");
+                node.tls_args = pki.member_args(node.id);
+            }
+        }
         let initial = nodes
             .iter()
             .map(|n| format!("{}={}", n.id, n.url))
@@ -230,13 +264,20 @@ impl Cluster {
                 node.start();
             }
         }
-        let c = Cluster {
-            nodes,
-            http: Http::new(),
-            root,
+        let http = match &pki {
+            Some(pki) => Http::tls(&pki.ca(), Some(&pki.client("admin"))),
+            None => Http::new(),
         };
+        let c = Cluster { nodes, http, root };
         c.wait_leader();
         c
+    }
+
+    /// Where `start_tls` keeps its certificates.
+    pub fn pki(&self) -> Pki {
+        Pki {
+            dir: self.root.path().join("pki"),
+        }
     }
 
     pub fn node(&mut self, id: u64) -> &mut Node {
@@ -335,7 +376,112 @@ impl Reply {
     }
 }
 
+/// A certificate and its key, as `raftctl cert` names them.
+pub struct CertFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// A test cluster's certificates, made by `raftctl cert` in one directory.
+pub struct Pki {
+    pub dir: PathBuf,
+}
+
+impl Pki {
+    /// A CA, member certificates 1..=n for 127.0.0.1, and clients `admin`, `writer`
+    /// and `reader` with those roles.
+    pub fn create(root: &Path, n: u64) -> Pki {
+        let dir = root.join("pki");
+        let run = |args: &[&str]| {
+            let out = Command::new(raftctl_bin())
+                .arg("cert")
+                .args(args)
+                .output()
+                .expect("run raftctl cert");
+            assert!(
+                out.status.success(),
+                "raftctl cert {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let d = dir.to_str().expect("utf-8 temp dir");
+        run(&["create-ca", d]);
+        for id in 1..=n {
+            run(&[
+                "create-member",
+                "--id",
+                &id.to_string(),
+                "--host",
+                "127.0.0.1",
+                "--ca",
+                d,
+            ]);
+        }
+        for (name, role) in [("admin", "admin"), ("writer", "write"), ("reader", "read")] {
+            run(&["create-client", "--name", name, "--role", role, "--ca", d]);
+        }
+        Pki { dir }
+    }
+
+    pub fn ca(&self) -> PathBuf {
+        self.dir.join("ca.crt")
+    }
+
+    pub fn member(&self, id: u64) -> CertFiles {
+        CertFiles {
+            cert: self.dir.join(format!("member-{id}.crt")),
+            key: self.dir.join(format!("member-{id}.key")),
+        }
+    }
+
+    pub fn client(&self, name: &str) -> CertFiles {
+        CertFiles {
+            cert: self.dir.join(format!("client-{name}.crt")),
+            key: self.dir.join(format!("client-{name}.key")),
+        }
+    }
+
+    /// `serve` flags of member `id`.
+    pub fn member_args(&self, id: u64) -> Vec<String> {
+        let m = self.member(id);
+        vec![
+            "--cacert".into(),
+            self.ca().display().to_string(),
+            "--cert".into(),
+            m.cert.display().to_string(),
+            "--key".into(),
+            m.key.display().to_string(),
+        ]
+    }
+}
+
+/// A reqwest client that trusts `ca` and shows `identity` (if any).
+pub fn tls_client(ca: &Path, identity: Option<&CertFiles>) -> reqwest::Client {
+    let ca = reqwest::Certificate::from_pem(&std::fs::read(ca).expect("read CA")).expect("CA");
+    let mut b = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .add_root_certificate(ca)
+        .tls_built_in_root_certs(false);
+    if let Some(id) = identity {
+        let mut pem = std::fs::read(&id.cert).expect("read cert");
+        pem.extend(std::fs::read(&id.key).expect("read key"));
+        b = b.identity(reqwest::Identity::from_pem(&pem).expect("identity"));
+    }
+    b.build().expect("tls client")
+}
+
 impl Http {
+    /// Speaks TLS, trusting `ca`, showing `identity` when given.
+    pub fn tls(ca: &Path, identity: Option<&CertFiles>) -> Http {
+        Http {
+            rt: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("tokio runtime"),
+            client: tls_client(ca, identity),
+        }
+    }
+
     pub fn new() -> Http {
         Http {
             rt: tokio::runtime::Builder::new_current_thread()

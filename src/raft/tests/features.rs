@@ -288,6 +288,64 @@ fn removed_leader_steps_down_and_cluster_continues() {
     assert_ne!(net.role(1), Role::Leader);
 }
 
+/// Regression (hostile input): a conf change the membership cannot take, such as
+/// removing the only voter, is refused when proposed, forwarded or local, and the
+/// leader keeps taking proposals. It once entered the log, was refused when applied,
+/// and left the leader refusing every write as "not a member" until restarted.
+#[test]
+fn an_inapplicable_conf_change_is_refused_up_front_and_the_leader_keeps_serving() {
+    let mut net = Network::new(&[1]);
+    net.campaign(1);
+    let last = net.last_index(1);
+    let err = net
+        .node(1)
+        .propose_conf_change(cc(ConfChangeType::Remove, 1))
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidConfChange { node_id: 1, reason } if reason.contains("last voter")),
+        "{err:?}"
+    );
+    // The same change forwarded by a "peer", and one that does not decode at all.
+    for data in [
+        cc(ConfChangeType::Remove, 1).encode(),
+        Bytes::from_static(b"{not json"),
+    ] {
+        let mut m = Message::new(MessageType::Propose, 2, 1);
+        m.entries = vec![Entry {
+            entry_type: EntryType::ConfChange,
+            data,
+            ..Entry::default()
+        }];
+        assert!(matches!(
+            net.node(1).raft.step(m),
+            Err(Error::InvalidConfChange { .. } | Error::MalformedMessage(_))
+        ));
+    }
+    assert_eq!(net.last_index(1), last, "nothing entered the log");
+    assert!(!net.nodes[&1].raft.self_removal_pending);
+    net.propose(1, b"still serving").unwrap();
+    net.drain();
+    assert_eq!(
+        net.applied_data(1),
+        vec![Bytes::from_static(b"still serving")]
+    );
+}
+
+/// A removal of the leader that is refused when applied (it reached the log before
+/// the membership changed under it) lets the leader take proposals again.
+#[test]
+fn a_refused_self_removal_at_apply_time_lets_the_leader_serve_again() {
+    let mut net = Network::new(&[1]);
+    net.campaign(1);
+    net.node(1).raft.self_removal_pending = true;
+    assert!(net
+        .node(1)
+        .apply_conf_change(&cc(ConfChangeType::Remove, 1))
+        .is_err());
+    assert!(!net.nodes[&1].raft.self_removal_pending);
+    net.propose(1, b"after").unwrap();
+}
+
 /// A removed leader with entries the others lack still lets them elect a leader: it
 /// hands over to an up-to-date voter instead of just stepping down (which would leave
 /// them needing its vote, denied to their shorter logs). Until then it refuses
@@ -349,7 +407,7 @@ fn leader_pending_own_removal_takes_no_proposals() {
     net.recover();
     net.isolate(1);
     net.node(1).raft.become_follower(5, None);
-    net.node(1).raft.become_candidate();
+    net.node(1).raft.become_candidate(6);
     net.node(1).raft.become_leader();
     assert!(net.nodes[&1].raft.self_removal_pending);
 }
@@ -952,9 +1010,17 @@ fn malformed_peer_messages_are_ignored() {
     ack_beyond.index = 1_000;
     let mut no_term_append = Message::new(MessageType::Append, 1, 2);
     no_term_append.entries = vec![ent(1, 9)];
-    for m in [gap, far, bad_snap, no_term_append] {
+    for m in [far, bad_snap] {
         net.node(2).step(m).unwrap();
     }
+    assert!(matches!(
+        net.node(2).step(gap),
+        Err(Error::MalformedMessage(_))
+    ));
+    assert!(matches!(
+        net.node(2).step(no_term_append),
+        Err(Error::MessageOutOfRange { .. })
+    ));
     assert_eq!(net.node(1).step(stranger), Err(Error::StepPeerNotFound));
     net.node(1).step(ack_beyond).unwrap();
     assert_eq!(

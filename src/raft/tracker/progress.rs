@@ -14,7 +14,8 @@ pub enum ProgressState {
     Snapshot,
 }
 
-/// Invariant: `matched < next`. In `Snapshot` state `pending_snapshot` is set.
+/// Invariant: `matched < next <= MAX_INDEX + 1` (the leader only updates `matched` to
+/// indexes its log holds). In `Snapshot` state `pending_snapshot` is set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Progress {
     /// The highest index known to match the leader's log.
@@ -57,22 +58,22 @@ impl Progress {
         // After a snapshot, the follower holds at least the snapshot: probe right after it.
         if let (ProgressState::Snapshot, Some(snap)) = (self.state, self.pending_snapshot) {
             self.reset_state(ProgressState::Probe);
-            self.next = (self.matched + 1).max(snap + 1);
+            self.next = self.matched.saturating_add(1).max(snap.saturating_add(1));
         } else {
             self.reset_state(ProgressState::Probe);
-            self.next = self.matched + 1;
+            self.next = self.matched.saturating_add(1);
         }
     }
 
     pub fn become_replicate(&mut self) {
         self.reset_state(ProgressState::Replicate);
-        self.next = self.matched + 1;
+        self.next = self.matched.saturating_add(1);
     }
 
     pub fn become_snapshot(&mut self, snapshot_index: Index) {
         self.reset_state(ProgressState::Snapshot);
         self.pending_snapshot = Some(snapshot_index);
-        self.next = snapshot_index + 1;
+        self.next = snapshot_index.saturating_add(1);
     }
 
     /// An append of entries up to `last` went out (or nothing new, when `last` is None).
@@ -80,7 +81,7 @@ impl Progress {
         match self.state {
             ProgressState::Replicate => {
                 if let Some(last) = last {
-                    self.next = last + 1;
+                    self.next = last.saturating_add(1);
                     self.inflights.add(last);
                 }
             }
@@ -96,7 +97,7 @@ impl Progress {
             self.matched = n;
             self.probe_sent = false;
         }
-        self.next = self.next.max(n + 1);
+        self.next = self.next.max(n.saturating_add(1));
         updated
     }
 
@@ -108,14 +109,16 @@ impl Progress {
             if rejected <= self.matched {
                 return false;
             }
-            self.next = self.matched + 1;
+            self.next = self.matched.saturating_add(1);
             return true;
         }
         // Probe: only the rejection of the append just sent counts.
-        if self.next == 0 || self.next - 1 != rejected {
+        if self.next.checked_sub(1) != Some(rejected) {
             return false;
         }
-        self.next = rejected.min(match_hint + 1).max(self.matched + 1);
+        self.next = rejected
+            .min(match_hint.saturating_add(1))
+            .max(self.matched.saturating_add(1));
         self.probe_sent = false;
         true
     }
