@@ -643,7 +643,7 @@ impl NodeTask {
         }
         // A Ready that only moves commit and apply never gets here; one that only
         // compacts or records a membership still needs its fsync.
-        w.set_durable(true);
+        w.set_durable(true)?;
         let fsync_started = std::time::Instant::now();
         w.commit()?;
         self.metrics.observe_persisted(fsync_started, rd);
@@ -693,7 +693,7 @@ impl NodeTask {
                 let mut table = KvWriter::open(w.txn())?;
                 self.buffer.read().write_excess(&mut table)?
             };
-            w.set_durable(false);
+            w.set_durable(false)?;
             w.commit()?;
             self.unsaved_hard_state = None;
             self.buffer.write().forget(written);
@@ -715,7 +715,7 @@ impl NodeTask {
             w.set_hard_state(hs)?;
         }
         write_buffer(&mut w, &buffer)?;
-        w.set_durable(durable);
+        w.set_durable(durable)?;
         w.commit()?;
         drop(buffer);
         self.unsaved_hard_state = None;

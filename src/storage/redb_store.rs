@@ -235,7 +235,8 @@ impl RedbStorage {
             let mut txn = db
                 .begin_write()
                 .map_err(|e| Error::db("begin a write", &tmp, e))?;
-            txn.set_durability(Durability::Immediate);
+            txn.set_durability(Durability::Immediate)
+                .map_err(|e| Error::db("set the durability of a write", &tmp, e))?;
             {
                 let mut meta = txn
                     .open_table(META)
@@ -448,7 +449,8 @@ impl RedbStorage {
             .db
             .begin_write()
             .map_err(|e| Error::db("begin a write", path, e))?;
-        txn.set_durability(Durability::Immediate);
+        txn.set_durability(Durability::Immediate)
+            .map_err(|e| Error::db("set the durability of a write", path, e))?;
         let c = self.cached();
         let staged = Staged {
             hard_state: c.hard_state,
@@ -786,12 +788,14 @@ impl WriteBatch<'_> {
     /// A crash may lose such a batch (redb then holds the last durable commit, whole);
     /// the node restarts with a lower commit and applied index and applies the entries
     /// again from the durable log. The next durable commit makes it durable too.
-    pub fn set_durable(&mut self, durable: bool) {
-        self.txn.set_durability(if durable {
-            Durability::Immediate
-        } else {
-            Durability::None
-        });
+    pub fn set_durable(&mut self, durable: bool) -> Result<()> {
+        self.txn
+            .set_durability(if durable {
+                Durability::Immediate
+            } else {
+                Durability::None
+            })
+            .map_err(|e| Error::db("set the durability of a write", &self.store.inner.path, e))
     }
 
     fn put_meta(&self, k: &str, v: &[u8]) -> Result<()> {
