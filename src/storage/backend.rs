@@ -5,9 +5,10 @@
 //! refuses such a file instead of repairing it). The offline tools must never modify a
 //! data dir, yet must read one a crash left behind, so they open the file read-only
 //! behind this backend: reads come from the file, and every write redb makes lands in an
-//! in-memory overlay that is thrown away. The file is still locked the way redb locks
-//! it (redb's lock methods, delegated to its own `FileBackend`), so a running node's
-//! database is reported as in use rather than read while it changes.
+//! in-memory overlay that is thrown away. The file is still locked through redb's own
+//! `FileBackend` (shared locks where redb asks for exclusive ones, since the file is not
+//! open for writing), so a running node's database is reported as in use rather than
+//! read while it changes.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -153,8 +154,12 @@ impl StorageBackend for ReadOnlyBackend {
         self.file.close()
     }
 
+    // The file is open for reading only, and a write lock needs a file open for writing
+    // (EBADF otherwise): every lock this backend takes is a shared one. That still
+    // conflicts with a running node's exclusive locks (so its database is reported as in
+    // use), and a node cannot start while a reader holds the file.
     fn try_lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<bool, BackendError> {
-        self.file.try_lock_range(start, end)
+        self.file.try_lock_shared_range(start, end)
     }
 
     fn try_lock_shared_range(
@@ -166,7 +171,7 @@ impl StorageBackend for ReadOnlyBackend {
     }
 
     fn lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
-        self.file.lock_range(start, end)
+        self.file.lock_shared_range(start, end)
     }
 
     fn lock_shared_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
