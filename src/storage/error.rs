@@ -40,6 +40,8 @@ pub enum Error {
         found: u32,
         supported: u32,
     },
+    #[error("{path} was written by an older raftctl (redb 2 file format); start the member once with `raftctl serve` to upgrade it (the old file is kept as raftctl.redb.redb2-backup)")]
+    Redb2 { path: PathBuf },
     #[error("{path} has data format version {found}, which no raftctl release wrote")]
     UnknownFormat { path: PathBuf, found: u32 },
     #[error(

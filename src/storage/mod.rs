@@ -52,6 +52,7 @@ pub mod codec;
 pub mod error;
 mod redb_store;
 pub mod snapshot_file;
+pub mod upgrade;
 
 pub use error::{Error, Result};
 pub use redb_store::{

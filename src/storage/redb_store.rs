@@ -287,11 +287,31 @@ impl RedbStorage {
     ///
     /// The database is first checked through a read-only handle, so a dir that is
     /// corrupt, truncated, of a newer format or in use is reported without a single byte
-    /// of it changing; only then is it opened for writing.
+    /// of it changing; only then is it opened for writing. A database written by redb 2
+    /// (raftctl before redb 4) is upgraded first, once, keeping the old file as
+    /// `raftctl.redb.redb2-backup` (see `storage::upgrade`).
     pub fn open(dir: impl AsRef<Path>) -> Result<RedbStorage> {
         let dir = dir.as_ref().to_path_buf();
         let path = check_db_file(&dir)?;
-        drop(open_checked(&path, true)?);
+        match open_checked(&path, true) {
+            Err(Error::Redb2 { .. }) => {
+                let backup = match quiet_panics(|| super::upgrade::upgrade(&dir, &path)) {
+                    Ok(result) => result?,
+                    Err(message) => {
+                        return Err(Error::Corrupt {
+                            path,
+                            detail: format!("redb 2 cannot read it to upgrade it: {message}"),
+                        })
+                    }
+                };
+                tracing::info!(
+                    "upgraded the data dir from redb 2 to redb 4 (backup kept at {})",
+                    backup.display()
+                );
+                drop(open_checked(&path, true)?);
+            }
+            other => drop(other?),
+        }
         let (db, mut loaded) = open_checked(&path, false)?;
         fill_recent(&db, &path, &mut loaded.cached)?;
         super::snapshot_file::remove_unfinished(&dir.join(SNAPSHOT_DIR))?;
@@ -1337,6 +1357,7 @@ fn open_error(path: &Path, e: DatabaseError) -> Error {
     let len = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     match e {
         DatabaseError::DatabaseAlreadyOpen => Error::InUse { path },
+        DatabaseError::UpgradeRequired(2) => Error::Redb2 { path },
         DatabaseError::UpgradeRequired(v) => Error::Corrupt {
             path,
             detail: format!("it is in redb file format {v}, which this build cannot read"),
