@@ -44,6 +44,9 @@
 //!   a complete one.
 //! - **Snapshot files** are written to a temporary name, fsynced, renamed and the
 //!   directory fsynced; their crc32c is checked while they are read back.
+//! - **Upgrade from redb 2.** `open` copies a data dir written by redb 2 into a new redb 4
+//!   file and renames it over the old one, which is kept as `raftctl.redb.redb2-backup`;
+//!   a crash before the rename leaves the old file as it was (see [`upgrade`]).
 //! - **Read-only opens** (the offline tools) never write: redb's open-time writes go to
 //!   memory, and a database held by a running node is reported as in use.
 
