@@ -297,7 +297,9 @@ Exit codes: 0 success, 1 the operation failed (one line on stderr first, then de
 With an empty --data-dir, the member bootstraps a new cluster from --initial-cluster, \
 joins a running cluster with --join (after `raftctl member add`), or with neither starts \
 a one-member cluster. With a data dir that holds state, it restarts from disk and \
---initial-cluster is ignored. Logs go to stderr (RUST_LOG or --log-level).",
+--initial-cluster is ignored; a data dir written by an older raftctl (redb 2) is first \
+upgraded to redb 4, once, keeping the old file as raftctl.redb.redb2-backup. Logs go to \
+stderr (RUST_LOG or --log-level).",
     ),
     (
         "kv",
