@@ -70,10 +70,9 @@ fn a_member_killed_again_while_it_reopens_keeps_acknowledged_writes() {
     wal_verify(&c.node(1).data_dir.clone());
 }
 
-#[test]
-fn a_redb2_dir_killed_during_its_upgrade_upgrades_later_with_everything() {
-    let root = tempfile::tempdir().unwrap();
-    let mut node = Node::new(1, root.path());
+/// A member whose data dir is a copy of tests/testdata/redb2-datadir.
+fn redb2_member(root: &Path) -> Node {
+    let node = Node::new(1, root);
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testdata/redb2-datadir");
     std::fs::create_dir_all(node.data_dir.join("snapshots")).unwrap();
     std::fs::copy(fixture.join(DB_FILE), node.data_dir.join(DB_FILE)).unwrap();
@@ -82,6 +81,44 @@ fn a_redb2_dir_killed_during_its_upgrade_upgrades_later_with_everything() {
         node.data_dir.join("snapshots/snap-1-6.snap"),
     )
     .unwrap();
+    node
+}
+
+const UPGRADE_LOG: &str = "upgraded the data dir from redb 2 to redb 4 (backup kept at ";
+
+#[test]
+fn serve_upgrades_a_redb2_dir_once_and_serves_its_keys() {
+    let root = tempfile::tempdir().unwrap();
+    let mut node = redb2_member(root.path());
+    // The fixture's member was at this address; the listener is elsewhere.
+    node.extra_args = vec!["--advertise".into(), "http://127.0.0.1:47391".into()];
+    let http = Http::new();
+    let keys: Vec<String> = (1..=5)
+        .map(|i| format!("before-{i}"))
+        .chain((1..=3).map(|i| format!("after-{i}")))
+        .collect();
+    for start in 1..=2 {
+        node.start();
+        wait_for("the member to be healthy", || {
+            (http.status(&format!("{}/health", node.url)) == Some(200)).then_some(())
+        });
+        for key in &keys {
+            let r = http.get(&node.url, key).unwrap();
+            assert_eq!(r.status, 200, "{key}: {}", r.text());
+            assert_eq!(r.body.len(), 7, "{key}");
+        }
+        let r = http.put(&node.url, &format!("new-{start}"), "x").unwrap();
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(node.terminate(), Some(0));
+        assert_eq!(node.log_text().matches(UPGRADE_LOG).count(), 1);
+    }
+    wal_verify(&node.data_dir);
+}
+
+#[test]
+fn a_redb2_dir_killed_during_its_upgrade_upgrades_later_with_everything() {
+    let root = tempfile::tempdir().unwrap();
+    let mut node = redb2_member(root.path());
     // The upgrade takes tens of milliseconds: kill within that. (The member then stops
     // by itself anyway: the fixture's member listened on another port.)
     for round in 0..ROUNDS {
