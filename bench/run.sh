@@ -21,6 +21,7 @@
 # them is taken); etcd on 12379/22379/32379. Everything started here is stopped on exit,
 # by the PIDs recorded when starting it, and nothing else.
 # Env: BENCH_DIR (work dir, default a new /tmp/raftctl-bench.XXXXXX).
+# These members run plaintext (on loopback); bench/tls.sh measures TLS beside plaintext.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
