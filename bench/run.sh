@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
   --rounds) rounds=${2:?--rounds needs a value}; shift ;;
   --no-build) build=0 ;;
   --keep) keep=1 ;;
-  -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
   *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
