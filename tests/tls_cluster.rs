@@ -106,6 +106,18 @@ fn clients_prove_a_role_and_plaintext_is_told_to_use_https() {
 
     let log = c.nodes[0].log_text();
     assert!(log.contains("refused"), "refusals are logged: {log}");
+    let metrics = reader
+        .send("GET", &format!("{url}/metrics"), None)
+        .expect("metrics")
+        .text();
+    for (reason, at_least) in [("unauthenticated", 2.0), ("forbidden", 2.0)] {
+        let name = format!("raftctl_requests_refused_total{{reason=\"{reason}\"}}");
+        let value: f64 = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(&name)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{name} in {metrics}"));
+        assert!(value >= at_least, "{name} = {value}");
+    }
 }
 
 /// The forgeries that broke a plaintext cluster (acknowledging writes no follower
