@@ -517,3 +517,32 @@ fn tokens_give_roles_and_revocation_needs_no_restart() {
     // The admin client is not affected.
     assert_eq!(c.http.status(&format!("{url}/v1/status")), Some(200));
 }
+
+/// Garbage where a TLS handshake should be, a handshake cut off, and a client
+/// certificate from another CA: each connection fails alone, the member serves on.
+#[test]
+fn broken_handshakes_cost_only_their_own_connection() {
+    use std::io::{Read, Write};
+    let c = Cluster::start_tls(1, &[]);
+    let url = c.url(1);
+    let addr = url.trim_start_matches("https://").to_string();
+    for bytes in [
+        vec![0x16, 0x03, 0x01, 0xff, 0xff, 0x01, 0x00],
+        vec![0x16; 4096],
+        vec![0x16, 0x03, 0x03, 0x00, 0x05, 1, 2, 3, 4, 5],
+    ] {
+        let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let _ = s.write_all(&bytes);
+        let mut buf = [0u8; 64];
+        // An alert or a close; never a hang past the timeout, never a crash.
+        let _ = s.read(&mut buf);
+    }
+    let other = tempfile::tempdir().expect("temp dir");
+    let foreign = common::Pki::create(other.path(), 1);
+    let stranger = Http::tls(&c.pki().ca(), Some(&foreign.client("admin")));
+    assert_eq!(stranger.status(&format!("{url}/v1/status")), None);
+    assert_eq!(c.http.status(&format!("{url}/health")), Some(200));
+    let r = c.http.put(&url, "still", "here").expect("an answer");
+    assert_eq!(r.status, 200);
+}
