@@ -21,6 +21,7 @@
 # them is taken); etcd on 12379/22379/32379. Everything started here is stopped on exit,
 # by the PIDs recorded when starting it, and nothing else.
 # Env: BENCH_DIR (work dir, default a new /tmp/raftctl-bench.XXXXXX).
+# These members run plaintext (on loopback); bench/tls.sh measures TLS beside plaintext.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
   --rounds) rounds=${2:?--rounds needs a value}; shift ;;
   --no-build) build=0 ;;
   --keep) keep=1 ;;
-  -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
   *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift

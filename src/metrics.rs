@@ -37,6 +37,11 @@ struct PeerLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReasonLabel {
+    reason: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ResultLabel {
     result: &'static str,
 }
@@ -114,6 +119,8 @@ pub struct Inner {
     /// Peer messages refused by the node's checks or the core (forged, malformed or
     /// beyond the limits).
     pub peer_messages_refused: Counter,
+    requests_unauthenticated: Counter,
+    requests_forbidden: Counter,
 }
 
 impl Metrics {
@@ -244,6 +251,13 @@ impl Metrics {
             peer_messages_refused.clone(),
         );
 
+        let requests_refused = Family::<ReasonLabel, Counter>::default();
+        r.register(
+            "requests_refused",
+            "Requests refused for their credentials before their route ran: unauthenticated (none) or forbidden (too little role, or not a member certificate on a peer route)",
+            requests_refused.clone(),
+        );
+        let reason = |reason| requests_refused.get_or_create_owned(&ReasonLabel { reason });
         let result = |family: &Family<ResultLabel, Counter>, result| {
             family.get_or_create_owned(&ResultLabel { result })
         };
@@ -274,8 +288,20 @@ impl Metrics {
             snapshot_sends_failed: result(&snapshot_sends, "failed"),
             snapshot_installs,
             peer_messages_refused,
+            requests_unauthenticated: reason("unauthenticated"),
+            requests_forbidden: reason("forbidden"),
             registry: r,
         }))
+    }
+
+    /// Counts a request refused for its credentials: `unauthenticated` (401) or
+    /// `forbidden` (403).
+    pub fn request_refused(&self, unauthenticated: bool) {
+        if unauthenticated {
+            self.0.requests_unauthenticated.inc();
+        } else {
+            self.0.requests_forbidden.inc();
+        }
     }
 
     /// Counts the outcome of one write as the API sees it (the node's answer inside the

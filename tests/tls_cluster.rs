@@ -106,6 +106,18 @@ fn clients_prove_a_role_and_plaintext_is_told_to_use_https() {
 
     let log = c.nodes[0].log_text();
     assert!(log.contains("refused"), "refusals are logged: {log}");
+    let metrics = reader
+        .send("GET", &format!("{url}/metrics"), None)
+        .expect("metrics")
+        .text();
+    for (reason, at_least) in [("unauthenticated", 2.0), ("forbidden", 2.0)] {
+        let name = format!("raftctl_requests_refused_total{{reason=\"{reason}\"}}");
+        let value: f64 = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(&name)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{name} in {metrics}"));
+        assert!(value >= at_least, "{name} = {value}");
+    }
 }
 
 /// The forgeries that broke a plaintext cluster (acknowledging writes no follower
@@ -411,4 +423,126 @@ fn a_member_joins_a_tls_cluster_with_the_line_member_add_prints() {
         let s = c.http.get_json(&format!("{url}/v1/status"))?;
         (s["applied"].as_u64()? >= target).then_some(())
     });
+}
+
+fn raftctl(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(common::raftctl_bin())
+        .args(args)
+        .output()
+        .expect("run raftctl")
+}
+
+/// Tokens give a role too; a token removed from the file, and a client certificate
+/// added to the revocation list, stop working within a few seconds, without a restart.
+#[test]
+fn tokens_give_roles_and_revocation_needs_no_restart() {
+    let files = tempfile::tempdir().expect("temp dir");
+    let tokens = files.path().join("tokens.txt");
+    let revoked = files.path().join("revoked.txt");
+    std::fs::write(&revoked, "").expect("write");
+    let t = tokens.to_str().unwrap();
+    let make = |name: &str, role: &str| {
+        let out = raftctl(&[
+            "cert",
+            "create-token",
+            "--name",
+            name,
+            "--role",
+            role,
+            "--tokens",
+            t,
+        ]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        common::stdout(&out).trim().to_string()
+    };
+    let writer = make("ci", "write");
+    let reader = make("dash", "read");
+    let c = Cluster::start_tls(1, &["--tokens", t, "--revoked", revoked.to_str().unwrap()]);
+    let url = c.url(1);
+    let pki = c.pki();
+    let client = tls_client(&pki.ca(), None);
+    let rt = runtime();
+    let send = |method: &str, token: &str| -> u16 {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        rt.block_on(async {
+            client
+                .request(m, format!("{url}/v1/kv/t"))
+                .bearer_auth(token)
+                .body("v")
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        })
+    };
+    assert_eq!(send("PUT", &writer), 200);
+    assert_eq!(send("GET", &reader), 200);
+    assert_eq!(send("PUT", &reader), 403);
+    assert_eq!(send("GET", "rctl_not-a-token"), 401);
+
+    // Drop the writer's line: refused once the member notices.
+    let text = std::fs::read_to_string(&tokens).unwrap();
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.contains(" ci "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&tokens, kept).unwrap();
+    wait_for("the removed token to be refused", || {
+        (send("PUT", &writer) == 401).then_some(())
+    });
+    assert_eq!(send("GET", &reader), 200, "the other token still works");
+
+    // Revoke the reader's certificate: new connections fail the handshake.
+    let inspect = std::process::Command::new(common::raftctl_bin())
+        .args(["-o", "json", "cert", "inspect"])
+        .arg(&pki.client("reader").cert)
+        .output()
+        .expect("run raftctl cert inspect");
+    let report: serde_json::Value = serde_json::from_slice(&inspect.stdout).expect("json");
+    let fp = report["fingerprint_sha256"]
+        .as_str()
+        .expect("fingerprint")
+        .to_string();
+    let cert_reader = Http::tls(&pki.ca(), Some(&pki.client("reader")));
+    assert_eq!(cert_reader.status(&format!("{url}/v1/status")), Some(200));
+    std::fs::write(&revoked, format!("{fp}\n")).unwrap();
+    wait_for("the revoked certificate to be refused", || {
+        let fresh = Http::tls(&pki.ca(), Some(&pki.client("reader")));
+        fresh
+            .status(&format!("{url}/v1/status"))
+            .is_none()
+            .then_some(())
+    });
+    // The admin client is not affected.
+    assert_eq!(c.http.status(&format!("{url}/v1/status")), Some(200));
+}
+
+/// Garbage where a TLS handshake should be, a handshake cut off, and a client
+/// certificate from another CA: each connection fails alone, the member serves on.
+#[test]
+fn broken_handshakes_cost_only_their_own_connection() {
+    use std::io::{Read, Write};
+    let c = Cluster::start_tls(1, &[]);
+    let url = c.url(1);
+    let addr = url.trim_start_matches("https://").to_string();
+    for bytes in [
+        vec![0x16, 0x03, 0x01, 0xff, 0xff, 0x01, 0x00],
+        vec![0x16; 4096],
+        vec![0x16, 0x03, 0x03, 0x00, 0x05, 1, 2, 3, 4, 5],
+    ] {
+        let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let _ = s.write_all(&bytes);
+        let mut buf = [0u8; 64];
+        // An alert or a close; never a hang past the timeout, never a crash.
+        let _ = s.read(&mut buf);
+    }
+    let other = tempfile::tempdir().expect("temp dir");
+    let foreign = common::Pki::create(other.path(), 1);
+    let stranger = Http::tls(&c.pki().ca(), Some(&foreign.client("admin")));
+    assert_eq!(stranger.status(&format!("{url}/v1/status")), None);
+    assert_eq!(c.http.status(&format!("{url}/health")), Some(200));
+    let r = c.http.put(&url, "still", "here").expect("an answer");
+    assert_eq!(r.status, 200);
 }

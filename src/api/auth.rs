@@ -13,7 +13,7 @@
 //! most once a second, with a count of the rest).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Instant, SystemTime};
 
 use axum::extract::{Request, State};
@@ -41,6 +41,8 @@ pub struct AuthPolicy {
     /// Open routes.
     pub public: Public,
     log: Mutex<RefusalLog>,
+    /// Where refusals are counted, once the member's metrics exist.
+    metrics: OnceLock<crate::metrics::Metrics>,
 }
 
 #[derive(Default)]
@@ -78,7 +80,13 @@ impl AuthPolicy {
             tokens,
             public,
             log: Mutex::new(RefusalLog::default()),
+            metrics: OnceLock::new(),
         })
+    }
+
+    /// Counts refusals in `metrics` from now on.
+    pub fn attach_metrics(&self, metrics: crate::metrics::Metrics) {
+        let _ = self.metrics.set(metrics);
     }
 
     /// Reads the token file again if it changed (or always, with `force`). `Ok(true)`:
@@ -189,6 +197,9 @@ impl AuthPolicy {
 
     /// Logs a refusal, at most once a second with the count of those not logged.
     fn log_refusal(&self, caller: &Caller, method: &Method, path: &str, refused: &Refused) {
+        if let Some(m) = self.metrics.get() {
+            m.request_refused(matches!(refused.error, ApiError::Unauthenticated(_)));
+        }
         let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         if log

@@ -71,16 +71,28 @@ pub fn listen_address(url: &str) -> &str {
     rest.split('/').next().unwrap_or(rest)
 }
 
-/// The `raftctl serve` line that starts member `id` (URL `url`) on `data_dir`.
+/// The `raftctl serve` line that starts member `id` (URL `url`) on `data_dir`; an
+/// `https://` member also needs its certificate, named as `raftctl cert` names it.
 pub fn serve_command(id: NodeId, url: &str, data_dir: &Path) -> String {
     let listen = listen_address(url);
-    let advertise = if url.trim_end_matches('/') == format!("http://{listen}") {
+    let tls = url.starts_with("https://");
+    let default = if tls {
+        format!("https://{listen}")
+    } else {
+        format!("http://{listen}")
+    };
+    let advertise = if url.trim_end_matches('/') == default {
         String::new()
     } else {
         format!(" --advertise {url}")
     };
+    let certificates = if tls {
+        format!(" --cacert ca.crt --cert member-{id}.crt --key member-{id}.key")
+    } else {
+        String::new()
+    };
     format!(
-        "raftctl serve --id {id} --listen {listen}{advertise} --data-dir {}",
+        "raftctl serve --id {id} --listen {listen}{advertise} --data-dir {}{certificates}",
         data_dir.display()
     )
 }
@@ -288,7 +300,13 @@ mod tests {
         );
         assert_eq!(
             serve_command(2, "https://n2:443/x", d),
-            "raftctl serve --id 2 --listen n2:443 --advertise https://n2:443/x --data-dir d1"
+            "raftctl serve --id 2 --listen n2:443 --advertise https://n2:443/x --data-dir d1 \
+             --cacert ca.crt --cert member-2.crt --key member-2.key"
+        );
+        assert_eq!(
+            serve_command(3, "https://127.0.0.1:7003", d),
+            "raftctl serve --id 3 --listen 127.0.0.1:7003 --data-dir d1 \
+             --cacert ca.crt --cert member-3.crt --key member-3.key"
         );
     }
 

@@ -230,6 +230,9 @@ pub async fn serve(
 
     let members = Arc::new(RwLock::new(membership.clone()));
     let metrics = crate::metrics::Metrics::new();
+    if let Some(auth) = &security.auth {
+        auth.attach_metrics(metrics.clone());
+    }
     let (events_tx, events_rx) = mpsc::channel(1024);
     let snapshot_dir = store.snapshot_dir();
     let transport = Transport::with_config(

@@ -468,3 +468,95 @@ impl ServerCertVerifier for PeerVerifier {
             .supported_verify_schemes()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tls::cert;
+
+    fn pki(members: &[NodeId]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let opts = cert::Options {
+            validity: cert::Validity::days(1).expect("validity"),
+            force: false,
+        };
+        cert::create_ca(dir.path(), &opts).expect("CA");
+        for id in members {
+            cert::create_member(dir.path(), dir.path(), *id, &["127.0.0.1".into()], &opts)
+                .expect("member certificate");
+        }
+        dir
+    }
+
+    fn files(dir: &std::path::Path, id: NodeId) -> TlsFiles {
+        TlsFiles {
+            ca: dir.join("ca.crt"),
+            cert: dir.join(format!("member-{id}.crt")),
+            key: dir.join(format!("member-{id}.key")),
+            revoked: None,
+        }
+    }
+
+    fn leaf(dir: &std::path::Path, id: NodeId) -> CertificateDer<'static> {
+        pem::certificates(&dir.join(format!("member-{id}.crt")))
+            .expect("certificate")
+            .remove(0)
+    }
+
+    /// A member connecting to member 2 accepts only a certificate naming member 2,
+    /// valid for the host it dialled.
+    #[test]
+    fn a_peer_must_show_the_certificate_of_the_member_dialled() {
+        let dir = pki(&[1, 2, 3]);
+        let tls = MemberTls::load(1, files(dir.path(), 1)).expect("load");
+        let verifier = PeerVerifier {
+            tls: tls.clone(),
+            peer: 2,
+        };
+        let host = ServerName::try_from("127.0.0.1").expect("name");
+        let check = |der: &CertificateDer<'_>, name: &ServerName<'_>| {
+            verifier.verify_server_cert(der, &[], name, &[], UnixTime::now())
+        };
+        assert!(check(&leaf(dir.path(), 2), &host).is_ok());
+        let e = check(&leaf(dir.path(), 3), &host).unwrap_err().to_string();
+        assert!(e.contains("member 3, not member 2"), "{e}");
+        let elsewhere = ServerName::try_from("10.9.9.9").expect("name");
+        assert!(check(&leaf(dir.path(), 2), &elsewhere).is_err());
+        // Signed by another CA: refused whatever it names.
+        let other = pki(&[2]);
+        assert!(check(&leaf(other.path(), 2), &host).is_err());
+    }
+
+    #[test]
+    fn files_that_do_not_fit_are_refused_and_a_failed_reload_keeps_the_old_ones() {
+        let dir = pki(&[1, 2]);
+        let e = MemberTls::load(2, files(dir.path(), 1)).unwrap_err();
+        assert!(e.contains("names member 1, not member 2"), "{e}");
+        let tls = MemberTls::load(1, files(dir.path(), 1)).expect("load");
+        let before = tls.summary();
+        // A key that is not the certificate's: refused, the old pair stays.
+        std::fs::copy(
+            dir.path().join("member-2.key"),
+            dir.path().join("member-1.key"),
+        )
+        .expect("copy");
+        assert!(tls.reload(true).unwrap_err().contains("does not belong"));
+        assert_eq!(tls.summary(), before);
+        // A revoked peer certificate is refused in the handshake.
+        let revoked = dir.path().join("revoked");
+        let fp: String = fingerprint(&leaf(dir.path(), 2))
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect::<Vec<_>>()
+            .join(":");
+        std::fs::write(&revoked, format!("# gone\n{fp}\n")).expect("write");
+        let mut f = files(dir.path(), 2);
+        f.revoked = Some(revoked.clone());
+        let e = MemberTls::load(2, f).unwrap_err();
+        assert!(e.contains("revoked"), "{e}");
+        std::fs::write(&revoked, "not hex\n").expect("write");
+        let mut f = files(dir.path(), 2);
+        f.revoked = Some(revoked);
+        assert!(MemberTls::load(2, f).unwrap_err().contains("line 1"));
+    }
+}
