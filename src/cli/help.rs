@@ -15,9 +15,9 @@ use super::args::Cli;
 pub const EXAMPLES: &[(&str, &str)] = &[
     (
         "",
-        "# start a three-member cluster on 127.0.0.1:7001-7003 and try it
+        "# start a three-member TLS cluster on 127.0.0.1:7001-7003, then paste the export
+# lines it prints (endpoints, CA, an admin client certificate) in another terminal
 raftctl playground
-export RAFTCTL_ENDPOINTS=http://127.0.0.1:7001,http://127.0.0.1:7002,http://127.0.0.1:7003
 raftctl kv put greeting hello
 raftctl kv get greeting
 raftctl status",
@@ -30,7 +30,11 @@ raftctl serve
 raftctl serve --id 1 --listen 127.0.0.1:7001 --data-dir d1 \\
     --initial-cluster 1=http://127.0.0.1:7001,2=http://127.0.0.1:7002,3=http://127.0.0.1:7003
 # a new member joining a running cluster, after `raftctl member add 4 http://127.0.0.1:7004`
-raftctl serve --id 4 --listen 127.0.0.1:7004 --data-dir d4 --join http://127.0.0.1:7001",
+raftctl serve --id 4 --listen 127.0.0.1:7004 --data-dir d4 --join http://127.0.0.1:7001
+# with TLS: the cluster CA, this member's certificate (naming id 1) and key
+raftctl serve --id 1 --listen 10.0.0.1:7001 --data-dir d1 \\
+    --cacert pki/ca.crt --cert pki/member-1.crt --key pki/member-1.key \\
+    --initial-cluster 1=https://10.0.0.1:7001,2=https://10.0.0.2:7001,3=https://10.0.0.3:7001",
     ),
     (
         "kv",
