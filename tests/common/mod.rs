@@ -21,10 +21,20 @@ pub fn raftctl_bin() -> &'static str {
     env!("CARGO_BIN_EXE_raftctl")
 }
 
-/// A loopback port nobody listens on right now.
+/// A loopback port nobody listens on right now, and that this test process has not
+/// handed out before: the kernel may give a just-released ephemeral port again, and two
+/// members of one cluster must never get the same one.
 pub fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
-    l.local_addr().expect("local addr").port()
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+        let port = l.local_addr().expect("local addr").port();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 /// Polls `f` until it returns `Some`, or panics with `what` after the deadline.
