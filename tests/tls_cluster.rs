@@ -504,8 +504,21 @@ fn tokens_give_roles_and_revocation_needs_no_restart() {
         .as_str()
         .expect("fingerprint")
         .to_string();
-    let cert_reader = Http::tls(&pki.ca(), Some(&pki.client("reader")));
-    assert_eq!(cert_reader.status(&format!("{url}/v1/status")), Some(200));
+    // A client that has a TLS session to resume: each request on a new connection.
+    let resuming = tls_client(&pki.ca(), Some(&pki.client("reader")));
+    let status_closing = || -> Option<u16> {
+        rt.block_on(async {
+            resuming
+                .get(format!("{url}/v1/status"))
+                .header("connection", "close")
+                .send()
+                .await
+                .ok()
+                .map(|r| r.status().as_u16())
+        })
+    };
+    assert_eq!(status_closing(), Some(200));
+    assert_eq!(status_closing(), Some(200), "a resumed session");
     std::fs::write(&revoked, format!("{fp}\n")).unwrap();
     wait_for("the revoked certificate to be refused", || {
         let fresh = Http::tls(&pki.ca(), Some(&pki.client("reader")));
@@ -514,6 +527,12 @@ fn tokens_give_roles_and_revocation_needs_no_restart() {
             .is_none()
             .then_some(())
     });
+    // Nor can it come back by resuming the session it had before.
+    assert_eq!(
+        status_closing(),
+        None,
+        "a resumed session of a revoked certificate"
+    );
     // The admin client is not affected.
     assert_eq!(c.http.status(&format!("{url}/v1/status")), Some(200));
 }
