@@ -149,14 +149,14 @@ impl AuthPolicy {
             };
         }
         let needed = required_role(method, path);
-        // The path comes from the caller: escaped and cut where it is shown.
-        let path = &crate::cli::output::shown(path);
         if !self.enforced()
             || (path == "/health" && self.public.health)
             || (path == "/metrics" && self.public.metrics)
         {
             return Ok(());
         }
+        // The path comes from the caller: escaped and cut where it is shown.
+        let path = crate::cli::output::shown(path);
         let (who, role) = match (&caller.certificate, bearer) {
             (Some(Identity::Client { role, name }), _) => (format!("client {name:?}"), *role),
             (Some(Identity::Member(id)), None) => (format!("member {id}"), Role::Read),
