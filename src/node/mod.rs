@@ -18,10 +18,12 @@ pub mod admin;
 mod handle;
 pub mod membership;
 mod peer_input;
+mod persist;
 mod runtime;
 mod server;
 mod snapshot;
 mod status;
+mod waiters;
 
 pub use admin::{AdminError, ChangeOutcome, SnapshotTaken, TransferOutcome};
 pub use handle::{Consistency, NodeError, NodeHandle, WriteOutcome};

@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::handle::NodeHandle;
 use super::peer_input::Following;
-use super::runtime::{NodeTask, PEER_INBOX, REQUEST_INBOX};
+use super::runtime::{Inboxes, NodeTask, Shared, PEER_INBOX, REQUEST_INBOX};
 use super::snapshot::{FileSink, FileSource};
 use crate::api::auth::AuthPolicy;
 use crate::kv;
@@ -289,16 +289,20 @@ pub async fn serve(
         raw,
         store,
         transport,
-        members,
-        applied,
-        buffer,
-        request_rx,
-        peer_rx,
-        events_rx,
-        stop_rx,
+        Inboxes {
+            requests: request_rx,
+            peer_messages: peer_rx,
+            transport_events: events_rx,
+            stop: stop_rx,
+        },
+        Shared {
+            visible: applied,
+            buffer,
+            members,
+            following,
+        },
         metrics,
-    )
-    .with_following(following);
+    );
     // The Ready loop has a thread of its own: its transactions (and fsyncs) block only
     // it, and the runtime's workers keep serving HTTP meanwhile.
     let (node_tx, mut node) = tokio::sync::oneshot::channel();

@@ -7,7 +7,6 @@
 //! waiter is answered once the conf change entry is applied here (leader side).
 
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
 
 use tokio::sync::oneshot;
 
@@ -61,7 +60,7 @@ impl NodeTask {
             Some(id) => AdminError::NotLeader {
                 me: self.config.id,
                 leader: self
-                    .store
+                    .store()
                     .membership()
                     .url(id)
                     .map(|url| (id, url.to_string())),
@@ -75,12 +74,12 @@ impl NodeTask {
         if self.ops.change.is_some() {
             return true;
         }
-        let applied = self.applied.load(Ordering::Acquire);
-        let last = self.store.last_index();
+        let applied = self.waiters.visible();
+        let last = self.store().last_index();
         if last <= applied {
             return false;
         }
-        match raft::Storage::entries(&self.store, applied + 1, last + 1, None) {
+        match raft::Storage::entries(self.store(), applied + 1, last + 1, None) {
             Ok(entries) => entries
                 .iter()
                 .any(|e| e.entry_type == EntryType::ConfChange),
@@ -90,7 +89,7 @@ impl NodeTask {
 
     fn cluster_view(&self) -> ClusterView {
         let st = self.raw.status();
-        let m = self.store.membership();
+        let m = self.store().membership();
         ClusterView {
             leader: self.config.id,
             voters: m.voters.keys().copied().collect(),
@@ -110,7 +109,7 @@ impl NodeTask {
                     )
                 })
                 .collect(),
-            last_index: self.store.last_index(),
+            last_index: self.store().last_index(),
             change_pending: self.change_pending(),
         }
     }
@@ -270,7 +269,7 @@ impl NodeTask {
         if self.ticks < tick + 2 * self.config.election_ticks as u64 {
             return false;
         }
-        let voters = self.store.membership().voters;
+        let voters = self.store().membership().voters;
         let st = self.raw.status();
         let holding = voters
             .keys()
@@ -305,7 +304,7 @@ impl NodeTask {
                 "a leader transfer is already under way; retry once it finished".into(),
             ));
         }
-        let m = self.store.membership();
+        let m = self.store().membership();
         let target = match to {
             Some(id) if id == me => {
                 return Err(AdminError::Conflict(format!(
@@ -395,8 +394,8 @@ impl NodeTask {
     }
 
     fn request_snapshot(&mut self, reply: SnapshotReply) {
-        let applied = self.applied.load(Ordering::Acquire);
-        let snap = self.store.snapshot_meta();
+        let applied = self.waiters.visible();
+        let snap = self.store().snapshot_meta();
         if applied == 0 {
             let _ = reply.send(Err(AdminError::Conflict(
                 "nothing has been applied yet; there is nothing to snapshot".into(),
@@ -418,7 +417,7 @@ impl NodeTask {
 
     fn snapshot_file_size(&self, term: raft::Term, index: raft::Index) -> u64 {
         let path = self
-            .store
+            .store()
             .snapshot_dir()
             .join(crate::storage::snapshot_file::file_name(term, index));
         std::fs::metadata(path).map_or(0, |m| m.len())
