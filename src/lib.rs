@@ -10,17 +10,20 @@
 //! timer ──tick──────────────────────────────────────────▶
 //! ```
 //!
-//! Modules, each using only those listed before it:
+//! Modules, each using only those listed before it (`tests/module_order.rs` checks):
 //! - [`raft`]: the sans-IO consensus core (no tokio, no IO, no clock).
+//! - [`member_url`]: member URLs and `--initial-cluster`, parsed once.
 //! - [`storage`]: the redb database of one node; implements `raft::Storage`.
 //! - [`kv`]: the replicated key-value state machine.
+//! - [`metrics`]: counters and histograms of one member (served by `api`).
+//! - [`tls`]: certificates, identities, roles and tokens.
 //! - [`transport`]: peer HTTP under `/raft/`, batched, one sender per peer.
 //! - [`node`]: the runtime owning the `RawNode` and its Ready loop.
-//! - [`api`]: client and admin HTTP routes.
-//! - [`metrics`]: counters and histograms of one member, served as `GET /metrics`.
+//! - [`api`]: client and admin HTTP routes, `/metrics`, authentication.
+//! - [`member`]: the composition root: one member, wired together (`raftctl serve`).
 //! - [`client`]: typed HTTP client with endpoint failover.
+//! - [`bench`]: the load generator behind `raftctl bench` (through `client`).
 //! - [`inspect`]: offline reading of data dirs and snapshot files.
-//! - [`bench`]: the load generator behind `raftctl bench`.
 //! - [`cli`]: the `raftctl` command line.
 
 pub mod api;
@@ -29,6 +32,7 @@ pub mod cli;
 pub mod client;
 pub mod inspect;
 pub mod kv;
+pub mod member;
 pub mod member_url;
 pub mod metrics;
 pub mod node;

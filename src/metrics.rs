@@ -1,7 +1,9 @@
 //! `GET /metrics`: what one member has done, in the Prometheus/OpenMetrics text format.
 //!
 //! One [`Metrics`] per member, made by `serve` and cloned into the node task, the
-//! transport and the API. Events are counted where they happen, with atomic increments
+//! transport and the API. This module depends on nothing above the core: its callers
+//! say what happened ([`Proposal`], [`Positions`]); the route that serves the text is
+//! the API's. Events are counted where they happen, with atomic increments
 //! (histograms take a short uncontended lock per Ready, never per entry, and nothing is
 //! held across an await). The position gauges (term, indexes, leadership, db size) are
 //! not kept up to date on the hot path at all: they are read from the node's status when
@@ -13,9 +15,6 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -24,7 +23,6 @@ use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 use tokio::sync::mpsc;
 
-use crate::node::{Consistency, NodeError, NodeHandle, NodeStatus, RoleView, WriteOutcome};
 use crate::raft::{NodeId, Ready};
 
 /// The content type of the OpenMetrics text format that `prometheus-client` writes,
@@ -55,6 +53,29 @@ struct ConsistencyLabel {
 type QueueProbe = Box<dyn Fn() -> Option<usize> + Send + Sync>;
 
 /// The metrics of one member. Cheap to clone: every clone counts into the same registry.
+/// How one write ended, as the API saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Proposal {
+    /// Applied and answered.
+    Ok,
+    /// Refused before it was proposed: no leader, or the leader would not take it.
+    Dropped,
+    /// Timed out, or the node failed: the outcome is unknown.
+    Failed,
+}
+
+/// The member's positions, set into the gauges when `/metrics` is scraped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Positions {
+    pub term: u64,
+    pub commit: u64,
+    pub applied: u64,
+    pub last_index: u64,
+    pub first_index: u64,
+    pub is_leader: bool,
+    pub db_size_bytes: u64,
+}
+
 #[derive(Clone)]
 pub struct Metrics(Arc<Inner>);
 
@@ -306,12 +327,11 @@ impl Metrics {
 
     /// Counts the outcome of one write as the API sees it (the node's answer inside the
     /// handle's own timeout).
-    pub fn count_proposal(&self, res: &Result<Result<WriteOutcome, NodeError>, NodeError>) {
-        match res {
-            Ok(Ok(_)) => self.proposals_ok.inc(),
-            Ok(Err(NodeError::NoLeader | NodeError::Refused(_)))
-            | Err(NodeError::NoLeader | NodeError::Refused(_)) => self.proposals_dropped.inc(),
-            _ => self.proposals_failed.inc(),
+    pub fn count_proposal(&self, outcome: Proposal) {
+        match outcome {
+            Proposal::Ok => self.proposals_ok.inc(),
+            Proposal::Dropped => self.proposals_dropped.inc(),
+            Proposal::Failed => self.proposals_failed.inc(),
         };
     }
 
@@ -322,9 +342,9 @@ impl Metrics {
         }
     }
 
-    /// Counts one read.
-    pub fn count_read(&self, consistency: Consistency) {
-        if consistency == Consistency::Linearizable {
+    /// Counts one read: linearizable, or stale.
+    pub fn count_read(&self, linearizable: bool) {
+        if linearizable {
             self.reads_linearizable.inc();
         } else {
             self.reads_stale.inc();
@@ -388,15 +408,15 @@ impl Metrics {
     }
 
     /// Sets the scrape-time gauges and writes every metric in the text format.
-    pub fn encode(&self, status: Option<&NodeStatus>) -> String {
-        if let Some(s) = status {
-            self.term.set(s.term);
-            self.commit_index.set(s.commit);
-            self.applied_index.set(s.applied);
-            self.last_index.set(s.last_index);
-            self.first_index.set(s.first_index);
-            self.is_leader.set(i64::from(s.role == RoleView::Leader));
-            self.db_size_bytes.set(s.db_size_bytes);
+    pub fn encode(&self, positions: Option<&Positions>) -> String {
+        if let Some(p) = positions {
+            self.term.set(p.term);
+            self.commit_index.set(p.commit);
+            self.applied_index.set(p.applied);
+            self.last_index.set(p.last_index);
+            self.first_index.set(p.first_index);
+            self.is_leader.set(i64::from(p.is_leader));
+            self.db_size_bytes.set(p.db_size_bytes);
         }
         {
             let mut queues = self.peer_queues.lock().unwrap_or_else(|e| e.into_inner());
@@ -421,17 +441,6 @@ impl Metrics {
     }
 }
 
-/// `GET /metrics`. The position gauges come from the node's status; if the node does
-/// not answer in time they keep their last values and the counters are still served.
-pub async fn serve_metrics(State(node): State<NodeHandle>) -> Response {
-    let status = node.status().await.ok();
-    let body = node.metrics.encode(status.as_ref());
-    let mut resp = (StatusCode::OK, body).into_response();
-    resp.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
-    resp
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,7 +448,7 @@ mod tests {
     #[test]
     fn encodes_every_family_with_help_and_type() {
         let m = Metrics::new();
-        m.count_read(Consistency::Linearizable);
+        m.count_read(true);
         m.observe_persisted(Instant::now(), &Ready::default());
         m.peer_send_failure(2);
         let (tx, _rx) = mpsc::channel::<u8>(8);

@@ -15,7 +15,8 @@ use super::types::{
     MembersResponse, ProgressEntry, PutResponse, SnapshotRef, StatusResponse,
 };
 use crate::kv::Op;
-use crate::node::{Consistency, MembersInfo, NodeError, NodeHandle, NodeStatus};
+use crate::metrics::{Positions, CONTENT_TYPE};
+use crate::node::{Consistency, MembersInfo, NodeError, NodeHandle, NodeStatus, RoleView};
 
 /// Longest key accepted, in bytes of UTF-8 (the KV's limit, which forwarded proposals
 /// obey too).
@@ -36,7 +37,7 @@ pub fn router(node: NodeHandle, peer_routes: Router) -> Router {
         .route("/v1/status", get(status))
         .route("/v1/members", get(members).post(super::admin::add))
         .route("/health", get(health))
-        .route("/metrics", get(crate::metrics::serve_metrics))
+        .route("/metrics", get(serve_metrics))
         .merge(super::admin::routes())
         .layer(DefaultBodyLimit::max(MAX_VALUE_BYTES))
         .with_state(node);
@@ -297,4 +298,23 @@ async fn health(State(node): State<NodeHandle>) -> Response {
         ),
     };
     (code, Json(body)).into_response()
+}
+
+/// `GET /metrics`. The position gauges come from the node's status; if the node does
+/// not answer in time they keep their last values and the counters are still served.
+async fn serve_metrics(State(node): State<NodeHandle>) -> Response {
+    let positions = node.status().await.ok().map(|s| Positions {
+        term: s.term,
+        commit: s.commit,
+        applied: s.applied,
+        last_index: s.last_index,
+        first_index: s.first_index,
+        is_leader: s.role == RoleView::Leader,
+        db_size_bytes: s.db_size_bytes,
+    });
+    let body = node.metrics.encode(positions.as_ref());
+    let mut resp = (StatusCode::OK, body).into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    resp
 }

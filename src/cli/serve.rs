@@ -12,7 +12,7 @@ use crate::api::auth::{AuthPolicy, Public};
 use crate::api::types::JSON_SAFE_MAX;
 use crate::client::Client;
 use crate::member_url::{self, MemberUrl};
-use crate::node::{self, NodeConfig, StartMode};
+use crate::node::{NodeConfig, StartMode};
 use crate::raft::NodeId;
 use crate::storage::RedbStorage;
 use crate::tls::member::{MemberTls, TlsFiles};
@@ -344,7 +344,7 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> CliResult {
     let security = security(&settings)?;
     let mode = start_mode(&settings, &rt)?;
     ensure_parent(&settings.data_dir)?;
-    rt.block_on(node::serve(
+    rt.block_on(crate::member::serve(
         settings.node.clone(),
         &settings.data_dir,
         mode,
@@ -357,7 +357,7 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> CliResult {
 
 /// Loads the TLS and token files (refused now, with the reason, rather than at the
 /// first connection) and says how this member can be reached.
-fn security(s: &ServeSettings) -> CliResult<node::Security> {
+fn security(s: &ServeSettings) -> CliResult<crate::member::Security> {
     let tls = match &s.tls {
         Some(files) => Some(MemberTls::load(s.node.id, files.clone()).map_err(CliError::failure)?),
         None => None,
@@ -379,7 +379,7 @@ fn security(s: &ServeSettings) -> CliResult<node::Security> {
     if tls.is_none() && s.tokens.is_some() {
         tracing::warn!("tokens travel in the clear without TLS");
     }
-    Ok(node::Security {
+    Ok(crate::member::Security {
         tls,
         auth: Some(std::sync::Arc::new(auth)),
     })

@@ -12,6 +12,7 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::kv;
+use crate::metrics::Proposal;
 use crate::raft::{Index, NodeId};
 use crate::storage::RedbStorage;
 
@@ -143,7 +144,12 @@ impl NodeHandle {
                 "the write",
             )
             .await;
-        self.metrics.count_proposal(&res);
+        self.metrics.count_proposal(match &res {
+            Ok(Ok(_)) => Proposal::Ok,
+            Ok(Err(NodeError::NoLeader | NodeError::Refused(_)))
+            | Err(NodeError::NoLeader | NodeError::Refused(_)) => Proposal::Dropped,
+            _ => Proposal::Failed,
+        });
         match res {
             Ok(inner) => inner,
             Err(NodeError::Timeout(m)) => {
@@ -165,7 +171,8 @@ impl NodeHandle {
         cost: ReadCost,
         f: impl FnOnce(&kv::View<'_>) -> Result<T, String> + Send + 'static,
     ) -> Result<(T, Index), NodeError> {
-        self.metrics.count_read(consistency);
+        self.metrics
+            .count_read(consistency == Consistency::Linearizable);
         match consistency {
             // A read index is at least every commit this member knew of, so once it is
             // applied the replay after a restart is over.

@@ -20,12 +20,13 @@ pub mod membership;
 mod peer_input;
 mod persist;
 mod runtime;
-mod server;
 mod snapshot;
+mod start;
 mod status;
 mod waiters;
 
 pub use admin::{AdminError, ChangeOutcome, SnapshotTaken, TransferOutcome};
 pub use handle::{Consistency, NodeError, NodeHandle, WriteOutcome};
-pub use server::{serve, Error, NodeConfig, Security, StartMode};
+pub(crate) use runtime::PEER_INBOX;
+pub use start::{Error, NodeConfig, Opened, Running, StartMode};
 pub use status::{FollowerProgress, MembersInfo, NodeStatus, RoleView};

@@ -27,7 +27,7 @@ use crate::raft::{Entry, EntryType, HardState, Index, NodeId, Ready, SnapshotMet
 use crate::storage::{Membership, RedbStorage, WriteBatch};
 
 use super::handle::WriteOutcome;
-use super::server::Error;
+use super::start::Error;
 
 /// Log entries deleted per Ready while a compaction is pending, at least; a Ready that
 /// appends more deletes twice what it appends (see [`compaction_step`]).

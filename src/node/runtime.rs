@@ -26,7 +26,7 @@ use tokio::time::MissedTickBehavior;
 use super::handle::{NodeError, NodeRequest};
 use super::peer_input::{check_peer_message, Following, LogLimiter};
 use super::persist::Persister;
-use super::server::{peers_of, Error, NodeConfig};
+use super::start::{peers_of, Error, NodeConfig};
 use super::waiters::{Waiters, WriteReply};
 use crate::kv::{self, ApplyBuffer, Command};
 use crate::raft::{

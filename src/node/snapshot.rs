@@ -23,7 +23,7 @@ use crate::storage::snapshot_file::file_name;
 use crate::storage::{RedbStorage, WriteBatch};
 use crate::transport::{BoxFuture, SnapshotSink, SnapshotSource, SnapshotWriter};
 
-use super::server::Error;
+use super::start::Error;
 
 /// Restores the state machine from the snapshot file of `snap` and records it, inside
 /// the write batch `w`. The file passes the same validation as when it arrived

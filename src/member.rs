@@ -1,0 +1,215 @@
+//! One member, wired together: the composition root. It opens the node's data dir,
+//! makes the metrics, the peer transport (both directions) and the API, starts the node
+//! task, serves HTTP until a signal or a failure, and stops everything in order. It is
+//! the only module that knows all of them; each of them knows only those below it
+//! (see the module list in `lib.rs`).
+
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+
+use crate::api::auth::AuthPolicy;
+use crate::metrics::Metrics;
+use crate::node::{self, Error, NodeConfig, StartMode};
+use crate::tls::member::{MemberTls, POLL_EVERY};
+use crate::transport::{self, Transport, TransportConfig};
+
+/// How long shutdown waits for open HTTP requests to finish.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Who the member trusts (from `serve`'s flags).
+#[derive(Clone, Default)]
+pub struct Security {
+    /// Certificates: TLS on every route, mutual TLS between members. `None`: plaintext.
+    pub tls: Option<Arc<MemberTls>>,
+    /// Who may use which route (tokens, open routes).
+    pub auth: Option<Arc<AuthPolicy>>,
+}
+
+impl std::fmt::Debug for Security {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Security")
+            .field("tls", &self.tls)
+            .field("auth", &self.auth.is_some())
+            .finish()
+    }
+}
+
+/// Runs one member until `shutdown` resolves: sets up (or opens) the data dir, starts the
+/// node task and serves the API and peer routes on `listener`.
+pub async fn serve(
+    config: NodeConfig,
+    data_dir: &Path,
+    mode: StartMode,
+    listener: TcpListener,
+    security: Security,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
+    let opened =
+        tokio::task::block_in_place(|| node::Opened::open(config.clone(), data_dir, mode))?;
+    let metrics = Metrics::new();
+    if let Some(auth) = &security.auth {
+        auth.attach_metrics(metrics.clone());
+    }
+    let (events_tx, events_rx) = mpsc::channel(1024);
+    let transport = Transport::with_config(
+        opened.store().cluster_id(),
+        config.id,
+        opened.peers(),
+        events_tx,
+        TransportConfig {
+            snapshot_source: Some(opened.snapshot_source()),
+            metrics: metrics.clone(),
+            request_timeout: opened.peer_request_timeout(),
+            tls: security.tls.clone(),
+            ..TransportConfig::default()
+        },
+    )?;
+    let (peer_tx, peer_rx) = mpsc::channel(node::PEER_INBOX);
+    let mut inbound = opened.inbound(peer_tx);
+    if security.tls.is_some() {
+        inbound = inbound.with_member_certificates();
+    }
+    let mut node = opened.start(transport, peer_rx, events_rx, metrics)?;
+
+    let app = crate::api::router(node.handle.clone(), transport::router(inbound));
+    let (http_stop_tx, http_stop_rx) = watch::channel(false);
+    let http = crate::api::HttpSettings::from_env();
+    let advertise = config.advertise.clone();
+    let server_tls = security.tls.clone();
+    let auth = security.auth.clone();
+    let reloader = tokio::spawn(reload_on_change(security.clone(), http_stop_rx.clone()));
+    let mut server = tokio::spawn(async move {
+        crate::api::serve_http(
+            listener,
+            app,
+            &advertise,
+            http,
+            server_tls,
+            auth,
+            http_stop_rx,
+        )
+        .await
+    });
+    match &security.tls {
+        Some(tls) => tracing::info!(
+            url = %config.advertise,
+            "serving clients and peers over TLS with {}",
+            tls.summary()
+        ),
+        None => tracing::info!(url = %config.advertise, "serving clients and peers"),
+    }
+
+    // Whichever comes first: a signal, the node task failing, or the server failing.
+    let mut shutdown = Box::pin(shutdown);
+    let outcome = tokio::select! {
+        () = &mut shutdown => Ok(()),
+        res = node.ended() => match res {
+            // A removed member has nothing left to do: a clean stop, said in the log.
+            Err(Error::Removed) => {
+                tracing::warn!("this member was removed from the cluster; shutting down");
+                Ok(())
+            }
+            other => other.and(Err(Error::Task("the node task stopped".into()))),
+        },
+        res = &mut server => match res {
+            Ok(Ok(())) => Err(Error::Task("the HTTP server stopped".into())),
+            Ok(Err(e)) => Err(Error::Http(e)),
+            Err(e) => Err(Error::Task(e.to_string())),
+        },
+    };
+    // Stop accepting, let the node finish its in-flight batch, then close the database
+    // (dropping the last storage handle).
+    let _ = http_stop_tx.send(true);
+    let stopped = node.stop().await;
+    if outcome.is_ok() {
+        stopped?;
+    }
+    if !server.is_finished()
+        && tokio::time::timeout(DRAIN_TIMEOUT, &mut server)
+            .await
+            .is_err()
+    {
+        server.abort();
+    }
+    reloader.abort();
+    if outcome.is_ok() {
+        tracing::info!("stopped cleanly");
+    }
+    outcome
+}
+
+/// Reads the certificate, key, CA, revocation list and token files again on SIGHUP and
+/// when they change (looked at every [`POLL_EVERY`]), until `stop`. New connections use
+/// what was read; open ones carry on. Unusable files leave the previous ones in use and
+/// are reported once per distinct problem (and at every SIGHUP).
+async fn reload_on_change(security: Security, mut stop: watch::Receiver<bool>) {
+    if security.tls.is_none() && security.auth.is_none() {
+        return;
+    }
+    #[cfg(unix)]
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let mut tick = tokio::time::interval(POLL_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_errors: [Option<String>; 2] = [None, None];
+    loop {
+        #[cfg(unix)]
+        let hangup = async {
+            match hup.as_mut() {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let hangup = std::future::pending::<()>();
+        let forced = tokio::select! {
+            _ = stop.wait_for(|s| *s) => return,
+            () = hangup => true,
+            _ = tick.tick() => false,
+        };
+        if forced {
+            tracing::info!("SIGHUP received: reading the TLS and token files again");
+        }
+        let outcomes = [
+            (
+                "TLS files",
+                security
+                    .tls
+                    .as_ref()
+                    .map(|t| t.reload(forced).map(|new| new.then(|| t.summary()))),
+            ),
+            (
+                "token file",
+                security
+                    .auth
+                    .as_ref()
+                    .map(|a| a.reload_tokens(forced).map(|new| new.then(String::new))),
+            ),
+        ];
+        for ((what, outcome), last) in outcomes.into_iter().zip(last_errors.iter_mut()) {
+            match outcome {
+                None | Some(Ok(None)) => {}
+                Some(Ok(Some(summary))) => {
+                    *last = None;
+                    if summary.is_empty() {
+                        tracing::info!("{what} reloaded");
+                    } else {
+                        tracing::info!("{what} reloaded: now using {summary}");
+                    }
+                }
+                Some(Err(e)) => {
+                    if forced || last.as_deref() != Some(e.as_str()) {
+                        tracing::error!("{what} not reloaded, the previous ones stay in use: {e}");
+                    }
+                    *last = Some(e);
+                }
+            }
+        }
+    }
+}
