@@ -89,7 +89,7 @@ impl Cluster {
     /// Keeps memory flat: compacts every node's log up to what it applied.
     fn compact(&mut self) {
         for n in &mut self.nodes {
-            let applied = n.raft.raft_log.applied;
+            let applied = n.status().applied;
             let first = n.store().first_index().expect("first index");
             if applied > first + 10_000 {
                 n.store_mut().compact(applied - 1).expect("compact");

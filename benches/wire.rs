@@ -37,7 +37,7 @@ fn batch() -> Vec<Message> {
 }
 
 fn wire_format(c: &mut Criterion) {
-    let cluster_id = wire::format_cluster_id(0x1234_5678_9abc_def0);
+    let cluster_id = raftctl::cluster_id::ClusterId(0x1234_5678_9abc_def0).to_string();
     let messages = batch();
     let body = wire::encode_batch(&cluster_id, 1, &messages);
 

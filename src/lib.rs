@@ -11,7 +11,9 @@
 //! ```
 //!
 //! Modules, each using only those listed before it (`tests/module_order.rs` checks):
+//! - [`shown`]: outside text made safe to show on one line.
 //! - [`raft`]: the sans-IO consensus core (no tokio, no IO, no clock).
+//! - [`cluster_id`]: which cluster a member, message or file belongs to.
 //! - [`member_url`]: member URLs and `--initial-cluster`, parsed once.
 //! - [`storage`]: the redb database of one node; implements `raft::Storage`.
 //! - [`kv`]: the replicated key-value state machine.
@@ -30,6 +32,7 @@ pub mod api;
 pub mod bench;
 pub mod cli;
 pub mod client;
+pub mod cluster_id;
 pub mod inspect;
 pub mod kv;
 pub mod member;
@@ -37,6 +40,7 @@ pub mod member_url;
 pub mod metrics;
 pub mod node;
 pub mod raft;
+pub mod shown;
 pub mod storage;
 pub mod tls;
 pub mod transport;

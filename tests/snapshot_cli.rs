@@ -8,13 +8,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use offline_util::*;
-use raftctl::kv::{create_snapshot_file, SnapshotFileInfo};
+use raftctl::kv::{create_snapshot_file, CreatedSnapshot};
 use raftctl::storage::RedbStorage;
 use serde_json::json;
 
 /// A node of a 3-member cluster with 40 keys applied at index 40 (term 2), and its
 /// snapshot file written by the library.
-fn snapshot(tmp: &Path) -> (RedbStorage, SnapshotFileInfo) {
+fn snapshot(tmp: &Path) -> (RedbStorage, CreatedSnapshot) {
     let mut m = voters(&[1, 2, 3]);
     m.learners.insert(4, url(4));
     let store = node_dir(&tmp.join("source"), 1, m, &puts(40), 40, 40);

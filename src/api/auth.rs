@@ -156,7 +156,7 @@ impl AuthPolicy {
             return Ok(());
         }
         // The path comes from the caller: escaped and cut where it is shown.
-        let path = crate::cli::output::shown(path);
+        let path = crate::shown::shown(path);
         let (who, role) = match (&caller.certificate, bearer) {
             (Some(Identity::Client { role, name }), _) => (format!("client {name:?}"), *role),
             (Some(Identity::Member(id)), None) => (format!("member {id}"), Role::Read),
@@ -220,7 +220,7 @@ impl AuthPolicy {
             remote = %remote,
             others,
             "refused {method} {} from {} at {remote}: {}",
-            crate::cli::output::shown(path),
+            crate::shown::shown(path),
             refused.who,
             refused.error
         );

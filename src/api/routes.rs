@@ -11,10 +11,11 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use super::types::{
-    format_cluster_id, DeleteResponse, HealthResponse, ListResponse, Member, MemberUrl,
-    MembersResponse, ProgressEntry, PutResponse, SnapshotRef, StatusResponse,
+    DeleteResponse, HealthResponse, ListResponse, Member, MemberUrl, MembersResponse,
+    ProgressEntry, PutResponse, SnapshotRef, StatusResponse,
 };
-use crate::kv::Op;
+use crate::cluster_id::ClusterId;
+use crate::kv::{Key, Op};
 use crate::metrics::{Positions, CONTENT_TYPE};
 use crate::node::{Consistency, MembersInfo, NodeError, NodeHandle, NodeStatus, RoleView};
 
@@ -75,28 +76,14 @@ impl From<NodeError> for ApiError {
 }
 
 /// A key from the path: percent-decoded, valid UTF-8, non-empty, at most 4096 bytes.
-fn parse_key(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+fn parse_key(path: Result<Path<String>, PathRejection>) -> Result<Key, ApiError> {
     let Path(key) = path.map_err(|e| match e {
         PathRejection::FailedToDeserializePathParams(_) => {
             ApiError::BadRequest("the key is not valid UTF-8 once percent-decoded".into())
         }
         other => ApiError::BadRequest(format!("bad key in the path: {}", other.body_text())),
     })?;
-    check_key(&key)?;
-    Ok(key)
-}
-
-fn check_key(key: &str) -> Result<(), ApiError> {
-    if key.is_empty() {
-        return Err(ApiError::BadRequest("the key is empty".into()));
-    }
-    if key.len() > MAX_KEY_BYTES {
-        return Err(ApiError::BadRequest(format!(
-            "the key is {} bytes long; the limit is {MAX_KEY_BYTES}",
-            key.len()
-        )));
-    }
-    Ok(())
+    Key::new(key).map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 
 fn body_error(e: BytesRejection) -> ApiError {
@@ -135,7 +122,12 @@ async fn put_key(
 ) -> Result<Json<PutResponse>, ApiError> {
     let key = parse_key(path)?;
     let value = body.map_err(body_error)?;
-    let outcome = node.write(Op::Put { key, value }).await?;
+    let outcome = node
+        .write(Op::Put {
+            key: key.into_string(),
+            value,
+        })
+        .await?;
     Ok(Json(PutResponse {
         index: outcome.index,
     }))
@@ -146,7 +138,11 @@ async fn delete_key(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<DeleteResponse>, ApiError> {
     let key = parse_key(path)?;
-    let outcome = node.write(Op::Delete { key }).await?;
+    let outcome = node
+        .write(Op::Delete {
+            key: key.into_string(),
+        })
+        .await?;
     Ok(Json(DeleteResponse {
         index: outcome.index,
         deleted: outcome.existed,
@@ -161,9 +157,12 @@ async fn get_key(
     let key = parse_key(path)?;
     let Query(q) = query.map_err(query_error)?;
     let consistency = parse_consistency(q.consistency.as_deref())?;
-    let (value, index) = node.get(key.clone(), consistency).await?;
+    let (value, index) = node.get(key.to_string(), consistency).await?;
     let Some(value) = value else {
-        return Err(ApiError::NotFound(format!("key {key:?} not found")));
+        return Err(ApiError::NotFound(format!(
+            "key {:?} not found",
+            key.as_str()
+        )));
     };
     let mut resp = value.into_response();
     let headers = resp.headers_mut();
@@ -212,7 +211,7 @@ fn member_urls(m: &std::collections::BTreeMap<u64, String>) -> Vec<MemberUrl> {
 pub(crate) fn status_json(s: &NodeStatus) -> StatusResponse {
     StatusResponse {
         id: s.id,
-        cluster_id: format_cluster_id(s.cluster_id),
+        cluster_id: ClusterId(s.cluster_id).to_string(),
         role: s.role.as_str().to_string(),
         term: s.term,
         leader: s.leader,

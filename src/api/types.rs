@@ -178,11 +178,6 @@ pub mod json_u64_opt {
     }
 }
 
-/// Formats a cluster id the way every output shows it: 16 hex digits.
-pub fn format_cluster_id(id: u64) -> String {
-    format!("{id:016x}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,10 +207,5 @@ mod tests {
         assert_eq!(m.leader, None);
         let m: MembersResponse = serde_json::from_str(r#"{"members":[],"leader":3}"#).unwrap();
         assert_eq!(m.leader, Some(3));
-    }
-
-    #[test]
-    fn cluster_ids_have_sixteen_digits() {
-        assert_eq!(format_cluster_id(0xab), "00000000000000ab");
     }
 }

@@ -34,6 +34,7 @@ use serde::Serialize;
 use super::snapshot::serve_command;
 use super::wal::{member_rows, summarize, type_name, MemberRow};
 use super::{json_opt_u64, json_u64, Error};
+use crate::cluster_id::ClusterId;
 use crate::kv::snapshot_file::create_snapshot_file;
 use crate::kv::{Command, KvWriter};
 use crate::raft::{Entry, EntryType, Index, NodeId, SnapshotMeta, Term};
@@ -233,7 +234,7 @@ fn survivor(dir: &Path, store: &RedbStorage) -> Result<Survivor, Error> {
     Ok(Survivor {
         data_dir: dir.display().to_string(),
         node_id: store.node_id(),
-        cluster_id: format!("{:016x}", store.cluster_id()),
+        cluster_id: ClusterId(store.cluster_id()).to_string(),
         term: hs.term,
         vote: hs.vote,
         commit: hs.commit,
@@ -561,7 +562,7 @@ pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
     Ok(RecoverReport {
         data_dir: dir.display().to_string(),
         node_id: id,
-        cluster_id: format!("{:016x}", store.cluster_id()),
+        cluster_id: ClusterId(store.cluster_id()).to_string(),
         changed,
         old_voters: member_rows(&old.voters),
         old_learners: member_rows(&old.learners),

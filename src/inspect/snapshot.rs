@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::wal::{member_rows, MemberRow};
 use super::{json_u64, Error};
+use crate::cluster_id::ClusterId;
 use crate::kv::snapshot_file::{
     create_snapshot_file, install_snapshot_file_with, verify_snapshot_file, InstallOptions,
 };
@@ -166,7 +167,7 @@ pub fn restored_cluster_id(
     feed(token.as_bytes());
     match h {
         0 => 1,
-        h if format!("{h:016x}") == source_cluster => h ^ 1,
+        h if ClusterId(h).to_string() == source_cluster => h ^ 1,
         h => h,
     }
 }
@@ -231,7 +232,7 @@ pub fn restore(opts: &RestoreOptions) -> Result<RestoreReport, Error> {
     Ok(RestoreReport {
         data_dir: dir.display().to_string(),
         node_id: opts.node_id,
-        cluster_id: format!("{cluster_id:016x}"),
+        cluster_id: ClusterId(cluster_id).to_string(),
         source_cluster_id: installed.file_meta.cluster_id.clone(),
         voters: member_rows(&installed.membership.voters),
         learners: member_rows(&installed.membership.learners),
@@ -319,6 +320,6 @@ mod tests {
         assert_ne!(a, restored_cluster_id("00000000000000aa", 8, 10, &m, ""));
         let one = parse_initial_cluster("1=http://a:1").unwrap();
         assert_ne!(a, restored_cluster_id("00000000000000aa", 7, 10, &one, ""));
-        assert_ne!(format!("{a:016x}"), "00000000000000aa");
+        assert_ne!(ClusterId(a).to_string(), "00000000000000aa");
     }
 }

@@ -6,6 +6,7 @@ use std::ops::ControlFlow;
 use serde::Serialize;
 
 use super::{json_opt_u64, json_u64};
+use crate::cluster_id::ClusterId;
 use crate::kv::Command;
 use crate::raft::{ConfChange, ConfChangeType, Entry, EntryType, Index, NodeId, Term};
 use crate::storage::{Membership, RedbStorage, Result, FORMAT_VERSION};
@@ -235,7 +236,7 @@ pub fn hardstate(store: &RedbStorage) -> Result<HardStateReport> {
     let membership = store.membership();
     Ok(HardStateReport {
         node_id: store.node_id(),
-        cluster_id: format!("{:016x}", store.cluster_id()),
+        cluster_id: ClusterId(store.cluster_id()).to_string(),
         term: hs.term,
         vote: hs.vote,
         commit: hs.commit,

@@ -25,6 +25,53 @@ pub const MAX_KEY_LEN: usize = 4096;
 /// replication message. The client API and forwarded proposals share these limits.
 pub const MAX_VALUE_LEN: usize = 512 * 1024;
 
+/// A key that obeys the limits every write obeys: non-empty, at most [`MAX_KEY_LEN`]
+/// bytes of UTF-8. The client API, the CLI and forwarded proposals check keys by making
+/// one.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key(String);
+
+impl Key {
+    pub fn new(key: impl Into<String>) -> Result<Key, LimitError> {
+        let key = key.into();
+        Key::check(&key)?;
+        Ok(Key(key))
+    }
+
+    /// Whether `key` would make a [`Key`], without taking it.
+    pub fn check(key: &str) -> Result<(), LimitError> {
+        if key.is_empty() {
+            return Err(LimitError::EmptyKey);
+        }
+        if key.len() > MAX_KEY_LEN {
+            return Err(LimitError::KeyTooLong(key.len()));
+        }
+        Ok(())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// What a command does to the store.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -140,13 +187,7 @@ impl Command {
     /// proposal forwarded by a peer): a non-empty key of at most [`MAX_KEY_LEN`] bytes
     /// and a value of at most [`MAX_VALUE_LEN`] bytes.
     pub fn check_limits(&self) -> Result<(), LimitError> {
-        let key = self.op.key();
-        if key.is_empty() {
-            return Err(LimitError::EmptyKey);
-        }
-        if key.len() > MAX_KEY_LEN {
-            return Err(LimitError::KeyTooLong(key.len()));
-        }
+        Key::check(self.op.key())?;
         if let Op::Put { value, .. } = &self.op {
             if value.len() > MAX_VALUE_LEN {
                 return Err(LimitError::ValueTooLarge(value.len()));

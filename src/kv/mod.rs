@@ -22,12 +22,12 @@ pub mod snapshot_file;
 mod store;
 
 pub use buffer::{ApplyBuffer, Buffered, View};
-pub use command::{Command, DecodeError, LimitError, Op, MAX_KEY_LEN, MAX_VALUE_LEN};
+pub use command::{Command, DecodeError, Key, LimitError, Op, MAX_KEY_LEN, MAX_VALUE_LEN};
 pub use snapshot::{restore, write_snapshot, SnapshotStats};
 pub use snapshot_file::{
     create_snapshot_file, install_expected_snapshot_file, install_snapshot_file,
-    install_snapshot_file_with, validate_snapshot_file, verify_snapshot_file, InstallOptions,
-    InstalledSnapshot, SnapshotFileInfo, VerifiedSnapshotFile,
+    install_snapshot_file_with, validate_snapshot_file, verify_snapshot_file, CreatedSnapshot,
+    InstallOptions, InstalledSnapshot, VerifiedSnapshotFile,
 };
 pub use store::{apply, count, get, get_versioned, list, ApplyResult, KvWriter, KV_DATA};
 

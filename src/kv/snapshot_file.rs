@@ -23,6 +23,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::snapshot::{restore, write_snapshot};
+use crate::cluster_id::ClusterId;
 use crate::raft::{Index, SnapshotMeta, Term};
 use crate::storage::{
     self, Membership, RedbStorage, SnapshotFileMeta, SnapshotReader, SnapshotWriter, WriteBatch,
@@ -33,9 +34,11 @@ const KV_MAGIC: &[u8; 8] = b"RAFTKV\x00\x01";
 /// The end record of a KV image: `[0xFFFF_FFFF][records: u64][crc32c: u32]`.
 const KV_END_LEN: usize = 4 + 8 + 4;
 
-/// A snapshot file written by [`create_snapshot_file`].
+/// A snapshot file written by [`create_snapshot_file`]: where, of which position, and
+/// its size, key count and checksum (`storage::SnapshotFileInfo` is the file layer's
+/// view of the same file).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SnapshotFileInfo {
+pub struct CreatedSnapshot {
     pub path: PathBuf,
     /// The applied index the image is of.
     pub index: Index,
@@ -124,7 +127,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// only once complete and fsynced. Works on a read-only store too (the data dir itself
 /// is not written unless `dir` is inside it). Recording the snapshot in the store
 /// (`WriteBatch::set_snapshot`) and compacting are the caller's.
-pub fn create_snapshot_file(store: &RedbStorage, dir: &Path) -> Result<SnapshotFileInfo> {
+pub fn create_snapshot_file(store: &RedbStorage, dir: &Path) -> Result<CreatedSnapshot> {
     let txn = store.begin_read()?;
     let state = store.applied_state(&txn)?;
     if state.applied == 0 {
@@ -137,7 +140,7 @@ pub fn create_snapshot_file(store: &RedbStorage, dir: &Path) -> Result<SnapshotF
         term: state.applied_term,
         conf_state: state.membership.conf_state(),
         membership: state.membership,
-        cluster_id: format!("{:016x}", store.cluster_id()),
+        cluster_id: ClusterId(store.cluster_id()).to_string(),
     };
     let mut writer = SnapshotWriter::create(dir, meta)?;
     let stats = write_snapshot(&txn, &mut writer).map_err(|source| Error::Kv {
@@ -146,7 +149,7 @@ pub fn create_snapshot_file(store: &RedbStorage, dir: &Path) -> Result<SnapshotF
     })?;
     drop(txn);
     let file = writer.finish()?;
-    Ok(SnapshotFileInfo {
+    Ok(CreatedSnapshot {
         path: file.path,
         index: state.applied,
         term: state.applied_term,
@@ -180,7 +183,7 @@ pub fn install_snapshot_file_with(
     let file_meta = reader.meta().clone();
     check_meta(path, &file_meta)?;
     if let Some(expected) = opts.cluster_id {
-        let expected = format!("{expected:016x}");
+        let expected = ClusterId(expected).to_string();
         if file_meta.cluster_id != expected {
             return Err(Error::OtherCluster {
                 path: path.to_path_buf(),
@@ -336,7 +339,7 @@ fn check_expected(
     expected: &SnapshotMeta,
     cluster_id: u64,
 ) -> Result<()> {
-    let ours = format!("{cluster_id:016x}");
+    let ours = ClusterId(cluster_id).to_string();
     if meta.cluster_id != ours {
         return Err(Error::OtherCluster {
             path: path.to_path_buf(),

@@ -3,16 +3,28 @@
 //!
 //! ```text
 //! ticks ──────────┐
-//! peer messages ──┼─▶ node task (owns RawNode<RedbStorage>) ──Ready──▶ send messages
-//! NodeHandle ─────┘        │                                    ├─▶ one redb txn: snapshot, entries,
-//!   (API requests)         │                                    │   hard state, apply + applied index
-//!                          │                                    ├─▶ send persisted messages
-//!                          └────────── advance ◀────────────────┴─▶ answer waiting requests
+//! peer messages ──┼─▶ node task (runtime.rs) ──Ready──▶ 1 send messages
+//! NodeHandle ─────┘     owns RawNode<RedbStorage>      2 apply committed entries into the
+//!   (API requests)                                       apply buffer; answer (waiters.rs)
+//!                                                      3 persist: one redb txn, one fsync
+//!                                                        (persist.rs)
+//!                                                      4 send persisted messages
+//!                                                      5 answer the rest, serve reads
+//!                       advance ◀──────────────────────6
 //! ```
 //!
 //! Requests and peer messages queue in channels while a Ready is being persisted, so the
 //! next Ready carries every proposal that arrived meanwhile (group commit: one fsync for
 //! all of them). The API reaches the node only through [`NodeHandle`].
+//!
+//! Files: `start.rs` opens the data dir and starts the task ([`Opened`], [`Running`]);
+//! `runtime.rs` is the Ready loop (`runtime/operator.rs`: membership changes, leader
+//! transfer and snapshots asked for by operators; `runtime/snapshots.rs`: automatic
+//! snapshots; `runtime/report.rs`: status); `persist.rs` owns the store, the apply buffer
+//! and the hard state not yet saved; `waiters.rs` holds the requests until they can be
+//! answered; `handle.rs` is the API's side; `peer_input.rs` checks what peers send;
+//! `snapshot.rs` moves snapshot files between members; `membership.rs` decides whether
+//! a membership change is safe.
 
 pub mod admin;
 mod handle;

@@ -14,6 +14,7 @@ use super::handle::NodeHandle;
 use super::peer_input::Following;
 use super::runtime::{Inboxes, NodeTask, Shared, REQUEST_INBOX};
 use super::snapshot::{FileSink, FileSource};
+use crate::cluster_id::ClusterId;
 use crate::kv;
 use crate::member_url::MemberUrl;
 use crate::metrics::Metrics;
@@ -106,7 +107,7 @@ fn open_storage(config: &NodeConfig, dir: &Path, mode: StartMode) -> Result<Redb
         StartMode::Restart => RedbStorage::open(dir)?,
         StartMode::Bootstrap { cluster_id, voters } => {
             tracing::info!(
-                cluster_id = %format!("{cluster_id:016x}"),
+                cluster_id = %ClusterId(cluster_id).to_string(),
                 members = voters.len(),
                 "bootstrapping a new cluster"
             );
@@ -127,7 +128,7 @@ fn open_storage(config: &NodeConfig, dir: &Path, mode: StartMode) -> Result<Redb
             voters,
             learners,
         } => {
-            tracing::info!(cluster_id = %format!("{cluster_id:016x}"), "joining a running cluster");
+            tracing::info!(cluster_id = %ClusterId(cluster_id).to_string(), "joining a running cluster");
             RedbStorage::create(
                 dir,
                 InitialState {
@@ -198,7 +199,7 @@ impl Opened {
         let store = open_storage(&config, data_dir, mode)?;
         tracing::info!(
             id = config.id,
-            cluster_id = %format!("{:016x}", store.cluster_id()),
+            cluster_id = %ClusterId(store.cluster_id()).to_string(),
             applied = store.applied(),
             term = store.hard_state().term,
             url = %config.advertise,

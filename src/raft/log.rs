@@ -10,16 +10,16 @@ use super::storage::{Storage, StorageError};
 use super::types::{Entry, EntryId, EntryType, Index, Snapshot, Term};
 
 pub struct RaftLog<S: Storage> {
-    pub store: S,
-    pub unstable: Unstable,
+    pub(crate) store: S,
+    pub(crate) unstable: Unstable,
     /// The highest index known to be stored on a quorum.
-    pub committed: Index,
+    pub(crate) committed: Index,
     /// The highest index handed out for applying (in a Ready not yet advanced).
-    pub applying: Index,
+    pub(crate) applying: Index,
     /// The highest index the state machine has applied.
-    pub applied: Index,
+    pub(crate) applied: Index,
     /// Byte cap for the committed entries of one Ready.
-    pub max_applying_size: u64,
+    pub(crate) max_applying_size: u64,
 }
 
 /// A storage that cannot answer its own bounds is broken beyond what the core can handle.

@@ -10,14 +10,14 @@ use super::types::{Entry, EntryId, Index, Snapshot, Term};
 #[derive(Clone, Debug, Default)]
 pub struct Unstable {
     /// An incoming snapshot not yet persisted.
-    pub snapshot: Option<Snapshot>,
+    pub(crate) snapshot: Option<Snapshot>,
     /// Whether `snapshot` was handed out in a Ready.
-    pub snapshot_in_progress: bool,
-    pub entries: Vec<Entry>,
+    pub(crate) snapshot_in_progress: bool,
+    pub(crate) entries: Vec<Entry>,
     /// The index of `entries[0]` (or where it would be).
-    pub offset: Index,
+    pub(crate) offset: Index,
     /// Entries before this index were handed out and await `stable_to`.
-    pub offset_in_progress: Index,
+    pub(crate) offset_in_progress: Index,
 }
 
 impl Unstable {

@@ -85,49 +85,49 @@ impl SplitMix64 {
 }
 
 pub struct Raft<S: Storage> {
-    pub id: NodeId,
-    pub term: Term,
-    pub vote: Option<NodeId>,
-    pub role: Role,
-    pub lead: Option<NodeId>,
-    pub raft_log: RaftLog<S>,
-    pub trk: ProgressTracker,
+    pub(crate) id: NodeId,
+    pub(crate) term: Term,
+    pub(crate) vote: Option<NodeId>,
+    pub(crate) role: Role,
+    pub(crate) lead: Option<NodeId>,
+    pub(crate) raft_log: RaftLog<S>,
+    pub(crate) trk: ProgressTracker,
     /// Outgoing messages, in order; `RawNode::ready` sorts them by what they depend on.
-    pub msgs: Vec<Message>,
-    pub read_states: Vec<ReadState>,
+    pub(crate) msgs: Vec<Message>,
+    pub(crate) read_states: Vec<ReadState>,
     /// Set while a leader transfer to this node is under way.
-    pub lead_transferee: Option<NodeId>,
+    pub(crate) lead_transferee: Option<NodeId>,
     /// Index of the latest conf change proposed by this leader; a new one waits until
     /// it is applied.
-    pub pending_conf_index: Index,
+    pub(crate) pending_conf_index: Index,
     /// Payload bytes this leader appended and not yet handed out as committed.
-    pub uncommitted_size: u64,
-    pub read_only: ReadOnly,
+    pub(crate) uncommitted_size: u64,
+    pub(crate) read_only: ReadOnly,
     /// ReadIndex requests waiting until this leader has committed an entry in its term.
-    pub pending_read_index: Vec<Message>,
+    pub(crate) pending_read_index: Vec<Message>,
     /// Ticks since the last election timeout reset (followers: since hearing from the
     /// leader; leaders: since the last quorum check).
-    pub election_elapsed: usize,
-    pub heartbeat_elapsed: usize,
-    pub election_timeout: usize,
-    pub heartbeat_timeout: usize,
-    pub randomized_election_timeout: usize,
-    pub check_quorum: bool,
-    pub pre_vote: bool,
-    pub disable_proposal_forwarding: bool,
-    pub max_msg_size: u64,
-    pub max_uncommitted_size: Option<u64>,
+    pub(crate) election_elapsed: usize,
+    pub(crate) heartbeat_elapsed: usize,
+    pub(crate) election_timeout: usize,
+    pub(crate) heartbeat_timeout: usize,
+    pub(crate) randomized_election_timeout: usize,
+    pub(crate) check_quorum: bool,
+    pub(crate) pre_vote: bool,
+    pub(crate) disable_proposal_forwarding: bool,
+    pub(crate) max_msg_size: u64,
+    pub(crate) max_uncommitted_size: Option<u64>,
     /// Appends to broadcast when the next Ready is built (messages only leave then, so
     /// deferring loses nothing and batches many proposals into one message).
-    pub pending_bcast: Option<BcastKind>,
+    pub(crate) pending_bcast: Option<BcastKind>,
     /// This leader's log holds an unapplied conf change removing it. It then takes no
     /// new proposals, so that when it applies its removal every entry it holds is
     /// committed, hence held by a remaining voter whose log is as up to date: that
     /// voter can win this node's vote even if this node crashes before handing over.
-    pub self_removal_pending: bool,
+    pub(crate) self_removal_pending: bool,
     /// This node applied its own removal and has since denied its vote to a candidate
     /// with a shorter log: the others may be stuck needing it (see `may_campaign`).
-    pub vetoed_as_removed: bool,
+    pub(crate) vetoed_as_removed: bool,
     rng: SplitMix64,
 }
 

@@ -48,7 +48,7 @@ pub struct Ready {
 }
 
 pub struct RawNode<S: Storage> {
-    pub raft: Raft<S>,
+    pub(crate) raft: Raft<S>,
     prev_soft_state: SoftState,
     /// The hard state last handed out (and so persisted once advanced).
     prev_hard_state: HardState,

@@ -17,12 +17,12 @@ use super::types::{Index, NodeId};
 /// A read waiting for leadership confirmation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingRead {
-    pub seq: u64,
+    pub(crate) seq: u64,
     /// The commit index when the read arrived: serve once applied reaches it.
-    pub index: Index,
+    pub(crate) index: Index,
     /// Who asked (this node, or a follower that forwarded it).
-    pub from: NodeId,
-    pub request_ctx: Bytes,
+    pub(crate) from: NodeId,
+    pub(crate) request_ctx: Bytes,
 }
 
 /// Invariant: `pending` is ordered by `seq`, and all sequences are at most `next_seq`.

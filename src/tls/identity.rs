@@ -158,7 +158,7 @@ pub fn check_client_name(name: &str) -> Result<(), String> {
     } else {
         Err(format!(
             "client name {:?} must be 1 to {MAX_NAME_LEN} of A-Z a-z 0-9 . _ -",
-            crate::cli::output::shown(name)
+            crate::shown::shown(name)
         ))
     }
 }

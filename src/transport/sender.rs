@@ -12,6 +12,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::wire;
 use super::{Error, SnapshotSource, TransportEvent};
+use crate::cluster_id::ClusterId;
 use crate::raft::{Message, MessageType, NodeId};
 
 /// Sender settings.
@@ -185,7 +186,7 @@ impl Transport {
         let transport = Transport {
             shared: Arc::new(Shared {
                 self_id,
-                cluster_id: wire::format_cluster_id(cluster_id),
+                cluster_id: ClusterId(cluster_id).to_string(),
                 client,
                 events,
                 config,

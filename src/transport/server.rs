@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 
 use super::wire::{self, ErrorBody, ErrorDetail};
 use super::{Members, SnapshotSink};
+use crate::cluster_id::ClusterId;
 use crate::raft::{Message, MessageType, NodeId};
 use crate::tls::{Caller, Identity};
 
@@ -179,8 +180,8 @@ impl Inbound {
 
     /// The checks every peer request passes before anything is read or delivered.
     fn admit(&self, cluster_id: &str, from: NodeId) -> Result<(), Refusal> {
-        let ours = wire::format_cluster_id(self.cluster_id);
-        match wire::parse_cluster_id(cluster_id) {
+        let ours = ClusterId(self.cluster_id);
+        match cluster_id.parse::<ClusterId>().ok().map(ClusterId::get) {
             None => {
                 // Echo it back only while short: the field comes from the peer.
                 let shown = if cluster_id.len() <= 32 {

@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 
 use super::wire::{self, ErrorBody};
 use super::*;
+use crate::cluster_id::ClusterId;
 use crate::raft::{Entry, MessageType, Snapshot, SnapshotMeta};
 
 const CLUSTER: u64 = 0x00c0_ffee_0000_0001;
@@ -270,7 +271,7 @@ async fn a_full_inbox_holds_the_request_open() {
     let (deliver, mut inbox) = mpsc::channel(1);
     let n2 = node_with(|_| Inbound::new(CLUSTER, 2, |_| true, deliver)).await;
     let body = wire::encode_batch(
-        &wire::format_cluster_id(CLUSTER),
+        &ClusterId(CLUSTER).to_string(),
         1,
         &(0..3).map(|i| append(1, 2, i)).collect::<Vec<_>>(),
     );
@@ -308,7 +309,7 @@ async fn batches_stay_under_the_byte_cap() {
 #[tokio::test]
 async fn wrong_cluster_id_is_refused_with_409() {
     let mut n2 = node(2).await;
-    let other = wire::format_cluster_id(CLUSTER + 1);
+    let other = ClusterId(CLUSTER + 1).to_string();
     let body = wire::encode_batch(&other, 1, &[append(1, 2, 0)]);
     let (status, error) = post_batch(&n2.url, body).await;
     assert_eq!(status, reqwest::StatusCode::CONFLICT);
@@ -332,7 +333,7 @@ async fn wrong_cluster_id_is_refused_with_409() {
 #[tokio::test]
 async fn unknown_member_is_refused() {
     let mut n2 = node(2).await;
-    let body = wire::encode_batch(&wire::format_cluster_id(CLUSTER), 9, &[append(9, 2, 0)]);
+    let body = wire::encode_batch(&ClusterId(CLUSTER).to_string(), 9, &[append(9, 2, 0)]);
     let (status, error) = post_batch(&n2.url, body).await;
     assert_eq!(status, reqwest::StatusCode::FORBIDDEN);
     assert_eq!(error.error.code, "not_member");
@@ -352,7 +353,7 @@ async fn membership_is_asked_on_every_request() {
         )
     })
     .await;
-    let cluster = wire::format_cluster_id(CLUSTER);
+    let cluster = ClusterId(CLUSTER).to_string();
     let (status, _) =
         post_batch(&n2.url, wire::encode_batch(&cluster, 4, &[append(4, 2, 0)])).await;
     assert_eq!(status, reqwest::StatusCode::FORBIDDEN);
@@ -370,7 +371,7 @@ async fn membership_is_asked_on_every_request() {
 #[tokio::test]
 async fn bad_batches_get_400_and_deliver_nothing() {
     let mut n2 = node(2).await;
-    let cluster = wire::format_cluster_id(CLUSTER);
+    let cluster = ClusterId(CLUSTER).to_string();
     let mut local = append(1, 2, 1);
     local.msg_type = MessageType::Hup;
     let mut forged = append(1, 2, 1);
@@ -424,7 +425,7 @@ async fn oversized_body_is_refused_with_413() {
     })
     .await;
     let body = wire::encode_batch(
-        &wire::format_cluster_id(CLUSTER),
+        &ClusterId(CLUSTER).to_string(),
         1,
         &(0..20).map(|i| append(1, 2, i)).collect::<Vec<_>>(),
     );
@@ -689,8 +690,8 @@ async fn snapshot_route_checks_like_the_batch_route() {
             .body(body)
             .send()
     };
-    let ours = wire::format_cluster_id(CLUSTER);
-    let theirs = wire::format_cluster_id(CLUSTER ^ 1);
+    let ours = ClusterId(CLUSTER).to_string();
+    let theirs = ClusterId(CLUSTER ^ 1).to_string();
     let status = |r: reqwest::Result<reqwest::Response>| r.unwrap().status().as_u16();
     // Refusals come before the body is read; small bodies keep the client from
     // writing into a connection the server has already given up on.

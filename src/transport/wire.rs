@@ -25,19 +25,6 @@ pub const HEADER_MESSAGE: &str = "x-raft-message";
 /// that a cut-off stream is never taken for a whole file.
 pub const HEADER_SNAPSHOT_SIZE: &str = "x-raft-snapshot-size";
 
-/// The cluster id as shown everywhere: 16 lowercase hex digits.
-pub fn format_cluster_id(cluster_id: u64) -> String {
-    format!("{cluster_id:016x}")
-}
-
-/// Parses 16 hex digits (either case); anything else is `None`.
-pub fn parse_cluster_id(text: &str) -> Option<u64> {
-    if text.len() != 16 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    u64::from_str_radix(text, 16).ok()
-}
-
 /// A batch as it is sent: borrows the messages, so encoding copies nothing but bytes.
 #[derive(Serialize)]
 pub struct BatchRef<'a> {
@@ -106,25 +93,6 @@ mod tests {
 
     use super::*;
     use crate::raft::{Entry, MessageType};
-
-    #[test]
-    fn cluster_id_is_sixteen_hex_digits() {
-        assert_eq!(format_cluster_id(0xab), "00000000000000ab");
-        assert_eq!(parse_cluster_id("00000000000000AB"), Some(0xab));
-        assert_eq!(
-            parse_cluster_id(&format_cluster_id(u64::MAX)),
-            Some(u64::MAX)
-        );
-        for bad in [
-            "",
-            "ab",
-            "+000000000000000",
-            "00000000000000000",
-            "zzzzzzzzzzzzzzzz",
-        ] {
-            assert_eq!(parse_cluster_id(bad), None, "{bad:?}");
-        }
-    }
 
     #[test]
     fn batch_round_trip_and_shape() {

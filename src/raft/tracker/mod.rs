@@ -17,11 +17,11 @@ use super::types::{ConfState, Index, NodeId};
 
 #[derive(Clone, Debug)]
 pub struct ProgressTracker {
-    pub voters: BTreeSet<NodeId>,
-    pub learners: BTreeSet<NodeId>,
-    pub progress: BTreeMap<NodeId, Progress>,
-    pub votes: BTreeMap<NodeId, bool>,
-    pub max_inflight: usize,
+    pub(crate) voters: BTreeSet<NodeId>,
+    pub(crate) learners: BTreeSet<NodeId>,
+    pub(crate) progress: BTreeMap<NodeId, Progress>,
+    pub(crate) votes: BTreeMap<NodeId, bool>,
+    pub(crate) max_inflight: usize,
 }
 
 impl ProgressTracker {

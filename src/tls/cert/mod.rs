@@ -381,7 +381,7 @@ fn host_san(host: &str) -> Result<SanType, String> {
     let bad = |why: &str| {
         Err(format!(
             "host {:?} is neither an IP address nor a DNS name: {why}",
-            crate::cli::output::shown(host)
+            crate::shown::shown(host)
         ))
     };
     if host.is_empty() {
