@@ -53,15 +53,15 @@
 mod backend;
 pub mod codec;
 pub mod error;
-mod redb_store;
 pub mod snapshot_file;
+mod store;
 pub mod upgrade;
 
 pub use error::{Error, Result};
-pub use redb_store::{
-    AppliedState, InitialState, Membership, RedbStorage, StoredSnapshot, WriteBatch, DB_FILE,
-    FORMAT_VERSION, SNAPSHOT_DIR,
-};
 pub use snapshot_file::{
     SnapshotFileInfo, SnapshotFileMeta, SnapshotReader, SnapshotWriter, SNAPSHOT_FORMAT_VERSION,
+};
+pub use store::{
+    AppliedState, InitialState, Membership, RedbStorage, StoredSnapshot, WriteBatch, DB_FILE,
+    FORMAT_VERSION, SNAPSHOT_DIR,
 };
