@@ -3,7 +3,6 @@
 //! no gaps, compaction only of applied entries, snapshots only forward) and the commit,
 //! which updates the caches only once redb's commit returned Ok.
 
-use std::sync::atomic::Ordering;
 use std::sync::MutexGuard;
 
 use redb::{Durability, WriteTransaction};
@@ -36,15 +35,17 @@ impl RedbStorage {
     pub fn begin_write(&self) -> Result<WriteBatch<'_>> {
         self.refuse_if_read_only()?;
         let path = &self.inner.path;
-        let writer = self
-            .inner
-            .writer
-            .lock()
-            .map_err(|_| Error::Poisoned { path: path.clone() })?;
-        if self.inner.poisoned.load(Ordering::SeqCst) {
-            return Err(Error::Poisoned { path: path.clone() });
+        let writer = self.inner.writer.lock().map_err(|_| Error::Poisoned {
+            path: path.clone(),
+            cause: "a thread panicked while writing".into(),
+        })?;
+        if let Some(cause) = self.inner.poisoned.get() {
+            return Err(Error::Poisoned {
+                path: path.clone(),
+                cause: cause.clone(),
+            });
         }
-        let txn = Ctx::new(path).begin_write(&self.inner.db)?;
+        let txn = Ctx::writing(path, &self.inner.poisoned).begin_write(&self.inner.db)?;
         let staged = self.cached().staged();
         Ok(WriteBatch {
             store: self,
@@ -67,7 +68,7 @@ impl RedbStorage {
 impl<'a> WriteBatch<'a> {
     /// Not tied to `&self`, so that tables can be open while `self.buf` is written.
     fn ctx(&self) -> Ctx<'a> {
-        Ctx::new(&self.store.inner.path)
+        Ctx::writing(&self.store.inner.path, &self.store.inner.poisoned)
     }
 
     /// The transaction, for the KV to write its tables in the same commit.
@@ -259,17 +260,14 @@ impl<'a> WriteBatch<'a> {
     }
 
     /// Makes the batch durable (one fsync) and then updates the caches. A failed commit
-    /// may still have reached the disk, so the store refuses further writes after one.
+    /// may still have reached the disk, so the store refuses further writes after one
+    /// (see the `storage` module's header on I/O errors).
     pub fn commit(self) -> Result<()> {
-        let inner = &self.store.inner;
         let ctx = self.ctx();
         // Readers wait out the fsync, so that none of them combines entries read from
         // the database after this commit with cached ones from before it.
         let mut c = self.store.cached_mut();
-        if let Err(e) = ctx.commit(self.txn, "commit") {
-            inner.poisoned.store(true, Ordering::SeqCst);
-            return Err(e);
-        }
+        ctx.commit(self.txn, "commit")?;
         c.apply(self.staged, self.ops);
         Ok(())
     }

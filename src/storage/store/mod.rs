@@ -16,8 +16,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use redb::Database;
 
@@ -76,8 +75,9 @@ struct Inner {
     /// updates).
     writer: Mutex<()>,
     cached: RwLock<Cached>,
-    /// Set when a commit failed: what is durable is then unknown, so no more writes.
-    poisoned: AtomicBool,
+    /// What failed, once a commit or a batch's I/O failed: what is durable is then
+    /// unknown, and redb fails every later access anyway, so no more writes.
+    poisoned: OnceLock<String>,
 }
 
 /// The durable store of one node. Cheap to clone; all clones share one database.

@@ -1,4 +1,5 @@
-//! Making and opening a data dir: `create`, `open`, `open_read_only`, and every check a
+//! Making and opening a data dir: `create`, `open`, `open_read_only` (and `create` and
+//! `open` over a caller's redb backend, for fault injection), and every check a
 //! data dir passes before the store trusts it (directory and file present, a redb
 //! header, a redb 4 file, raftctl's tables and format version), each failure reported
 //! as one `Error` variant that names the path.
@@ -7,14 +8,14 @@
 //! caught here ([`quiet_panics`]) and reported as a damaged file, without its message on
 //! stderr.
 
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
-use redb::{Database, DatabaseError};
+use redb::backends::FileBackend;
+use redb::{Database, DatabaseError, StorageBackend};
 
 use super::cache::Cached;
 use super::schema::{key, to_json, Membership};
@@ -54,6 +55,18 @@ impl RedbStorage {
 
     /// Bootstraps a new data dir. `dir` must be missing or empty.
     pub fn create(dir: impl AsRef<Path>, init: InitialState) -> Result<RedbStorage> {
+        RedbStorage::create_with_backend(dir, init, FileBackend::new)
+    }
+
+    /// `create`, with every access redb makes to the database file going through the
+    /// backend `wrap` makes of it (tests pass one that injects faults). `wrap` gets the
+    /// new file, opened for reading and writing; the store still names, renames and
+    /// fsyncs it as `create` does, so the backend must read and write that file.
+    pub fn create_with_backend<B: StorageBackend>(
+        dir: impl AsRef<Path>,
+        init: InitialState,
+        wrap: impl FnOnce(File) -> Result<B, DatabaseError>,
+    ) -> Result<RedbStorage> {
         let dir = dir.as_ref().to_path_buf();
         if init.node_id == 0 {
             return Err(Error::InvalidNodeId { path: dir });
@@ -63,10 +76,14 @@ impl RedbStorage {
         fs::create_dir_all(&snapshots).map_err(|e| Error::io("create", &snapshots, e))?;
         let tmp = dir.join(DB_TMP_FILE);
         let path = dir.join(DB_FILE);
-        let db = Database::builder()
-            .set_cache_size(CACHE_BYTES)
-            .create(&tmp)
-            .map_err(|e| open_error(&tmp, e))?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&tmp)
+            .map_err(|e| Error::io("create", &tmp, e))?;
+        let db = open_over(&tmp, file, wrap)?;
         let cached = Cached::new(init.membership.clone());
         write_initial(&db, &tmp, &init, &cached)?;
         fs::rename(&tmp, &path).map_err(|e| Error::io("rename into place", &tmp, e))?;
@@ -88,6 +105,17 @@ impl RedbStorage {
     /// (raftctl before redb 4) is upgraded first, once, keeping the old file as
     /// `raftctl.redb.redb2-backup` (see `storage::upgrade`).
     pub fn open(dir: impl AsRef<Path>) -> Result<RedbStorage> {
+        RedbStorage::open_with_backend(dir, FileBackend::new)
+    }
+
+    /// `open`, with every access redb makes to the database file, once the checks have
+    /// passed, going through the backend `wrap` makes of it (tests pass one that injects
+    /// faults). `wrap` gets `<dir>/raftctl.redb` opened for reading and writing; the
+    /// checks (and a redb 2 upgrade) read the file directly, never through it.
+    pub fn open_with_backend<B: StorageBackend>(
+        dir: impl AsRef<Path>,
+        wrap: impl FnOnce(File) -> Result<B, DatabaseError>,
+    ) -> Result<RedbStorage> {
         let dir = dir.as_ref().to_path_buf();
         let path = check_db_file(&dir)?;
         match open_checked(&path, || open_read_only_db(&path)) {
@@ -98,10 +126,22 @@ impl RedbStorage {
             other => drop(other?),
         }
         let (db, mut loaded) = open_checked(&path, || {
-            Database::builder()
-                .set_cache_size(CACHE_BYTES)
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
                 .open(&path)
-                .map_err(|e| open_error(&path, e))
+                .map_err(|e| Error::io("open", &path, e))?;
+            // redb would make an empty file a new database: refuse it as the checks did,
+            // should it have been emptied since.
+            if file
+                .metadata()
+                .map_err(|e| Error::io("read", &path, e))?
+                .len()
+                == 0
+            {
+                return Err(Error::EmptyFile { path: path.clone() });
+            }
+            open_over(&path, file, wrap)
         })?;
         let ctx = Ctx::new(&path);
         loaded
@@ -138,7 +178,7 @@ impl RedbStorage {
                 format_version: loaded.format_version,
                 writer: Mutex::new(()),
                 cached: RwLock::new(loaded.cached),
-                poisoned: AtomicBool::new(false),
+                poisoned: OnceLock::new(),
             }),
         }
     }
@@ -302,6 +342,20 @@ fn check_redb_header(path: &Path) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// Opens (or, for an empty file, creates) the database in `file` through the backend
+/// `wrap` makes of it.
+fn open_over<B: StorageBackend>(
+    path: &Path,
+    file: File,
+    wrap: impl FnOnce(File) -> Result<B, DatabaseError>,
+) -> Result<Database> {
+    let backend = wrap(file).map_err(|e| open_error(path, e))?;
+    Database::builder()
+        .set_cache_size(CACHE_BYTES)
+        .create_with_backend(backend)
+        .map_err(|e| open_error(path, e))
 }
 
 /// Opens the database behind the overlay backend: redb's open-time writes stay in

@@ -7,12 +7,16 @@
 //! - [`Log`]: the log table: terms, ranges of [`Record`]s, appends and removals.
 //! - [`Meta`]: the meta table: each record by its key, typed.
 //!
+//! A write batch's context also records the first I/O failure or failed commit, which
+//! makes the store refuse further batches (see [`Ctx::writing`]).
+//!
 //! A table missing from a read transaction is reported as what it means for a data dir
 //! (no meta table: not a raftctl database; no log table: corrupt) rather than as redb's
 //! `TableDoesNotExist`.
 
 use std::ops::{RangeBounds, RangeInclusive};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use redb::{
     AccessGuard, Database, Durability, ReadOnlyTable, ReadTransaction, ReadableDatabase,
@@ -22,7 +26,7 @@ use redb::{
 use super::schema::{key, Membership, StoredSnapshot, LOG, META};
 use crate::raft::{Entry, EntryId, HardState, Index, Term};
 use crate::storage::codec;
-use crate::storage::error::{Error, Result};
+use crate::storage::error::{describe_db, Error, Result};
 
 type LogValue = &'static [u8];
 type MetaKey = &'static str;
@@ -31,16 +35,45 @@ type MetaKey = &'static str;
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Ctx<'p> {
     path: &'p Path,
+    /// For a write batch: the store's record of a failed write (see [`Ctx::writing`]).
+    poison: Option<&'p OnceLock<String>>,
 }
 
 impl<'p> Ctx<'p> {
     pub(super) fn new(path: &'p Path) -> Ctx<'p> {
-        Ctx { path }
+        Ctx { path, poison: None }
+    }
+
+    /// The context of a write batch. An I/O failure in it (after which redb fails every
+    /// later access until the database is reopened) or any failed commit (which may
+    /// still have reached the disk) is recorded in `poison`, the first one only; the
+    /// store then refuses new batches, saying what failed.
+    pub(super) fn writing(path: &'p Path, poison: &'p OnceLock<String>) -> Ctx<'p> {
+        Ctx {
+            path,
+            poison: Some(poison),
+        }
     }
 
     /// Turns a redb failure of `op` into the store's error.
     fn fail<E: Into<redb::Error>>(self, op: &'static str) -> impl FnOnce(E) -> Error + 'p {
-        move |e| Error::db(op, self.path, e)
+        move |e| {
+            let e = e.into();
+            if matches!(
+                e,
+                redb::Error::Io(_) | redb::Error::PreviousIo | redb::Error::Backend(_)
+            ) {
+                self.poison_with(op, &e);
+            }
+            Error::db(op, self.path, e)
+        }
+    }
+
+    fn poison_with(self, op: &'static str, e: &redb::Error) {
+        if let Some(poison) = self.poison {
+            // Only the first failure is kept: later ones are its consequences.
+            let _ = poison.set(format!("{op} failed: {}", describe_db(e)));
+        }
     }
 
     /// A stored `what` that does not decode.
@@ -79,7 +112,11 @@ impl<'p> Ctx<'p> {
 
     /// Commits `txn`; `op` says what the commit was for, in the error.
     pub(super) fn commit(self, txn: WriteTransaction, op: &'static str) -> Result<()> {
-        txn.commit().map_err(self.fail(op))
+        txn.commit().map_err(|e| {
+            let e = e.into();
+            self.poison_with(op, &e);
+            Error::db(op, self.path, e)
+        })
     }
 
     pub(super) fn read_log(
