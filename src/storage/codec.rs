@@ -16,7 +16,7 @@
 
 use bytes::Bytes;
 
-use crate::raft::{EntryId, EntryType, HardState, Term};
+use crate::raft::{Entry, EntryId, EntryType, HardState, Index, Term};
 
 const TYPE_NORMAL: u8 = 0;
 const TYPE_CONF_CHANGE: u8 = 1;
@@ -51,6 +51,18 @@ pub fn decode_entry(value: &[u8]) -> Result<(Term, EntryType, Bytes), String> {
         entry_type,
         Bytes::copy_from_slice(&value[ENTRY_HEADER..]),
     ))
+}
+
+/// Decodes the log table's value stored under `index` into the entry: the one place an
+/// entry is rebuilt from what the database holds.
+pub fn decode_entry_record(index: Index, value: &[u8]) -> Result<Entry, String> {
+    let (term, entry_type, data) = decode_entry(value)?;
+    Ok(Entry {
+        term,
+        index,
+        entry_type,
+        data,
+    })
 }
 
 /// Decodes only the term and type of a log entry's value, without copying the payload.

@@ -50,16 +50,16 @@ pub enum Error {
     InUse { path: PathBuf },
     #[error("{path} was opened read-only; it cannot be written through this handle")]
     ReadOnly { path: PathBuf },
-    #[error("an earlier commit to {path} failed, so what is on disk is unknown; restart the node to reload it")]
-    Poisoned { path: PathBuf },
-    #[error("cannot {op} {path}: {source}")]
+    #[error("{path} takes no more writes: an earlier one failed ({cause}), so what is on disk is unknown; restart the node to reload it")]
+    Poisoned { path: PathBuf, cause: String },
+    #[error("cannot {op} {path}: {}", describe_io(source))]
     Io {
         op: &'static str,
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("database {path}: {op} failed: {source}")]
+    #[error("database {path}: {op} failed: {}", describe_db(source))]
     Db {
         op: &'static str,
         path: PathBuf,
@@ -133,6 +133,38 @@ impl Error {
             path: path.into(),
             source: Box::new(source.into()),
         }
+    }
+}
+
+impl Error {
+    /// Whether this failed because the disk is full (ENOSPC), which freeing space fixes.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            Error::Io { source, .. } => is_full(source),
+            Error::Db { source, .. } => matches!(&**source, redb::Error::Io(io) if is_full(io)),
+            _ => false,
+        }
+    }
+}
+
+fn is_full(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::StorageFull
+}
+
+/// An I/O error in the operator's words: a full disk says so, and what to do.
+pub(crate) fn describe_io(e: &std::io::Error) -> String {
+    if is_full(e) {
+        format!("the disk is full ({e}); free some space on it")
+    } else {
+        e.to_string()
+    }
+}
+
+/// A redb error as `Error::Db` shows it; its I/O errors as `describe_io` does.
+pub(crate) fn describe_db(e: &redb::Error) -> String {
+    match e {
+        redb::Error::Io(io) if is_full(io) => describe_io(io),
+        other => other.to_string(),
     }
 }
 

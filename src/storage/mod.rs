@@ -36,9 +36,34 @@
 //! - **Caches.** First/last index, hard state, applied index, membership, snapshot
 //!   record and a bounded window of recent entries are kept in memory and changed only
 //!   after a commit succeeded, so readers never see what is not durable (they wait out
-//!   the commit's fsync rather than mix states from before and after it). A failed commit
-//!   may still have reached the disk (redb's warning), so the store then refuses further
-//!   writes until it is reopened.
+//!   the commit's fsync rather than mix states from before and after it). After a failed
+//!   commit they keep the last committed view (see the next point).
+//! - **I/O errors (as redb 4.6 handles them).** redb passes every access to the file
+//!   through a checked wrapper (`CheckedBackend` in its `cached_file.rs`): the first
+//!   failed `write`, `sync_data`, `set_len` or `read` latches it, and from then on every
+//!   access that needs the file fails with `PreviousIo` ("Previous I/O error occurred.
+//!   Please close and re-open the database."), even once the disk is healthy again, until
+//!   the `Database` is dropped and opened anew; pages already in its cache are still
+//!   served, so some reads keep working. A commit (redb's default one-phase commit, with
+//!   checksums) writes its pages and the header from its write buffer, then fsyncs once.
+//!   A write failing there stops the commit before the fsync; a header already written
+//!   then names pages that fail their checksums, and the reopen's recovery falls back to
+//!   the previous commit: the batch is gone. An fsync failing after every write leaves
+//!   the batch whole in the OS's page cache: a reopen finds it, and it may reach the disk
+//!   (redb's `commit` docs: the changes "may already have become durable ... The database
+//!   refuses further write transactions; closing and reopening it repairs"). Either way a
+//!   batch is whole or absent, never half there. Writes also happen before `commit`:
+//!   growing the file (`set_len` and an fsync) while entries are appended, and writing
+//!   out pages of a batch bigger than half the page cache; such a failure surfaces from
+//!   that `WriteBatch` call, and the batch's `commit` then fails too. The store records
+//!   the first I/O failure of a batch, or any failed commit, and `begin_write` answers
+//!   [`Error::Poisoned`] (naming it) for as long as that `RedbStorage` lives: only a
+//!   reopen, i.e. a restart of the node, clears it. A full disk (ENOSPC) reads "the disk
+//!   is full (No space left on device ...); free some space on it"
+//!   ([`Error::is_disk_full`]); redb writes when it opens a database, so opening fails on
+//!   a full disk too, saying so. Exercised by `tests/storage_faults.rs` through the
+//!   fault-injecting backend of `tests/storage_util/faulty.rs`, which
+//!   [`RedbStorage::create_with_backend`] and [`RedbStorage::open_with_backend`] take.
 //! - **Bootstrap.** `create` builds the database as `raftctl.redb.tmp`, commits, renames
 //!   it to `raftctl.redb` and fsyncs the directory: a crash leaves either no database or
 //!   a complete one.
@@ -53,15 +78,15 @@
 mod backend;
 pub mod codec;
 pub mod error;
-mod redb_store;
 pub mod snapshot_file;
+mod store;
 pub mod upgrade;
 
 pub use error::{Error, Result};
-pub use redb_store::{
-    AppliedState, InitialState, Membership, RedbStorage, StoredSnapshot, WriteBatch, DB_FILE,
-    FORMAT_VERSION, SNAPSHOT_DIR,
-};
 pub use snapshot_file::{
     SnapshotFileInfo, SnapshotFileMeta, SnapshotReader, SnapshotWriter, SNAPSHOT_FORMAT_VERSION,
+};
+pub use store::{
+    AppliedState, InitialState, Membership, RedbStorage, StoredSnapshot, WriteBatch, DB_FILE,
+    FORMAT_VERSION, SNAPSHOT_DIR,
 };

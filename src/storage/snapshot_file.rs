@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::error::{Error, Result};
-use super::redb_store::Membership;
+use super::store::Membership;
 use crate::raft::{ConfState, Index, SnapshotMeta, Term};
 
 const MAGIC: &[u8; 8] = b"RAFTSNAP";

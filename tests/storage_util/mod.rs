@@ -1,6 +1,9 @@
 //! Helpers shared by the storage and wal test files: entries, data dirs written through
-//! the library, and raw edits of a database for the error cases.
+//! the library, raw edits of a database for the error cases, and (in `faulty`) a redb
+//! backend that injects disk faults.
 #![allow(dead_code)]
+
+pub mod faulty;
 
 use std::collections::BTreeMap;
 use std::path::Path;
