@@ -51,6 +51,17 @@ pub async fn serve(
 ) -> Result<(), Error> {
     let opened =
         tokio::task::block_in_place(|| node::Opened::open(config.clone(), data_dir, mode))?;
+    serve_opened(config, opened, listener, security, shutdown).await
+}
+
+/// [`serve`] for a node whose store the caller opened ([`node::Opened::with_store`]).
+pub async fn serve_opened(
+    config: NodeConfig,
+    opened: node::Opened,
+    listener: TcpListener,
+    security: Security,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
     let metrics = Metrics::new();
     if let Some(auth) = &security.auth {
         auth.attach_metrics(metrics.clone());

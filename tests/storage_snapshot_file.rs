@@ -48,7 +48,10 @@ fn a_snapshot_file_streams_back_what_was_written() {
     assert_eq!(r.meta().index, 42);
     assert_eq!(r.meta().term, 7);
     assert_eq!(r.meta().membership, three_voters());
-    assert_eq!(r.meta().cluster_id, format!("{CLUSTER_ID:016x}"));
+    assert_eq!(
+        r.meta().cluster_id.to_string(),
+        format!("{CLUSTER_ID:016x}")
+    );
     assert_eq!(r.payload_len(), data.len() as u64);
     let mut back = Vec::new();
     r.read_to_end(&mut back).unwrap();

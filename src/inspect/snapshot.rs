@@ -44,7 +44,7 @@ pub fn inspect_snapshot(path: &Path) -> Result<SnapshotReport, Error> {
         file: path.display().to_string(),
         index: v.meta.index,
         term: v.meta.term,
-        cluster_id: v.meta.cluster_id.clone(),
+        cluster_id: v.meta.cluster_id.to_string(),
         voters: member_rows(&v.meta.membership.voters),
         learners: member_rows(&v.meta.membership.learners),
         keys: v.keys,
@@ -140,7 +140,7 @@ pub struct RestoreReport {
 /// same for every member restored from the same file with the same member list and
 /// token, so that they accept each other's messages.
 pub fn restored_cluster_id(
-    source_cluster: &str,
+    source_cluster: ClusterId,
     checksum: u32,
     index: Index,
     membership: &Membership,
@@ -157,7 +157,8 @@ pub fn restored_cluster_id(
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     };
     feed(b"raftctl snapshot restore");
-    feed(source_cluster.as_bytes());
+    // The text, as it was fed before cluster ids had a type: restored ids stay the same.
+    feed(source_cluster.to_string().as_bytes());
     feed(&checksum.to_le_bytes());
     feed(&index.to_le_bytes());
     for (id, url) in &membership.voters {
@@ -167,7 +168,7 @@ pub fn restored_cluster_id(
     feed(token.as_bytes());
     match h {
         0 => 1,
-        h if ClusterId(h).to_string() == source_cluster => h ^ 1,
+        h if ClusterId(h) == source_cluster => h ^ 1,
         h => h,
     }
 }
@@ -187,7 +188,7 @@ pub fn restore(opts: &RestoreOptions) -> Result<RestoreReport, Error> {
     let file = verify_snapshot_file(&opts.file)?;
     let existed = dir.exists();
     let cluster_id = restored_cluster_id(
-        &file.meta.cluster_id,
+        file.meta.cluster_id,
         file.checksum,
         file.meta.index,
         &opts.membership,
@@ -233,7 +234,7 @@ pub fn restore(opts: &RestoreOptions) -> Result<RestoreReport, Error> {
         data_dir: dir.display().to_string(),
         node_id: opts.node_id,
         cluster_id: ClusterId(cluster_id).to_string(),
-        source_cluster_id: installed.file_meta.cluster_id.clone(),
+        source_cluster_id: installed.file_meta.cluster_id.to_string(),
         voters: member_rows(&installed.membership.voters),
         learners: member_rows(&installed.membership.learners),
         index: installed.meta.index,
@@ -314,12 +315,12 @@ mod tests {
     #[test]
     fn cluster_ids_are_shared_by_one_restore_and_differ_otherwise() {
         let m = parse_initial_cluster("1=http://a:1,2=http://b:2").unwrap();
-        let a = restored_cluster_id("00000000000000aa", 7, 10, &m, "");
-        assert_eq!(a, restored_cluster_id("00000000000000aa", 7, 10, &m, ""));
-        assert_ne!(a, restored_cluster_id("00000000000000aa", 7, 10, &m, "t"));
-        assert_ne!(a, restored_cluster_id("00000000000000aa", 8, 10, &m, ""));
+        let a = restored_cluster_id(ClusterId(0xaa), 7, 10, &m, "");
+        assert_eq!(a, restored_cluster_id(ClusterId(0xaa), 7, 10, &m, ""));
+        assert_ne!(a, restored_cluster_id(ClusterId(0xaa), 7, 10, &m, "t"));
+        assert_ne!(a, restored_cluster_id(ClusterId(0xaa), 8, 10, &m, ""));
         let one = parse_initial_cluster("1=http://a:1").unwrap();
-        assert_ne!(a, restored_cluster_id("00000000000000aa", 7, 10, &one, ""));
+        assert_ne!(a, restored_cluster_id(ClusterId(0xaa), 7, 10, &one, ""));
         assert_ne!(ClusterId(a).to_string(), "00000000000000aa");
     }
 }

@@ -110,8 +110,8 @@ pub enum Error {
     )]
     OtherCluster {
         path: PathBuf,
-        found: String,
-        expected: String,
+        found: ClusterId,
+        expected: ClusterId,
     },
     #[error("data dir {path} has applied nothing yet, so there is no state to snapshot")]
     NothingApplied { path: PathBuf },
@@ -140,7 +140,7 @@ pub fn create_snapshot_file(store: &RedbStorage, dir: &Path) -> Result<CreatedSn
         term: state.applied_term,
         conf_state: state.membership.conf_state(),
         membership: state.membership,
-        cluster_id: ClusterId(store.cluster_id()).to_string(),
+        cluster_id: ClusterId(store.cluster_id()),
     };
     let mut writer = SnapshotWriter::create(dir, meta)?;
     let stats = write_snapshot(&txn, &mut writer).map_err(|source| Error::Kv {
@@ -183,7 +183,7 @@ pub fn install_snapshot_file_with(
     let file_meta = reader.meta().clone();
     check_meta(path, &file_meta)?;
     if let Some(expected) = opts.cluster_id {
-        let expected = ClusterId(expected).to_string();
+        let expected = ClusterId(expected);
         if file_meta.cluster_id != expected {
             return Err(Error::OtherCluster {
                 path: path.to_path_buf(),
@@ -339,11 +339,11 @@ fn check_expected(
     expected: &SnapshotMeta,
     cluster_id: u64,
 ) -> Result<()> {
-    let ours = ClusterId(cluster_id).to_string();
+    let ours = ClusterId(cluster_id);
     if meta.cluster_id != ours {
         return Err(Error::OtherCluster {
             path: path.to_path_buf(),
-            found: meta.cluster_id.clone(),
+            found: meta.cluster_id,
             expected: ours,
         });
     }
@@ -519,7 +519,7 @@ mod tests {
         assert_eq!(verified.keys, 1000);
         assert_eq!(verified.checksum, info.checksum);
         assert_eq!(verified.meta.membership, members(&[1, 2, 3]));
-        assert_eq!(verified.meta.cluster_id, "0000000000000abc");
+        assert_eq!(verified.meta.cluster_id.to_string(), "0000000000000abc");
 
         let dst = fresh(&tmp.path().join("dst"), 2);
         let mut w = dst.begin_write().unwrap();

@@ -139,15 +139,19 @@ fn open_storage(config: &NodeConfig, dir: &Path, mode: StartMode) -> Result<Redb
             )?
         }
     };
+    Ok(store)
+}
+
+/// The store must be this member's, and record it at the address it advertises.
+fn check_store(config: &NodeConfig, store: &RedbStorage) -> Result<(), Error> {
     if store.node_id() != config.id {
         return Err(Error::WrongMember {
-            dir: dir.display().to_string(),
+            dir: store.dir().display().to_string(),
             found: store.node_id(),
             expected: config.id,
         });
     }
-    check_advertised_url(config, &store.membership())?;
-    Ok(store)
+    check_advertised_url(config, &store.membership())
 }
 
 /// A member restarted at another address than the one its membership records would be
@@ -197,9 +201,19 @@ impl Opened {
     /// Sets up (or opens) the data dir and builds the core over it.
     pub fn open(config: NodeConfig, data_dir: &Path, mode: StartMode) -> Result<Opened, Error> {
         let store = open_storage(&config, data_dir, mode)?;
+        Opened::with_store(config, store)
+    }
+
+    /// Builds the core over a store opened by the caller (e.g. over a backend of its
+    /// own: `RedbStorage::open_with_backend`), after the same checks as [`open`]
+    /// (that it is this member's, at the address it advertises).
+    ///
+    /// [`open`]: Opened::open
+    pub fn with_store(config: NodeConfig, store: RedbStorage) -> Result<Opened, Error> {
+        check_store(&config, &store)?;
         tracing::info!(
             id = config.id,
-            cluster_id = %ClusterId(store.cluster_id()).to_string(),
+            cluster_id = %ClusterId(store.cluster_id()),
             applied = store.applied(),
             term = store.hard_state().term,
             url = %config.advertise,

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{Error, Result};
 use super::store::Membership;
+use crate::cluster_id::ClusterId;
 use crate::raft::{ConfState, Index, SnapshotMeta, Term};
 
 const MAGIC: &[u8; 8] = b"RAFTSNAP";
@@ -35,8 +36,7 @@ pub struct SnapshotFileMeta {
     pub term: Term,
     pub conf_state: ConfState,
     pub membership: Membership,
-    /// 16 hex digits.
-    pub cluster_id: String,
+    pub cluster_id: ClusterId,
 }
 
 impl SnapshotFileMeta {

@@ -23,6 +23,7 @@ use redb::Database;
 use self::cache::Cached;
 use super::error::{Error, Result};
 use super::snapshot_file::{self, SnapshotFileMeta, SnapshotReader, SnapshotWriter};
+use crate::cluster_id::ClusterId;
 use crate::raft::{EntryId, HardState, Index, NodeId, SnapshotMeta, Term};
 
 mod batch;
@@ -202,7 +203,7 @@ impl RedbStorage {
                 term: meta.term,
                 conf_state: meta.conf_state.clone(),
                 membership: membership.clone(),
-                cluster_id: format!("{:016x}", self.inner.cluster_id),
+                cluster_id: ClusterId(self.inner.cluster_id),
             },
         )
     }
