@@ -3,8 +3,14 @@
 //!
 //! What a crash keeps: the `MemStorage` and `Durable` as of the last persisted Ready.
 //! Everything else (the RawNode, its unstable log, a Ready being handled) is lost.
-//! Applying is part of the persisting transaction, as in the real runtime, so the
-//! applied index, the state machine and the membership survive together with the log.
+//!
+//! How this differs from the runtime (`node/persist.rs`): here applying is part of every
+//! persisting Ready, so the applied index, the state machine and the membership survive
+//! together with the log. The runtime instead keeps applied changes in its apply buffer
+//! and writes them in chunks, and a Ready that only moves the commit index writes
+//! nothing; after a crash it applies again from the log what the buffer held. Those
+//! rules are covered by the process tests (`tests/chaos.rs`, `tests/storage_crash.rs`,
+//! `tests/node_disk_faults.rs`), not by these seeds.
 
 use bytes::Bytes;
 use raftctl::raft::{
