@@ -33,6 +33,8 @@ mod bus;
 mod invariants;
 #[path = "sim/node.rs"]
 mod node;
+#[path = "sim/params.rs"]
+mod params;
 #[path = "sim/rng.rs"]
 mod rng;
 #[path = "sim/world.rs"]
