@@ -5,28 +5,28 @@ use std::path::{Path, PathBuf};
 
 use super::args::{ChangeArgs, GlobalArgs, MemberCommand, OutputFormat};
 use super::error::{CliError, CliResult};
-use super::kv::{failure, runtime, usage_or_failure};
-use super::output::{print, print_json, table};
+use super::output::{table, Out};
+use super::runtime;
 use crate::api::admin::{AddMemberRequest, ChangeResponse};
 use crate::api::types::{MembersResponse, StatusResponse};
 use crate::client::ChangeFlags;
 use crate::node::membership::Preview;
 
-pub fn run(cmd: MemberCommand, global: &GlobalArgs) -> CliResult {
-    let client = global.client().map_err(usage_or_failure)?;
+pub fn run(cmd: MemberCommand, global: &GlobalArgs, out: &mut Out) -> CliResult {
+    let client = global.client()?;
     let rt = runtime()?;
     match cmd {
         MemberCommand::List => {
             let (members, leader_status) = rt.block_on(async {
-                let (_, members) = client.members().await.map_err(failure)?;
+                let (_, members) = client.members().await?;
                 let leader_url = members.leader.and_then(|l| url_of(&members, l));
                 let status = match leader_url {
                     Some(url) => client.status_of(&url).await.ok(),
                     None => None,
                 };
-                Ok::<_, CliError>((members, status))
+                Ok::<_, crate::client::ClientError>((members, status))
             })?;
-            print(global.output, &members, || {
+            out.print(global.output, &members, || {
                 members_table(&members, leader_status.as_ref())
             })
         }
@@ -44,37 +44,32 @@ pub fn run(cmd: MemberCommand, global: &GlobalArgs) -> CliResult {
                 url: url.trim_end_matches('/').to_string(),
                 learner,
             };
-            let r = rt
-                .block_on(client.add_member(&req, flags(change)))
-                .map_err(failure)?;
-            report(global.output, &r)?;
+            let r = rt.block_on(client.add_member(&req, flags(change)))?;
+            report(global.output, &r, out)?;
             if !r.dry_run && global.output == OutputFormat::Table {
                 let leader = r
                     .members
                     .leader
                     .and_then(|l| url_of(&r.members, l))
                     .unwrap_or_else(|| global.endpoints.join(","));
-                println!(
+                writeln!(
+                    out,
                     "start it with:\n  {}",
                     serve_line(id, &req.url, &leader, global.cacert.as_deref())
-                );
+                )?;
                 if let Some(cacert) = global.cacert.as_deref() {
-                    println!("{}", certificate_hint(id, &req.url, cacert));
+                    writeln!(out, "{}", certificate_hint(id, &req.url, cacert))?;
                 }
             }
             Ok(())
         }
         MemberCommand::Promote { id, change } => {
-            let r = rt
-                .block_on(client.promote_member(id, flags(change)))
-                .map_err(failure)?;
-            report(global.output, &r)
+            let r = rt.block_on(client.promote_member(id, flags(change)))?;
+            report(global.output, &r, out)
         }
         MemberCommand::Remove { id, change } => {
-            let r = rt
-                .block_on(client.remove_member(id, flags(change)))
-                .map_err(failure)?;
-            report(global.output, &r)
+            let r = rt.block_on(client.remove_member(id, flags(change)))?;
+            report(global.output, &r, out)
         }
     }
 }
@@ -160,20 +155,20 @@ fn shell_word(p: &Path) -> String {
 
 /// Prints the outcome of a change (or its preview). A dry run that would be refused
 /// exits 1, as the real command would.
-fn report(format: OutputFormat, r: &ChangeResponse) -> CliResult {
+fn report(format: OutputFormat, r: &ChangeResponse, out: &mut Out) -> CliResult {
     if format == OutputFormat::Json {
-        print_json(r)?;
+        out.json(r)?;
     } else {
         let p = &r.preview;
         if r.dry_run {
-            println!("dry run: {} (nothing was changed)", p.change);
-            print_preview(p);
+            writeln!(out, "dry run: {} (nothing was changed)", p.change)?;
+            print_preview(p, out)?;
         } else {
             let forced = if p.forced { " (forced)" } else { "" };
-            println!("done: {}{forced}", p.change);
-            print_preview(p);
-            println!();
-            print(format, &r.members, || members_table(&r.members, None))?;
+            writeln!(out, "done: {}{forced}", p.change)?;
+            print_preview(p, out)?;
+            writeln!(out)?;
+            out.table(&members_table(&r.members, None))?;
         }
     }
     match (&p_refusal(&r.preview), r.dry_run) {
@@ -196,7 +191,7 @@ fn ids(v: &[u64]) -> String {
     v.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
 }
 
-fn print_preview(p: &Preview) {
+fn print_preview(p: &Preview, out: &mut Out) -> CliResult {
     let mut t = table(&["", "BEFORE", "AFTER"]);
     t.add_row(vec![
         "voters".to_string(),
@@ -218,13 +213,11 @@ fn print_preview(p: &Preview) {
         format!("{} of {}", p.reachable_voters_now, p.voters_before.len()),
         format!("{} of {}", p.reachable_voters_after, p.voters_after.len()),
     ]);
-    for line in t.to_string().lines() {
-        println!("{}", line.trim_end());
-    }
+    out.table(&t)?;
     match (&p.refused_by, p.allowed) {
-        (None, _) => println!("verdict: allowed, no rule refuses it"),
-        (Some(r), true) => println!("verdict: allowed with --force, past rule {}", r.rule),
-        (Some(r), false) => println!("verdict: {}", r.line()),
+        (None, _) => writeln!(out, "verdict: allowed, no rule refuses it"),
+        (Some(r), true) => writeln!(out, "verdict: allowed with --force, past rule {}", r.rule),
+        (Some(r), false) => writeln!(out, "verdict: {}", r.line()),
     }
 }
 
