@@ -10,6 +10,7 @@ use super::runtime;
 use crate::api::admin::{AddMemberRequest, ChangeResponse};
 use crate::api::types::{MembersResponse, StatusResponse};
 use crate::client::ChangeFlags;
+use crate::member_url::MemberUrl;
 use crate::node::membership::Preview;
 
 pub fn run(cmd: MemberCommand, global: &GlobalArgs, out: &mut Out) -> CliResult {
@@ -36,12 +37,11 @@ pub fn run(cmd: MemberCommand, global: &GlobalArgs, out: &mut Out) -> CliResult 
             learner,
             change,
         } => {
-            let url = crate::member_url::MemberUrl::parse(&url)
-                .map_err(|why| CliError::usage(format!("URL {url:?}: {why}")))?
-                .to_string();
+            let url = MemberUrl::parse(&url)
+                .map_err(|why| CliError::usage(format!("URL {url:?}: {why}")))?;
             let req = AddMemberRequest {
                 id,
-                url: url.trim_end_matches('/').to_string(),
+                url: url.to_string(),
                 learner,
             };
             let r = rt.block_on(client.add_member(&req, flags(change)))?;
@@ -55,10 +55,10 @@ pub fn run(cmd: MemberCommand, global: &GlobalArgs, out: &mut Out) -> CliResult 
                 writeln!(
                     out,
                     "start it with:\n  {}",
-                    serve_line(id, &req.url, &leader, global.cacert.as_deref())
+                    serve_line(id, &url, &leader, global.cacert.as_deref())
                 )?;
                 if let Some(cacert) = global.cacert.as_deref() {
-                    writeln!(out, "{}", certificate_hint(id, &req.url, cacert))?;
+                    writeln!(out, "{}", certificate_hint(id, &url, cacert))?;
                 }
             }
             Ok(())
@@ -89,11 +89,8 @@ fn url_of(m: &MembersResponse, id: u64) -> Option<String> {
 /// the client's --cacert) it names the same CA and the member's certificate and key,
 /// `member-<id>.crt` and `member-<id>.key` next to the CA file, where `raftctl cert
 /// create-member` writes them.
-pub fn serve_line(id: u64, url: &str, leader_url: &str, cacert: Option<&Path>) -> String {
-    let listen = url
-        .trim_start_matches("http://")
-        .trim_start_matches("https://")
-        .trim_end_matches('/');
+pub fn serve_line(id: u64, url: &MemberUrl, leader_url: &str, cacert: Option<&Path>) -> String {
+    let listen = url.authority();
     let mut line = format!(
         "raftctl serve --id {id} --listen {listen} --data-dir raftctl-data-{id} --join {leader_url}"
     );
@@ -110,11 +107,8 @@ pub fn serve_line(id: u64, url: &str, leader_url: &str, cacert: Option<&Path>) -
 }
 
 /// How to make the certificate the TLS serve line names.
-fn certificate_hint(id: u64, url: &str, cacert: &Path) -> String {
-    let host = reqwest::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "HOST".into());
+fn certificate_hint(id: u64, url: &MemberUrl, cacert: &Path) -> String {
+    let host = url.host();
     let dir = ca_dir(cacert).unwrap_or(Path::new("."));
     format!(
         "(its certificate and key, if not made yet: raftctl cert create-member --id {id} --host {host} --ca {})",
@@ -261,10 +255,14 @@ fn members_table(m: &MembersResponse, leader: Option<&StatusResponse>) -> comfy_
 mod tests {
     use super::*;
 
+    fn url(text: &str) -> MemberUrl {
+        MemberUrl::parse(text).expect("a member URL")
+    }
+
     #[test]
     fn the_join_line_names_the_listen_address_and_the_leader() {
         assert_eq!(
-            serve_line(4, "http://127.0.0.1:7004", "http://127.0.0.1:7001", None),
+            serve_line(4, &url("http://127.0.0.1:7004"), "http://127.0.0.1:7001", None),
             "raftctl serve --id 4 --listen 127.0.0.1:7004 --data-dir raftctl-data-4 --join http://127.0.0.1:7001"
         );
     }
@@ -274,7 +272,7 @@ mod tests {
         assert_eq!(
             serve_line(
                 4,
-                "https://127.0.0.1:7004",
+                &url("https://127.0.0.1:7004"),
                 "https://127.0.0.1:7001",
                 Some(Path::new("pki/ca.crt"))
             ),
@@ -282,19 +280,26 @@ mod tests {
              --join https://127.0.0.1:7001 --cacert pki/ca.crt --cert pki/member-4.crt \
              --key pki/member-4.key"
         );
-        assert!(
-            serve_line(2, "https://h:1", "https://h:2", Some(Path::new("ca.crt")))
-                .ends_with(" --cacert ca.crt --cert member-2.crt --key member-2.key")
-        );
         assert!(serve_line(
             2,
-            "https://h:1",
+            &url("https://h:1"),
+            "https://h:2",
+            Some(Path::new("ca.crt"))
+        )
+        .ends_with(" --cacert ca.crt --cert member-2.crt --key member-2.key"));
+        assert!(serve_line(
+            2,
+            &url("https://h:1"),
             "https://h:2",
             Some(Path::new("my pki/ca.crt"))
         )
         .ends_with(" --key 'my pki/member-2.key'"));
         assert_eq!(
-            certificate_hint(4, "https://node4.example:7004", Path::new("pki/ca.crt")),
+            certificate_hint(
+                4,
+                &url("https://node4.example:7004"),
+                Path::new("pki/ca.crt")
+            ),
             "(its certificate and key, if not made yet: raftctl cert create-member --id 4 \
              --host node4.example --ca pki)"
         );

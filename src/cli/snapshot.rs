@@ -1,16 +1,17 @@
 //! `raftctl snapshot take|save|inspect|restore`. `inspect` and `restore` work offline on
 //! files and data dirs; `take` and `save` talk to a running node.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::args::{GlobalArgs, OutputFormat, SnapshotCommand};
 use super::error::{CliError, CliResult};
 use super::output::{self, members, Out};
 use super::runtime;
-use crate::inspect::snapshot::{
-    inspect_snapshot, parse_initial_cluster, restore, RestoreOptions, SnapshotReport,
-};
+use super::serve;
+use crate::inspect::snapshot::{inspect_snapshot, restore, RestoreOptions, SnapshotReport};
 use crate::kv::snapshot_file::verify_snapshot_file;
+use crate::storage::Membership;
 
 pub fn run(cmd: SnapshotCommand, global: &GlobalArgs, out: &mut Out) -> CliResult {
     match cmd {
@@ -24,19 +25,16 @@ pub fn run(cmd: SnapshotCommand, global: &GlobalArgs, out: &mut Out) -> CliResul
             initial_cluster,
             initial_cluster_token,
         } => {
-            let membership = parse_initial_cluster(&initial_cluster).map_err(|why| {
-                CliError::usage(format!("--initial-cluster {initial_cluster:?}: {why}"))
-            })?;
-            if membership.url(id).is_none() {
-                return Err(CliError::usage(format!(
-                    "--id {id} is not listed in --initial-cluster {initial_cluster:?}: add {id}=URL to it or pick one of its ids"
-                )));
-            }
+            // The new cluster's members, all voters, as `serve --initial-cluster` takes them.
+            let cluster = serve::initial_cluster(&initial_cluster, id)?;
             let opts = RestoreOptions {
                 file,
                 data_dir,
                 node_id: id,
-                membership,
+                membership: Membership {
+                    voters: cluster.to_urls(),
+                    learners: BTreeMap::new(),
+                },
                 token: initial_cluster_token,
             };
             run_restore(&opts, global.output, out)

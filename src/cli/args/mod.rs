@@ -50,7 +50,8 @@ Examples:
   raftctl kv get greeting
   raftctl status";
 
-/// Run, operate and inspect a Raft cluster that replicates a key-value store.
+/// The parsed command line: the global flags and one command. (`about` is the crate's
+/// description, `long_about` and the examples are the consts above.)
 #[derive(Debug, Parser)]
 #[command(
     name = "raftctl",
