@@ -47,12 +47,12 @@ fn take(global: &GlobalArgs, out: &mut Out) -> CliResult {
     let client = global.client()?;
     let rt = runtime()?;
     let results: Vec<_> = rt.block_on(async {
-        let mut out = Vec::new();
+        let mut results = Vec::new();
         for url in client.endpoints() {
             let r = client.take_snapshot_at(&url).await;
-            out.push((url, r));
+            results.push((url, r));
         }
-        out
+        results
     });
     let json = serde_json::json!({
         "snapshots": results.iter().map(|(url, r)| match r {

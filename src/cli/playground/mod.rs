@@ -1,6 +1,6 @@
 //! `raftctl playground`: a local cluster of N members as child processes of this binary,
 //! in one temporary directory, for trying raftctl out: checks the ports, starts the
-//! members ([`members`]), waits for a leader, prints how to use the cluster, and stops
+//! members (`members.rs`), waits for a leader, prints how to use the cluster, and stops
 //! everything on SIGINT or SIGTERM.
 
 mod members;
