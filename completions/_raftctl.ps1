@@ -223,10 +223,10 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             break
         }
         'raftctl;wal;dump' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The data dir of a stopped member (the --data-dir it ran with)')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'First index to show')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Last index to show')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many entries')
-            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The data dir of a stopped member (the --data-dir it ran with)')
             [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')

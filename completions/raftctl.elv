@@ -205,10 +205,10 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'raftctl;wal;dump'= {
+            cand --data-dir 'The data dir of a stopped member (the --data-dir it ran with)'
             cand --from 'First index to show'
             cand --to 'Last index to show'
             cand --limit 'At most this many entries'
-            cand --data-dir 'The data dir of a stopped member (the --data-dir it ran with)'
             cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
             cand -o 'Output format'
             cand --output 'Output format'

@@ -163,10 +163,10 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -f -a "hardstate" -d 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -f -a "verify" -d 'Check the log and hard state for consistency; exit 1 naming each problem'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l data-dir -d 'The data dir of a stopped member (the --data-dir it ran with)' -r -F
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l from -d 'First index to show' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l to -d 'Last index to show' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l limit -d 'At most this many entries' -r
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l data-dir -d 'The data dir of a stopped member (the --data-dir it ran with)' -r -F
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"

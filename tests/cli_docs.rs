@@ -1,6 +1,6 @@
 //! The help texts, completions and man pages, checked against the CLI definition.
 //!
-//! Every command path found by walking `help::command()` is run with `--help`, so
+//! Every command path found by walking `Cli::command()` is run with `--help`, so
 //! commands added later are covered without touching this file. The committed files
 //! under completions/ and man/ must equal what the CLI generates; to rewrite them run
 //!
@@ -10,7 +10,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use raftctl::cli::{docs, help};
+use clap::CommandFactory;
+use raftctl::cli::{docs, Cli};
 
 fn raftctl_bin() -> &'static str {
     env!("CARGO_BIN_EXE_raftctl")
@@ -22,14 +23,14 @@ fn repo_root() -> PathBuf {
 
 #[test]
 fn help_tree_is_consistent() {
-    help::command().debug_assert();
+    Cli::command().debug_assert();
 }
 
 #[test]
 fn every_command_help_exits_0_and_shows_an_example() {
-    let cmd = help::command();
+    let cmd = Cli::command();
     let mut paths = vec![String::new()];
-    paths.extend(help::subcommand_paths(&cmd));
+    paths.extend(docs::command_paths(&cmd));
     assert!(
         paths.len() > 10,
         "the walk found too few commands: {paths:?}"
@@ -51,7 +52,7 @@ fn every_command_help_exits_0_and_shows_an_example() {
             ));
         } else if !stdout.contains("Example") {
             failures.push(format!(
-                "`raftctl {path} --help` shows no example: add \"{path}\" to EXAMPLES in src/cli/help.rs"
+                "`raftctl {path} --help` shows no example: attach an EXAMPLES const to it in src/cli/args/"
             ));
         }
     }
@@ -91,6 +92,78 @@ fn usage_errors_exit_2_and_name_the_value() {
         stderr.contains("tcsh") && stderr.contains("bash"),
         "{stderr}"
     );
+}
+
+/// The command paths a README table row names: `raftctl kv put KEY VALUE` is `kv put`,
+/// and `raftctl bench put\|get\|mixed [...]` is `bench put`, `bench get` and `bench
+/// mixed`. The walk stops at the first word that is not a subcommand (an argument or a
+/// flag); a word of alternatives only some of which are subcommands is an error.
+fn readme_paths(cmd: &clap::Command, words: &[&str], path: &str) -> Result<Vec<String>, String> {
+    let Some((word, rest)) = words.split_first() else {
+        return Ok(vec![path.to_string()]);
+    };
+    let alternatives: Vec<&str> = word.split("\\|").collect();
+    let subs: Vec<&clap::Command> = alternatives
+        .iter()
+        .filter_map(|a| cmd.find_subcommand(a))
+        .collect();
+    if subs.is_empty() {
+        return Ok(vec![path.to_string()]);
+    }
+    if subs.len() != alternatives.len() {
+        return Err(format!(
+            "`{word}` after `raftctl {path}` names commands that do not exist"
+        ));
+    }
+    let mut paths = Vec::new();
+    for sub in subs {
+        let sub_path = format!("{path} {}", sub.get_name())
+            .trim_start()
+            .to_string();
+        paths.extend(readme_paths(sub, rest, &sub_path)?);
+    }
+    Ok(paths)
+}
+
+#[test]
+fn every_command_the_readme_lists_exists_and_has_examples() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("read README.md");
+    let section = readme
+        .split("\n## Commands")
+        .nth(1)
+        .expect("README.md has a Commands section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    let cmd = Cli::command();
+    let mut listed = BTreeSet::new();
+    let mut problems = Vec::new();
+    for row in section.lines().filter(|l| l.starts_with("| `raftctl ")) {
+        let usage = row["| `".len()..].split('`').next().unwrap_or_default();
+        let words: Vec<&str> = usage.split_whitespace().skip(1).collect();
+        match readme_paths(&cmd, &words, "") {
+            Ok(paths) if paths == [""] => {
+                problems.push(format!("`{usage}` names no raftctl command"));
+            }
+            Ok(paths) => listed.extend(paths),
+            Err(e) => problems.push(format!("`{usage}`: {e}")),
+        }
+    }
+    assert!(
+        listed.len() > 20,
+        "too few commands found in the README: {listed:?}"
+    );
+    for path in &listed {
+        let mut sub = &cmd;
+        for name in path.split(' ') {
+            sub = sub.find_subcommand(name).expect("the walk found it");
+        }
+        let examples = sub.get_after_help().map(|t| t.to_string());
+        if !examples.is_some_and(|t| t.starts_with("Examples:\n  ")) {
+            problems.push(format!(
+                "`raftctl {path}` is in the README but has no examples"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// Files under `dir` (relative to the repository root), as relative paths.
@@ -186,8 +259,8 @@ fn the_man_command_writes_one_page_per_command() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let cmd = help::command();
-    for path in help::subcommand_paths(&cmd) {
+    let cmd = Cli::command();
+    for path in docs::command_paths(&cmd) {
         let name = format!("raftctl-{}.1", path.replace(' ', "-"));
         assert!(dir.path().join(&name).is_file(), "{name} was not written");
     }

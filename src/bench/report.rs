@@ -1,5 +1,6 @@
 //! The result of a run, as `raftctl bench -o json` prints it. The shape is stable:
-//! [`JSON_HELP`] documents it for `--help`, and fields are only ever added.
+//! `raftctl bench --help` documents it (`JSON_HELP` in src/cli/args/bench.rs), and
+//! fields are only ever added.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -15,42 +16,6 @@ pub enum OpKind {
     Read,
     Write,
 }
-
-/// The `-o json` schema, shown by `raftctl bench --help`.
-pub const JSON_HELP: &str = "\
-JSON output (-o json), stable; fields may be added, never renamed or removed:
-
-  {
-    \"workload\": \"put\" | \"get\" | \"mixed\",
-    \"config\": {
-      \"clients\": 16, \"duration_s\": 10.0 | null, \"requests\": null | 200,
-      \"value_size\": 256, \"keys\": 10000, \"read_ratio\": 0.5 | null (mixed only),
-      \"consistency\": \"linearizable\" | \"stale\" | null (put),
-      \"target\": \"leader\" | \"all\", \"targets\": [\"http://127.0.0.1:7001\"],
-      \"prefill\": false, \"seed\": 42
-    },
-    \"elapsed_s\": 10.01,
-    \"interrupted\": false (true: stopped early by Ctrl-C),
-    \"total\":  OPS,
-    \"reads\":  OPS | null (the workload issues no reads),
-    \"writes\": OPS | null (the workload issues no writes)
-  }
-
-  OPS = {
-    \"ops\": requests answered or failed, \"ok\": successes, \"errors\": failures,
-    \"not_found\": reads that found no key (counted in ok),
-    \"throughput_ops_s\": ok / elapsed_s,
-    \"latency_ms\": {\"p50\", \"p90\", \"p99\", \"p999\", \"max\", \"mean\"} | null (no success),
-    \"errors_by_kind\": {\"connect\": 3, \"timeout\": 1, \"503 no_leader\": 2, ...}
-                        (only kinds that occurred)
-  }
-
-Latencies are those of successful requests, from sending the request to reading the
-whole answer, in milliseconds. Error kinds: connect (refused or unreachable), timeout
-(no answer within --timeout), transport (the connection broke), and \"<HTTP status>
-<error code>\" for errors the member answered with. The exit code is 1 when not one
-request succeeded, else 0. Ctrl-C stops sending new requests; those in flight finish and
-the report covers what was measured.";
 
 /// A whole run.
 #[derive(Debug, Clone, PartialEq, Serialize)]

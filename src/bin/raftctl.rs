@@ -1,17 +1,20 @@
 //! `raftctl`: parse, dispatch, print the error, exit with its code.
 
-use clap::FromArgMatches;
-use raftctl::cli::{self, help, Cli, ExitCode};
+use std::io::Write;
+
+use clap::Parser;
+use raftctl::cli::{self, Cli, ExitCode, Out};
 
 fn main() {
-    // Parsed with the help tree that carries the examples; clap exits 0 for --help and
-    // 2 for usage errors by itself.
-    let matches = help::command().get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    let code = match cli::run(cli) {
+    // clap exits 0 for --help and 2 for usage errors by itself.
+    let cli = Cli::parse();
+    let (mut stdout, mut stderr) = (std::io::stdout(), std::io::stderr());
+    let code = match cli::run(cli, &mut Out::new(&mut stdout, &mut stderr)) {
         Ok(()) => ExitCode::Success,
+        // The reader of stdout went away: it took what it wanted; nothing to say.
+        Err(err) if err.is_quiet() => ExitCode::Success,
         Err(err) => {
-            eprintln!("error: {err}");
+            let _ = writeln!(stderr, "error: {err}");
             err.code
         }
     };

@@ -1,7 +1,7 @@
 //! `raftctl bench put|get|mixed`: settings from the flags, progress on stderr while the
 //! load runs ([`crate::bench`]), then one table or the JSON report.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -11,33 +11,26 @@ use super::args::{
     ReadConsistency,
 };
 use super::error::{CliError, CliResult};
-use super::kv::runtime;
-use super::output::table;
+use super::output::{table, Out};
+use super::runtime;
 use crate::bench::report::{Latency, OpReport};
-use crate::bench::{
-    self, BenchConfig, BenchError, Consistency, Progress, Report, Stop, Target, Workload,
-};
-use crate::client::ClientError;
+use crate::bench::{self, BenchConfig, Consistency, Progress, Report, Stop, Target, Workload};
 
 /// How long a run lasts when neither --duration nor --requests is given.
 const DEFAULT_DURATION: Duration = Duration::from_secs(10);
 
 /// Runs one bench workload.
-pub fn run(global: &GlobalArgs, args: BenchArgs) -> CliResult {
+pub fn run(args: BenchArgs, global: &GlobalArgs, out: &mut Out) -> CliResult {
     let config = settings(global, &args.command)?;
     let rt = runtime()?;
     let report = rt.block_on(async {
-        let client = global.client().map_err(|e| cli_error(e.into()))?;
-        let targets = bench::resolve_targets(&client, config.target)
-            .await
-            .map_err(cli_error)?;
+        let client = global.client()?;
+        let targets = bench::resolve_targets(&client, config.target).await?;
         if config.prefill {
             if global.output == OutputFormat::Table || std::io::stderr().is_terminal() {
-                eprintln!("prefilling {} keys...", config.keys);
+                out.note(format_args!("prefilling {} keys...", config.keys));
             }
-            bench::prefill(&config, &client, &targets)
-                .await
-                .map_err(cli_error)?;
+            bench::prefill(&config, &client, &targets).await?;
         }
         let mut view = ProgressView::new(global.output, &config);
         let interrupt = async {
@@ -46,31 +39,24 @@ pub fn run(global: &GlobalArgs, args: BenchArgs) -> CliResult {
                 std::future::pending::<()>().await;
             }
         };
-        let report =
-            bench::run_until(&config, &client, &targets, |p| view.update(p), interrupt).await;
+        let report = bench::run_until(
+            &config,
+            &client,
+            &targets,
+            |p| view.update(p, out),
+            interrupt,
+        )
+        .await;
         view.finish();
-        report.map_err(cli_error)
+        Ok::<_, CliError>(report?)
     })?;
-    let text = match global.output {
-        OutputFormat::Json => serde_json::to_string_pretty(&report)
-            .map_err(|e| CliError::failure(format!("cannot encode the report as JSON: {e}")))?,
-        OutputFormat::Table => report_lines(&report).join("\n"),
-    };
-    write_stdout(&text)?;
+    match global.output {
+        OutputFormat::Json => out.json(&report)?,
+        OutputFormat::Table => writeln!(out, "{}", report_lines(&report).join("\n"))?,
+    }
     match report.failure() {
         Some(why) => Err(CliError::failure(why)),
         None => Ok(()),
-    }
-}
-
-/// Writes `text` and a newline on stdout; a closed pipe (`| head`) is not an error.
-fn write_stdout(text: &str) -> CliResult {
-    let mut out = std::io::stdout().lock();
-    match writeln!(out, "{text}").and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(CliError::failure(format!("cannot write the report: {e}")))
-        }
-        _ => Ok(()),
     }
 }
 
@@ -113,18 +99,8 @@ fn settings(global: &GlobalArgs, cmd: &BenchCommand) -> CliResult<BenchConfig> {
         seed: load.seed.unwrap_or_else(rand::random),
         timeout: global.timeout,
     };
-    config.validate().map_err(cli_error)?;
+    config.validate()?;
     Ok(config)
-}
-
-fn cli_error(e: BenchError) -> CliError {
-    match e {
-        BenchError::Invalid { .. }
-        | BenchError::Client(
-            ClientError::BadEndpoint(_) | ClientError::NoEndpoints | ClientError::BadToken(_),
-        ) => CliError::usage(e.to_string()),
-        other => CliError::failure(other.to_string()),
-    }
 }
 
 /// Progress on stderr: a bar on a terminal, else a line a second for people reading a
@@ -162,7 +138,7 @@ impl ProgressView {
         }
     }
 
-    fn update(&mut self, p: &Progress) {
+    fn update(&mut self, p: &Progress, out: &mut Out) {
         let text = format!("{} ops, {:.0} ops/s, {} errors", p.ops, p.rate, p.errors);
         match self {
             ProgressView::Bar {
@@ -178,7 +154,7 @@ impl ProgressView {
                 bar.set_message(text);
             }
             ProgressView::Lines => {
-                eprintln!("{:>6.1}s  {text}", p.elapsed.as_secs_f64());
+                out.note(format_args!("{:>6.1}s  {text}", p.elapsed.as_secs_f64()));
             }
             ProgressView::Quiet => {}
         }

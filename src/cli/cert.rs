@@ -7,14 +7,14 @@ use serde::Serialize;
 
 use super::args::{CertCommand, CertWriteArgs, GlobalArgs, OutputFormat};
 use super::error::{CliError, CliResult};
-use super::output;
+use super::output::{self, Out};
 use crate::tls::cert::{
     self, Inspection, Options, Severity, Validity, Written, CA_CERT, CA_KEY, DEFAULT_CA_DAYS,
     DEFAULT_LEAF_DAYS,
 };
 use crate::tls::{tokens, Role};
 
-pub fn run(cmd: CertCommand, global: &GlobalArgs) -> CliResult {
+pub fn run(cmd: CertCommand, global: &GlobalArgs, out: &mut Out) -> CliResult {
     let format = global.output;
     match cmd {
         CertCommand::CreateCa { dir, write } => {
@@ -24,46 +24,46 @@ pub fn run(cmd: CertCommand, global: &GlobalArgs) -> CliResult {
                 "raftctl cert create-member --id 1 --host HOST --ca {}",
                 dir.display()
             );
-            print_written(format, &written, None, &next)
+            print_written(format, &written, None, &next, out)
         }
         CertCommand::CreateMember {
             id,
             hosts,
             ca,
-            out,
+            out: dir,
             write,
         } => {
             check_ca_dir(&ca)?;
-            let out = out.unwrap_or_else(|| ca.clone());
+            let dir = dir.unwrap_or_else(|| ca.clone());
             let written =
-                cert::create_member(&ca, &out, id, &hosts, &options(write, DEFAULT_LEAF_DAYS)?)
+                cert::create_member(&ca, &dir, id, &hosts, &options(write, DEFAULT_LEAF_DAYS)?)
                     .map_err(CliError::failure)?;
             let flags = flags(&ca, &written);
-            print_written(format, &written, Some(&flags), "")
+            print_written(format, &written, Some(&flags), "", out)
         }
         CertCommand::CreateClient {
             name,
             role,
             ca,
-            out,
+            out: dir,
             write,
         } => {
             check_ca_dir(&ca)?;
-            let out = out.unwrap_or_else(|| ca.clone());
+            let dir = dir.unwrap_or_else(|| ca.clone());
             let written = cert::create_client(
                 &ca,
-                &out,
+                &dir,
                 &name,
                 role.into(),
                 &options(write, DEFAULT_LEAF_DAYS)?,
             )
             .map_err(CliError::failure)?;
             let flags = flags(&ca, &written);
-            print_written(format, &written, Some(&flags), "")
+            print_written(format, &written, Some(&flags), "", out)
         }
-        CertCommand::Inspect { file, ca } => inspect(&file, ca.as_deref(), format),
+        CertCommand::Inspect { file, ca } => inspect(&file, ca.as_deref(), format, out),
         CertCommand::CreateToken { name, role, tokens } => {
-            create_token(&tokens, role.into(), &name, format)
+            create_token(&tokens, role.into(), &name, format, out)
         }
     }
 }
@@ -119,22 +119,24 @@ fn print_written(
     written: &Written,
     flags: Option<&str>,
     next: &str,
+    out: &mut Out,
 ) -> CliResult {
-    let out = WrittenOutput { written, flags };
+    let shape = WrittenOutput { written, flags };
     if format == OutputFormat::Json {
-        return output::print_json(&out);
+        return out.json(&shape);
     }
     let verb = if written.replaced {
         "replaced"
     } else {
         "wrote"
     };
-    output::write_stdout(&format!(
-        "{verb} {} and {} (key, mode 0600)\n",
+    writeln!(
+        out,
+        "{verb} {} and {} (key, mode 0600)",
         written.cert.display(),
         written.key.display()
-    ))?;
-    output::print(format, &out, || {
+    )?;
+    out.print(format, &shape, || {
         let mut t = output::table(&["FIELD", "VALUE"]);
         for (field, value) in [
             ("identity", written.identity.clone()),
@@ -148,20 +150,20 @@ fn print_written(
         t
     })?;
     for warning in &written.warnings {
-        eprintln!("warning: {warning}");
+        out.note(format_args!("warning: {warning}"));
     }
     if let Some(flags) = flags {
-        output::write_stdout(&format!("use with:\n  {flags}\n"))?;
+        writeln!(out, "use with:\n  {flags}")?;
     }
     if !next.is_empty() {
-        output::write_stdout(&format!("next:\n  {next}\n"))?;
+        writeln!(out, "next:\n  {next}")?;
     }
     Ok(())
 }
 
-fn inspect(file: &Path, ca: Option<&Path>, format: OutputFormat) -> CliResult {
+fn inspect(file: &Path, ca: Option<&Path>, format: OutputFormat, out: &mut Out) -> CliResult {
     let report: Inspection = cert::inspect(file, ca).map_err(CliError::failure)?;
-    output::print(format, &report, || {
+    out.print(format, &report, || {
         let mut t = output::table(&["FIELD", "VALUE"]);
         let mut rows: Vec<(&str, String)> = vec![
             ("file", report.file.clone()),
@@ -231,10 +233,16 @@ struct TokenOutput<'a> {
     token: &'a str,
 }
 
-fn create_token(path: &Path, role: Role, name: &str, format: OutputFormat) -> CliResult {
+fn create_token(
+    path: &Path,
+    role: Role,
+    name: &str,
+    format: OutputFormat,
+    out: &mut Out,
+) -> CliResult {
     let token = tokens::add(path, role, name).map_err(CliError::failure)?;
     if format == OutputFormat::Json {
-        return output::print_json(&TokenOutput {
+        return out.json(&TokenOutput {
             tokens_file: path.display().to_string(),
             name,
             role: role.as_str(),
@@ -243,11 +251,11 @@ fn create_token(path: &Path, role: Role, name: &str, format: OutputFormat) -> Cl
     }
     // The token alone on stdout, so that `TOKEN=$(raftctl cert create-token ...)` works;
     // the note on stderr.
-    output::write_stdout(&format!("{token}\n"))?;
-    eprintln!(
+    writeln!(out, "{token}")?;
+    out.note(format_args!(
         "added {name:?} ({role}) to {}: only the token's SHA-256 is stored there, so this is \
          the one time the token is shown; keep it secret",
         path.display()
-    );
+    ));
     Ok(())
 }

@@ -1,17 +1,18 @@
-//! `raftctl completions SHELL` and `raftctl man DIR`, both generated from
-//! [`super::help::command`] so they carry the same examples as `--help`.
+//! `raftctl completions SHELL` and `raftctl man DIR`, both generated from the clap tree
+//! of [`Cli`] so they carry the same descriptions and examples as `--help`.
 //!
 //! [`generated_files`] renders everything committed under `completions/` and `man/` in
 //! memory; tests/cli_docs.rs compares it with the committed files and rewrites them when
 //! run as `RAFTCTL_REGENERATE_DOCS=1 cargo test --test cli_docs`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use clap::CommandFactory;
 use clap_complete::{Generator, Shell};
 
+use super::args::Cli;
 use super::error::{CliError, CliResult};
-use super::help;
+use super::output::Out;
 
 /// The binary name completions are registered for.
 const BIN: &str = "raftctl";
@@ -30,7 +31,7 @@ pub const REGENERATE_COMMAND: &str = "RAFTCTL_REGENERATE_DOCS=1 cargo test --tes
 
 /// The completion script for `shell`.
 pub fn completion_script(shell: Shell) -> Vec<u8> {
-    let mut cmd = help::command();
+    let mut cmd = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, BIN, &mut out);
     out
@@ -38,7 +39,7 @@ pub fn completion_script(shell: Shell) -> Vec<u8> {
 
 /// One man page per command that is not hidden: `(file name, roff text)`, parents first.
 pub fn man_pages() -> CliResult<Vec<(String, Vec<u8>)>> {
-    let mut cmd = help::command().disable_help_subcommand(true);
+    let mut cmd = Cli::command().disable_help_subcommand(true);
     // Fills in display names such as `raftctl-kv-put` and propagates global flags.
     cmd.build();
     let mut pages = Vec::new();
@@ -79,21 +80,12 @@ pub fn generated_files() -> CliResult<Vec<(PathBuf, Vec<u8>)>> {
 }
 
 /// Runs `raftctl completions SHELL`.
-pub fn print_completions(shell: Shell) -> CliResult {
-    let script = completion_script(shell);
-    let mut out = std::io::stdout().lock();
-    match out.write_all(&script).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        // `raftctl completions bash | head` is not a failure.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError::failure(format!(
-            "cannot write the completion script to stdout: {e}"
-        ))),
-    }
+pub fn print_completions(shell: Shell, out: &mut Out) -> CliResult {
+    out.write_bytes(&completion_script(shell))
 }
 
 /// Runs `raftctl man DIR`.
-pub fn write_man_pages(dir: &Path) -> CliResult {
+pub fn write_man_pages(dir: &Path, out: &mut Out) -> CliResult {
     std::fs::create_dir_all(dir).map_err(|e| {
         CliError::failure(format!(
             "cannot create the man page directory {}: {e}",
@@ -106,8 +98,24 @@ pub fn write_man_pages(dir: &Path) -> CliResult {
         std::fs::write(&path, text)
             .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))?;
     }
-    println!("wrote {} man pages to {}", pages.len(), dir.display());
-    Ok(())
+    writeln!(out, "wrote {} man pages to {}", pages.len(), dir.display())
+}
+
+/// Every command path of `cmd` (`["kv", "kv put", ...]`), parents before children,
+/// without clap's `help` subcommand.
+pub fn command_paths(cmd: &clap::Command) -> Vec<String> {
+    fn walk(cmd: &clap::Command, prefix: &str, out: &mut Vec<String>) {
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let path = format!("{prefix} {}", sub.get_name())
+                .trim_start()
+                .to_string();
+            out.push(path.clone());
+            walk(sub, &path, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(cmd, "", &mut out);
+    out
 }
 
 #[cfg(test)]

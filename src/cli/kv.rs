@@ -1,71 +1,57 @@
 //! `raftctl kv put|get|del|list`: client operations through [`crate::client`].
 
-use std::io::Write;
-
 use base64::Engine as _;
 use bytes::Bytes;
 use serde::Serialize;
 
 use super::args::{GlobalArgs, KvCommand, OutputFormat};
 use super::error::{CliError, CliResult};
-use super::output::{print_json, shown};
-use crate::client::ClientError;
+use super::output::{shown, Out};
+use super::runtime;
 
 /// Runs one `kv` subcommand.
-pub fn run(global: &GlobalArgs, cmd: KvCommand) -> CliResult {
-    let client = global.client().map_err(usage_or_failure)?;
+pub fn run(cmd: KvCommand, global: &GlobalArgs, out: &mut Out) -> CliResult {
+    let client = global.client()?;
     let rt = runtime()?;
     match cmd {
         KvCommand::Put { key, value } => {
             check_key(&key)?;
-            let r = rt
-                .block_on(client.put(&key, Bytes::from(value)))
-                .map_err(failure)?;
+            let r = rt.block_on(client.put(&key, Bytes::from(value)))?;
             match global.output {
-                OutputFormat::Json => print_json(&r),
-                OutputFormat::Table => {
-                    println!("OK (index {})", r.index);
-                    Ok(())
-                }
+                OutputFormat::Json => out.json(&r),
+                OutputFormat::Table => writeln!(out, "OK (index {})", r.index),
             }
         }
         KvCommand::Get { key, stale } => {
             check_key(&key)?;
-            let r = rt.block_on(client.get(&key, stale)).map_err(failure)?;
-            let Some(r) = r else {
+            let Some(r) = rt.block_on(client.get(&key, stale))? else {
                 return Err(CliError::failure(format!(
                     "key \"{}\" not found",
                     shown(&key)
                 )));
             };
             match global.output {
-                OutputFormat::Json => print_json(&GetJson::new(key, &r.value, r.index)),
+                OutputFormat::Json => out.json(&GetJson::new(key, &r.value, r.index)),
                 OutputFormat::Table => {
-                    let mut out = std::io::stdout().lock();
-                    out.write_all(&r.value)
-                        .and_then(|()| {
-                            if r.value.ends_with(b"\n") {
-                                Ok(())
-                            } else {
-                                out.write_all(b"\n")
-                            }
-                        })
-                        .map_err(|e| CliError::failure(format!("cannot write the value: {e}")))
+                    out.write_bytes(&r.value)?;
+                    if r.value.ends_with(b"\n") {
+                        Ok(())
+                    } else {
+                        writeln!(out)
+                    }
                 }
             }
         }
         KvCommand::Del { key } => {
             check_key(&key)?;
-            let r = rt.block_on(client.delete(&key)).map_err(failure)?;
+            let r = rt.block_on(client.delete(&key))?;
             match global.output {
-                OutputFormat::Json => print_json(&r),
+                OutputFormat::Json => out.json(&r),
+                OutputFormat::Table if r.deleted => {
+                    writeln!(out, "deleted \"{}\" (index {})", shown(&key), r.index)
+                }
                 OutputFormat::Table => {
-                    if r.deleted {
-                        println!("deleted \"{}\" (index {})", shown(&key), r.index);
-                    } else {
-                        println!("\"{}\" did not exist (index {})", shown(&key), r.index);
-                    }
-                    Ok(())
+                    writeln!(out, "\"{}\" did not exist (index {})", shown(&key), r.index)
                 }
             }
         }
@@ -77,18 +63,14 @@ pub fn run(global: &GlobalArgs, cmd: KvCommand) -> CliResult {
                     crate::api::MAX_KEY_BYTES
                 )));
             }
-            let r = rt.block_on(client.list(&prefix, limit)).map_err(failure)?;
+            let r = rt.block_on(client.list(&prefix, limit))?;
             match global.output {
-                OutputFormat::Json => print_json(&r),
-                OutputFormat::Table => {
-                    let mut text = String::new();
-                    for k in &r.keys {
-                        // One line per key, whatever the key holds.
-                        text.push_str(&shown(k));
-                        text.push('\n');
-                    }
-                    super::output::write_stdout(&text)
-                }
+                OutputFormat::Json => out.json(&r),
+                // One line per key, whatever the key holds.
+                OutputFormat::Table => r
+                    .keys
+                    .iter()
+                    .try_for_each(|k| writeln!(out, "{}", shown(k))),
             }
         }
     }
@@ -136,25 +118,4 @@ fn check_key(key: &str) -> CliResult {
         )));
     }
     Ok(())
-}
-
-/// A single-threaded runtime for one client command.
-pub(crate) fn runtime() -> CliResult<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::failure(format!("cannot start the async runtime: {e}")))
-}
-
-pub(crate) fn failure(e: ClientError) -> CliError {
-    CliError::failure(e.to_string())
-}
-
-pub(crate) fn usage_or_failure(e: ClientError) -> CliError {
-    match e {
-        ClientError::BadEndpoint(_) | ClientError::NoEndpoints | ClientError::BadToken(_) => {
-            CliError::usage(e.to_string())
-        }
-        other => failure(other),
-    }
 }

@@ -8,16 +8,16 @@ use serde_json::json;
 
 use super::args::{GlobalArgs, LeaderCommand, OutputFormat};
 use super::error::CliResult;
-use super::kv::{failure, runtime, usage_or_failure};
-use super::output::print_json;
+use super::output::Out;
+use super::runtime;
 use crate::client::Client;
 
-pub fn run(cmd: LeaderCommand, global: &GlobalArgs) -> CliResult {
+pub fn run(cmd: LeaderCommand, global: &GlobalArgs, out: &mut Out) -> CliResult {
     let LeaderCommand::Transfer { id } = cmd;
-    let client = global.client().map_err(usage_or_failure)?;
+    let client = global.client()?;
     let rt = runtime()?;
     let r = rt.block_on(async {
-        let (_, members) = client.members().await.map_err(failure)?;
+        let (_, members) = client.members().await?;
         let leader_url = members
             .leader
             .and_then(|l| members.members.iter().find(|m| m.id == l))
@@ -27,35 +27,36 @@ pub fn run(cmd: LeaderCommand, global: &GlobalArgs) -> CliResult {
         let mut shown = None;
         loop {
             tokio::select! {
-                r = &mut transfer => break r.map_err(failure),
+                r = &mut transfer => break r,
                 () = tokio::time::sleep(Duration::from_millis(200)) => {
                     if let (Some(url), Some(to), OutputFormat::Table) = (&leader_url, id, global.output) {
-                        shown = show_catch_up(&client, url, to, shown).await;
+                        shown = show_catch_up(&client, url, to, shown, out).await;
                     }
                 }
             }
         }
     })?;
     if global.output == OutputFormat::Json {
-        return print_json(&json!({
+        return out.json(&json!({
             "old_leader": r.old_leader,
             "new_leader": r.new_leader,
             "term": r.term,
         }));
     }
-    println!(
+    writeln!(
+        out,
         "leadership moved from member {} to member {} (term {})",
         r.old_leader, r.new_leader, r.term
-    );
-    Ok(())
+    )
 }
 
-/// Prints the target's match against the leader's last index when it changed.
+/// Notes the target's match against the leader's last index when it changed.
 async fn show_catch_up(
     client: &Client,
     leader_url: &str,
     to: u64,
     shown: Option<(u64, u64)>,
+    out: &mut Out<'_>,
 ) -> Option<(u64, u64)> {
     let Ok(s) = client.status_of(leader_url).await else {
         return shown;
@@ -64,15 +65,15 @@ async fn show_catch_up(
     let now = (p.matched, s.last_index);
     if shown != Some(now) {
         if p.matched >= s.last_index {
-            eprintln!(
+            out.note(format_args!(
                 "member {to} has all {} entries; waiting for it to take over",
                 s.last_index
-            );
+            ));
         } else {
-            eprintln!(
+            out.note(format_args!(
                 "waiting for member {to} to catch up: {} of {} entries ({})",
                 p.matched, s.last_index, p.state
-            );
+            ));
         }
     }
     Some(now)

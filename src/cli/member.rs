@@ -5,28 +5,29 @@ use std::path::{Path, PathBuf};
 
 use super::args::{ChangeArgs, GlobalArgs, MemberCommand, OutputFormat};
 use super::error::{CliError, CliResult};
-use super::kv::{failure, runtime, usage_or_failure};
-use super::output::{print, print_json, table};
+use super::output::{table, Out};
+use super::runtime;
 use crate::api::admin::{AddMemberRequest, ChangeResponse};
 use crate::api::types::{MembersResponse, StatusResponse};
 use crate::client::ChangeFlags;
+use crate::member_url::MemberUrl;
 use crate::node::membership::Preview;
 
-pub fn run(cmd: MemberCommand, global: &GlobalArgs) -> CliResult {
-    let client = global.client().map_err(usage_or_failure)?;
+pub fn run(cmd: MemberCommand, global: &GlobalArgs, out: &mut Out) -> CliResult {
+    let client = global.client()?;
     let rt = runtime()?;
     match cmd {
         MemberCommand::List => {
             let (members, leader_status) = rt.block_on(async {
-                let (_, members) = client.members().await.map_err(failure)?;
+                let (_, members) = client.members().await?;
                 let leader_url = members.leader.and_then(|l| url_of(&members, l));
                 let status = match leader_url {
                     Some(url) => client.status_of(&url).await.ok(),
                     None => None,
                 };
-                Ok::<_, CliError>((members, status))
+                Ok::<_, crate::client::ClientError>((members, status))
             })?;
-            print(global.output, &members, || {
+            out.print(global.output, &members, || {
                 members_table(&members, leader_status.as_ref())
             })
         }
@@ -36,45 +37,39 @@ pub fn run(cmd: MemberCommand, global: &GlobalArgs) -> CliResult {
             learner,
             change,
         } => {
-            let url = crate::member_url::MemberUrl::parse(&url)
-                .map_err(|why| CliError::usage(format!("URL {url:?}: {why}")))?
-                .to_string();
+            let url = MemberUrl::parse(&url)
+                .map_err(|why| CliError::usage(format!("URL {url:?}: {why}")))?;
             let req = AddMemberRequest {
                 id,
-                url: url.trim_end_matches('/').to_string(),
+                url: url.to_string(),
                 learner,
             };
-            let r = rt
-                .block_on(client.add_member(&req, flags(change)))
-                .map_err(failure)?;
-            report(global.output, &r)?;
+            let r = rt.block_on(client.add_member(&req, flags(change)))?;
+            report(global.output, &r, out)?;
             if !r.dry_run && global.output == OutputFormat::Table {
                 let leader = r
                     .members
                     .leader
                     .and_then(|l| url_of(&r.members, l))
                     .unwrap_or_else(|| global.endpoints.join(","));
-                println!(
+                writeln!(
+                    out,
                     "start it with:\n  {}",
-                    serve_line(id, &req.url, &leader, global.cacert.as_deref())
-                );
+                    serve_line(id, &url, &leader, global.cacert.as_deref())
+                )?;
                 if let Some(cacert) = global.cacert.as_deref() {
-                    println!("{}", certificate_hint(id, &req.url, cacert));
+                    writeln!(out, "{}", certificate_hint(id, &url, cacert))?;
                 }
             }
             Ok(())
         }
         MemberCommand::Promote { id, change } => {
-            let r = rt
-                .block_on(client.promote_member(id, flags(change)))
-                .map_err(failure)?;
-            report(global.output, &r)
+            let r = rt.block_on(client.promote_member(id, flags(change)))?;
+            report(global.output, &r, out)
         }
         MemberCommand::Remove { id, change } => {
-            let r = rt
-                .block_on(client.remove_member(id, flags(change)))
-                .map_err(failure)?;
-            report(global.output, &r)
+            let r = rt.block_on(client.remove_member(id, flags(change)))?;
+            report(global.output, &r, out)
         }
     }
 }
@@ -94,11 +89,8 @@ fn url_of(m: &MembersResponse, id: u64) -> Option<String> {
 /// the client's --cacert) it names the same CA and the member's certificate and key,
 /// `member-<id>.crt` and `member-<id>.key` next to the CA file, where `raftctl cert
 /// create-member` writes them.
-pub fn serve_line(id: u64, url: &str, leader_url: &str, cacert: Option<&Path>) -> String {
-    let listen = url
-        .trim_start_matches("http://")
-        .trim_start_matches("https://")
-        .trim_end_matches('/');
+pub fn serve_line(id: u64, url: &MemberUrl, leader_url: &str, cacert: Option<&Path>) -> String {
+    let listen = url.authority();
     let mut line = format!(
         "raftctl serve --id {id} --listen {listen} --data-dir raftctl-data-{id} --join {leader_url}"
     );
@@ -115,11 +107,8 @@ pub fn serve_line(id: u64, url: &str, leader_url: &str, cacert: Option<&Path>) -
 }
 
 /// How to make the certificate the TLS serve line names.
-fn certificate_hint(id: u64, url: &str, cacert: &Path) -> String {
-    let host = reqwest::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "HOST".into());
+fn certificate_hint(id: u64, url: &MemberUrl, cacert: &Path) -> String {
+    let host = url.host();
     let dir = ca_dir(cacert).unwrap_or(Path::new("."));
     format!(
         "(its certificate and key, if not made yet: raftctl cert create-member --id {id} --host {host} --ca {})",
@@ -160,20 +149,20 @@ fn shell_word(p: &Path) -> String {
 
 /// Prints the outcome of a change (or its preview). A dry run that would be refused
 /// exits 1, as the real command would.
-fn report(format: OutputFormat, r: &ChangeResponse) -> CliResult {
+fn report(format: OutputFormat, r: &ChangeResponse, out: &mut Out) -> CliResult {
     if format == OutputFormat::Json {
-        print_json(r)?;
+        out.json(r)?;
     } else {
         let p = &r.preview;
         if r.dry_run {
-            println!("dry run: {} (nothing was changed)", p.change);
-            print_preview(p);
+            writeln!(out, "dry run: {} (nothing was changed)", p.change)?;
+            print_preview(p, out)?;
         } else {
             let forced = if p.forced { " (forced)" } else { "" };
-            println!("done: {}{forced}", p.change);
-            print_preview(p);
-            println!();
-            print(format, &r.members, || members_table(&r.members, None))?;
+            writeln!(out, "done: {}{forced}", p.change)?;
+            print_preview(p, out)?;
+            writeln!(out)?;
+            out.table(&members_table(&r.members, None))?;
         }
     }
     match (&p_refusal(&r.preview), r.dry_run) {
@@ -196,7 +185,7 @@ fn ids(v: &[u64]) -> String {
     v.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
 }
 
-fn print_preview(p: &Preview) {
+fn print_preview(p: &Preview, out: &mut Out) -> CliResult {
     let mut t = table(&["", "BEFORE", "AFTER"]);
     t.add_row(vec![
         "voters".to_string(),
@@ -218,13 +207,11 @@ fn print_preview(p: &Preview) {
         format!("{} of {}", p.reachable_voters_now, p.voters_before.len()),
         format!("{} of {}", p.reachable_voters_after, p.voters_after.len()),
     ]);
-    for line in t.to_string().lines() {
-        println!("{}", line.trim_end());
-    }
+    out.table(&t)?;
     match (&p.refused_by, p.allowed) {
-        (None, _) => println!("verdict: allowed, no rule refuses it"),
-        (Some(r), true) => println!("verdict: allowed with --force, past rule {}", r.rule),
-        (Some(r), false) => println!("verdict: {}", r.line()),
+        (None, _) => writeln!(out, "verdict: allowed, no rule refuses it"),
+        (Some(r), true) => writeln!(out, "verdict: allowed with --force, past rule {}", r.rule),
+        (Some(r), false) => writeln!(out, "verdict: {}", r.line()),
     }
 }
 
@@ -268,10 +255,14 @@ fn members_table(m: &MembersResponse, leader: Option<&StatusResponse>) -> comfy_
 mod tests {
     use super::*;
 
+    fn url(text: &str) -> MemberUrl {
+        MemberUrl::parse(text).expect("a member URL")
+    }
+
     #[test]
     fn the_join_line_names_the_listen_address_and_the_leader() {
         assert_eq!(
-            serve_line(4, "http://127.0.0.1:7004", "http://127.0.0.1:7001", None),
+            serve_line(4, &url("http://127.0.0.1:7004"), "http://127.0.0.1:7001", None),
             "raftctl serve --id 4 --listen 127.0.0.1:7004 --data-dir raftctl-data-4 --join http://127.0.0.1:7001"
         );
     }
@@ -281,7 +272,7 @@ mod tests {
         assert_eq!(
             serve_line(
                 4,
-                "https://127.0.0.1:7004",
+                &url("https://127.0.0.1:7004"),
                 "https://127.0.0.1:7001",
                 Some(Path::new("pki/ca.crt"))
             ),
@@ -289,19 +280,26 @@ mod tests {
              --join https://127.0.0.1:7001 --cacert pki/ca.crt --cert pki/member-4.crt \
              --key pki/member-4.key"
         );
-        assert!(
-            serve_line(2, "https://h:1", "https://h:2", Some(Path::new("ca.crt")))
-                .ends_with(" --cacert ca.crt --cert member-2.crt --key member-2.key")
-        );
         assert!(serve_line(
             2,
-            "https://h:1",
+            &url("https://h:1"),
+            "https://h:2",
+            Some(Path::new("ca.crt"))
+        )
+        .ends_with(" --cacert ca.crt --cert member-2.crt --key member-2.key"));
+        assert!(serve_line(
+            2,
+            &url("https://h:1"),
             "https://h:2",
             Some(Path::new("my pki/ca.crt"))
         )
         .ends_with(" --key 'my pki/member-2.key'"));
         assert_eq!(
-            certificate_hint(4, "https://node4.example:7004", Path::new("pki/ca.crt")),
+            certificate_hint(
+                4,
+                &url("https://node4.example:7004"),
+                Path::new("pki/ca.crt")
+            ),
             "(its certificate and key, if not made yet: raftctl cert create-member --id 4 \
              --host node4.example --ca pki)"
         );

@@ -5,49 +5,25 @@ use std::path::{Path, PathBuf};
 
 use super::args::{GlobalArgs, OutputFormat, RecoverArgs, RecoverCommand};
 use super::error::{CliError, CliResult};
-use super::output;
+use super::output::{self, members, Out};
 use crate::inspect::recover::{plan, recover};
-use crate::inspect::wal::MemberRow;
-use crate::inspect::Error;
 
-pub fn run(args: RecoverArgs, global: &GlobalArgs) -> CliResult {
+pub fn run(args: RecoverArgs, global: &GlobalArgs, out: &mut Out) -> CliResult {
     match (args.plan, args.data_dir, args.id) {
-        (Some(RecoverCommand::Plan { dirs }), _, _) => run_plan(&dirs, global.output),
-        (None, Some(dir), Some(id)) => run_recover(&dir, id, global.output),
+        (Some(RecoverCommand::Plan { dirs }), _, _) => run_plan(&dirs, global.output, out),
+        (None, Some(dir), Some(id)) => run_recover(&dir, id, global.output, out),
         _ => Err(CliError::usage(
             "recover needs --data-dir DIR --id N, or the plan subcommand: raftctl recover plan DIR...",
         )),
     }
 }
 
-/// An offline command's error as one line, with the refusal's detail lines after it.
-pub(crate) fn failed(e: Error) -> CliError {
-    match e {
-        Error::Refused { message, detail } => detail
-            .into_iter()
-            .fold(CliError::failure(message), CliError::with_detail),
-        other => CliError::failure(other.to_string()),
-    }
-}
-
-/// `1=http://...,2=http://...`, or `-` for none.
-pub(crate) fn members(rows: &[MemberRow]) -> String {
-    if rows.is_empty() {
-        "-".to_string()
-    } else {
-        rows.iter()
-            .map(|m| format!("{}={}", m.id, m.url))
-            .collect::<Vec<_>>()
-            .join(",")
-    }
-}
-
-fn run_plan(dirs: &[PathBuf], format: OutputFormat) -> CliResult {
-    let plan = plan(dirs).map_err(failed)?;
+fn run_plan(dirs: &[PathBuf], format: OutputFormat, out: &mut Out) -> CliResult {
+    let plan = plan(dirs)?;
     if format == OutputFormat::Json {
-        return output::print_json(&plan);
+        return out.json(&plan);
     }
-    output::print(format, &plan, || {
+    out.print(format, &plan, || {
         let mut t = output::table(&[
             "NODE",
             "DATA DIR",
@@ -82,32 +58,37 @@ fn run_plan(dirs: &[PathBuf], format: OutputFormat) -> CliResult {
         t
     })?;
     for r in &plan.rejected {
-        println!(
+        writeln!(
+            out,
             "left out: {} fails the checks of `raftctl wal verify`: {}",
             r.data_dir,
             r.problems.join("; ")
-        );
+        )?;
     }
-    println!();
-    println!(
+    writeln!(out)?;
+    writeln!(
+        out,
         "most up to date: node {} ({}), by Raft's rule (highest last term, then highest last index)",
         plan.best.node_id, plan.best.data_dir
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "highest commit index known among the survivors: {}",
         plan.highest_commit
-    );
+    )?;
     if plan.at_risk.is_empty() {
-        println!(
+        writeln!(
+            out,
             "entries at risk: none (node {} has nothing above it)",
             plan.best.node_id
-        );
+        )?;
     } else {
-        println!(
+        writeln!(
+            out,
             "entries at risk ({}): above the highest known commit, kept by recover and committed by the new cluster",
             plan.at_risk.len()
-        );
-        output::print(format, &plan.at_risk, || {
+        )?;
+        out.print(format, &plan.at_risk, || {
             let mut t = output::table(&["INDEX", "TERM", "TYPE", "SUMMARY"]);
             for e in &plan.at_risk {
                 t.add_row(vec![
@@ -121,12 +102,13 @@ fn run_plan(dirs: &[PathBuf], format: OutputFormat) -> CliResult {
         })?;
     }
     if !plan.lost.is_empty() {
-        println!(
+        writeln!(
+            out,
             "entries lost ({}): on other survivors only, dropped by recovering node {}",
             plan.lost.len(),
             plan.best.node_id
-        );
-        output::print(format, &plan.lost, || {
+        )?;
+        out.print(format, &plan.lost, || {
             let mut t = output::table(&["NODE", "INDEX", "TERM", "TYPE", "SUMMARY"]);
             for e in &plan.lost {
                 t.add_row(vec![
@@ -141,29 +123,31 @@ fn run_plan(dirs: &[PathBuf], format: OutputFormat) -> CliResult {
         })?;
     }
     for b in &plan.blockers {
-        println!("recover would refuse: {b}");
+        writeln!(out, "recover would refuse: {b}")?;
     }
-    println!("next: {}", plan.next_command);
+    writeln!(out, "next: {}", plan.next_command)?;
     Ok(())
 }
 
-fn run_recover(dir: &Path, id: u64, format: OutputFormat) -> CliResult {
-    let report = recover(dir, id).map_err(failed)?;
+fn run_recover(dir: &Path, id: u64, format: OutputFormat, out: &mut Out) -> CliResult {
+    let report = recover(dir, id)?;
     if format == OutputFormat::Json {
-        return output::print_json(&report);
+        return out.json(&report);
     }
     if report.changed {
-        println!(
+        writeln!(
+            out,
             "recovered {}: node {} is now the only voter of cluster {}",
             report.data_dir, report.node_id, report.cluster_id
-        );
+        )?;
     } else {
-        println!(
+        writeln!(
+            out,
             "{} already is a one-member cluster of node {}: membership unchanged",
             report.data_dir, report.node_id
-        );
+        )?;
     }
-    output::print(format, &report, || {
+    out.print(format, &report, || {
         let mut t = output::table(&["FIELD", "BEFORE", "AFTER"]);
         t.add_row(vec![
             "voters".to_string(),
@@ -202,23 +186,29 @@ fn run_recover(dir: &Path, id: u64, format: OutputFormat) -> CliResult {
         t
     })?;
     if let Some(old) = report.term_replaced {
-        println!(
+        writeln!(
+            out,
             "the stored term {old} is beyond any term an election reaches (a forged or damaged message): replaced by {}, the highest term in the log and snapshot, and the vote cleared",
             report.term
-        );
+        )?;
     }
     if let Some(file) = &report.snapshot_file {
-        println!("snapshot of the applied state with the new membership: {file}");
+        writeln!(
+            out,
+            "snapshot of the applied state with the new membership: {file}"
+        )?;
     }
     if report.entries_above_commit > 0 {
-        println!(
+        writeln!(
+            out,
             "{} entries above commit {} are kept: the node's first term as leader commits them",
             report.entries_above_commit, report.commit
-        );
+        )?;
     }
-    println!(
+    writeln!(
+        out,
         "start it with:\n  {}\nthen grow the cluster with `raftctl member add` (new members start with empty data dirs)",
         report.serve_command
-    );
+    )?;
     Ok(())
 }

@@ -1,23 +1,23 @@
 //! `raftctl snapshot take|save|inspect|restore`. `inspect` and `restore` work offline on
 //! files and data dirs; `take` and `save` talk to a running node.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::args::{GlobalArgs, OutputFormat, SnapshotCommand};
 use super::error::{CliError, CliResult};
-use super::kv::{failure, runtime, usage_or_failure};
-use super::output;
-use super::recover::{failed, members};
-use crate::inspect::snapshot::{
-    inspect_snapshot, parse_initial_cluster, restore, RestoreOptions, SnapshotReport,
-};
+use super::output::{self, members, Out};
+use super::runtime;
+use super::serve;
+use crate::inspect::snapshot::{inspect_snapshot, restore, RestoreOptions, SnapshotReport};
 use crate::kv::snapshot_file::verify_snapshot_file;
+use crate::storage::Membership;
 
-pub fn run(cmd: SnapshotCommand, global: &GlobalArgs) -> CliResult {
+pub fn run(cmd: SnapshotCommand, global: &GlobalArgs, out: &mut Out) -> CliResult {
     match cmd {
-        SnapshotCommand::Take => take(global),
-        SnapshotCommand::Save { file } => save(&file, global),
-        SnapshotCommand::Inspect { file } => inspect(&file, global.output),
+        SnapshotCommand::Take => take(global, out),
+        SnapshotCommand::Save { file } => save(&file, global, out),
+        SnapshotCommand::Inspect { file } => inspect(&file, global.output, out),
         SnapshotCommand::Restore {
             file,
             data_dir,
@@ -25,37 +25,34 @@ pub fn run(cmd: SnapshotCommand, global: &GlobalArgs) -> CliResult {
             initial_cluster,
             initial_cluster_token,
         } => {
-            let membership = parse_initial_cluster(&initial_cluster).map_err(|why| {
-                CliError::usage(format!("--initial-cluster {initial_cluster:?}: {why}"))
-            })?;
-            if membership.url(id).is_none() {
-                return Err(CliError::usage(format!(
-                    "--id {id} is not listed in --initial-cluster {initial_cluster:?}: add {id}=URL to it or pick one of its ids"
-                )));
-            }
+            // The new cluster's members, all voters, as `serve --initial-cluster` takes them.
+            let cluster = serve::initial_cluster(&initial_cluster, id)?;
             let opts = RestoreOptions {
                 file,
                 data_dir,
                 node_id: id,
-                membership,
+                membership: Membership {
+                    voters: cluster.to_urls(),
+                    learners: BTreeMap::new(),
+                },
                 token: initial_cluster_token,
             };
-            run_restore(&opts, global.output)
+            run_restore(&opts, global.output, out)
         }
     }
 }
 
 /// `POST /v1/snapshot` on every endpoint given; fails if any of them failed.
-fn take(global: &GlobalArgs) -> CliResult {
-    let client = global.client().map_err(usage_or_failure)?;
+fn take(global: &GlobalArgs, out: &mut Out) -> CliResult {
+    let client = global.client()?;
     let rt = runtime()?;
     let results: Vec<_> = rt.block_on(async {
-        let mut out = Vec::new();
+        let mut results = Vec::new();
         for url in client.endpoints() {
             let r = client.take_snapshot_at(&url).await;
-            out.push((url, r));
+            results.push((url, r));
         }
-        out
+        results
     });
     let json = serde_json::json!({
         "snapshots": results.iter().map(|(url, r)| match r {
@@ -63,7 +60,7 @@ fn take(global: &GlobalArgs) -> CliResult {
             Err(e) => serde_json::json!({"endpoint": url, "error": e.to_string()}),
         }).collect::<Vec<_>>()
     });
-    output::print(global.output, &json, || {
+    out.print(global.output, &json, || {
         let mut t = output::table(&["ENDPOINT", "INDEX", "TERM", "SIZE", "ERROR"]);
         for (url, r) in &results {
             match r {
@@ -131,17 +128,18 @@ fn check_destination(file: &Path, part: &Path) -> CliResult {
     Ok(())
 }
 
-fn save(file: &Path, global: &GlobalArgs) -> CliResult {
-    let client = global.client().map_err(usage_or_failure)?;
+fn save(file: &Path, global: &GlobalArgs, out: &mut Out) -> CliResult {
+    let client = global.client()?;
     let rt = runtime()?;
     let mut part = file.as_os_str().to_owned();
     part.push(".part");
     let part = std::path::PathBuf::from(part);
     check_destination(file, &part)?;
-    let (from, _) = rt.block_on(client.download_snapshot(&part)).map_err(|e| {
-        let _ = std::fs::remove_file(&part);
-        failure(e)
-    })?;
+    let (from, _) = rt
+        .block_on(client.download_snapshot(&part))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&part);
+        })?;
     let verified = match verify_snapshot_file(&part) {
         Ok(v) => v,
         Err(e) => {
@@ -169,9 +167,10 @@ fn save(file: &Path, global: &GlobalArgs) -> CliResult {
         "checksum": format!("{:08x}", verified.checksum),
     });
     if global.output == OutputFormat::Json {
-        return output::print_json(&json);
+        return out.json(&json);
     }
-    println!(
+    writeln!(
+        out,
         "saved the snapshot at index {} term {} from {from} to {} ({} bytes, {} keys, checksum {:08x} verified)",
         verified.meta.index,
         verified.meta.term,
@@ -179,13 +178,13 @@ fn save(file: &Path, global: &GlobalArgs) -> CliResult {
         verified.size_bytes,
         verified.keys,
         verified.checksum
-    );
+    )?;
     Ok(())
 }
 
-fn inspect(file: &Path, format: OutputFormat) -> CliResult {
-    let report: SnapshotReport = inspect_snapshot(file).map_err(failed)?;
-    output::print(format, &report, || {
+fn inspect(file: &Path, format: OutputFormat, out: &mut Out) -> CliResult {
+    let report: SnapshotReport = inspect_snapshot(file)?;
+    out.print(format, &report, || {
         let mut t = output::table(&["FIELD", "VALUE"]);
         let rows: [(&str, String); 9] = [
             ("file", report.file.clone()),
@@ -205,19 +204,20 @@ fn inspect(file: &Path, format: OutputFormat) -> CliResult {
     })
 }
 
-fn run_restore(opts: &RestoreOptions, format: OutputFormat) -> CliResult {
-    let report = restore(opts).map_err(failed)?;
+fn run_restore(opts: &RestoreOptions, format: OutputFormat, out: &mut Out) -> CliResult {
+    let report = restore(opts)?;
     if format == OutputFormat::Json {
-        return output::print_json(&report);
+        return out.json(&report);
     }
-    println!(
+    writeln!(
+        out,
         "restored {} into {}: a new cluster {} (from cluster {})",
         opts.file.display(),
         report.data_dir,
         report.cluster_id,
         report.source_cluster_id
-    );
-    output::print(format, &report, || {
+    )?;
+    out.print(format, &report, || {
         let mut t = output::table(&["FIELD", "VALUE"]);
         let rows: [(&str, String); 9] = [
             ("node id", report.node_id.to_string()),
@@ -235,11 +235,12 @@ fn run_restore(opts: &RestoreOptions, format: OutputFormat) -> CliResult {
         }
         t
     })?;
-    println!("start it with:\n  {}", report.serve_command);
+    writeln!(out, "start it with:\n  {}", report.serve_command)?;
     if report.voters.len() > 1 {
-        println!(
+        writeln!(
+            out,
             "restore every other member from the same file with the same --initial-cluster, each with its own --id and --data-dir"
-        );
+        )?;
     }
     Ok(())
 }

@@ -4,9 +4,9 @@
 use serde_json::{json, Value};
 
 use super::args::GlobalArgs;
-use super::error::{CliError, CliResult};
-use super::kv::{failure, runtime, usage_or_failure};
-use super::output::{print, table};
+use super::error::CliResult;
+use super::output::{table, Out};
+use super::runtime;
 use crate::api::types::{Member, StatusResponse};
 
 /// One member's row: its status, or why it could not be read.
@@ -16,14 +16,14 @@ struct Row {
 }
 
 /// Runs `raftctl status`.
-pub fn run(global: &GlobalArgs) -> CliResult {
-    let client = global.client().map_err(usage_or_failure)?;
+pub fn run(global: &GlobalArgs, out: &mut Out) -> CliResult {
+    let client = global.client()?;
     let rt = runtime()?;
     let rows = rt.block_on(async {
-        let (_, members) = client.members().await.map_err(failure)?;
+        let (_, members) = client.members().await?;
         let fetches = members.members.iter().map(|m| client.status_of(&m.url));
         let statuses = futures_util::future::join_all(fetches).await;
-        Ok::<_, CliError>(
+        Ok::<_, crate::client::ClientError>(
             members
                 .members
                 .into_iter()
@@ -36,7 +36,7 @@ pub fn run(global: &GlobalArgs) -> CliResult {
         )
     })?;
     let json = json!({ "members": rows.iter().map(row_json).collect::<Vec<_>>() });
-    print(global.output, &json, || status_table(&rows))
+    out.print(global.output, &json, || status_table(&rows))
 }
 
 fn row_json(row: &Row) -> Value {

@@ -5,11 +5,11 @@ use std::path::Path;
 
 use super::args::{GlobalArgs, OutputFormat, WalCommand};
 use super::error::{CliError, CliResult};
-use super::output;
+use super::output::{self, members, Out};
 use crate::inspect::{self, DumpOptions};
 use crate::storage::RedbStorage;
 
-pub fn run(cmd: WalCommand, global: &GlobalArgs) -> CliResult {
+pub fn run(cmd: WalCommand, global: &GlobalArgs, out: &mut Out) -> CliResult {
     match cmd {
         WalCommand::Dump {
             data_dir,
@@ -24,25 +24,22 @@ pub fn run(cmd: WalCommand, global: &GlobalArgs) -> CliResult {
                     )));
                 }
             }
-            dump(&data_dir, DumpOptions { from, to, limit }, global.output)
+            dump(
+                &data_dir,
+                DumpOptions { from, to, limit },
+                global.output,
+                out,
+            )
         }
-        WalCommand::Hardstate { data_dir } => hardstate(&data_dir, global.output),
-        WalCommand::Verify { data_dir } => verify(&data_dir, global.output),
+        WalCommand::Hardstate { data_dir } => hardstate(&data_dir, global.output, out),
+        WalCommand::Verify { data_dir } => verify(&data_dir, global.output, out),
     }
 }
 
-fn open(data_dir: &Path) -> CliResult<RedbStorage> {
-    RedbStorage::open_read_only(data_dir).map_err(|e| CliError::failure(e.to_string()))
-}
-
-fn failed(e: crate::storage::Error) -> CliError {
-    CliError::failure(e.to_string())
-}
-
-fn dump(data_dir: &Path, opts: DumpOptions, format: OutputFormat) -> CliResult {
-    let store = open(data_dir)?;
-    let dump = inspect::dump(&store, opts).map_err(super::recover::failed)?;
-    output::print(format, &dump, || {
+fn dump(data_dir: &Path, opts: DumpOptions, format: OutputFormat, out: &mut Out) -> CliResult {
+    let store = RedbStorage::open_read_only(data_dir)?;
+    let dump = inspect::dump(&store, opts)?;
+    out.print(format, &dump, || {
         let mut t = output::table(&["INDEX", "TERM", "TYPE", "SIZE", "SUMMARY"]);
         for e in &dump.entries {
             t.add_row(vec![
@@ -60,11 +57,11 @@ fn dump(data_dir: &Path, opts: DumpOptions, format: OutputFormat) -> CliResult {
 /// Prints the hard state as stored, then checks it as `wal verify` does: an
 /// inconsistent data dir exits 1 naming each problem, so that a script never takes a
 /// damaged state for a good one.
-fn hardstate(data_dir: &Path, format: OutputFormat) -> CliResult {
-    let store = open(data_dir)?;
-    let hs = inspect::hardstate(&store).map_err(failed)?;
-    let report = inspect::verify(&store).map_err(failed)?;
-    print_hardstate(&hs, format)?;
+fn hardstate(data_dir: &Path, format: OutputFormat, out: &mut Out) -> CliResult {
+    let store = RedbStorage::open_read_only(data_dir)?;
+    let hs = inspect::hardstate(&store)?;
+    let report = inspect::verify(&store)?;
+    print_hardstate(&hs, format, out)?;
     if report.ok {
         return Ok(());
     }
@@ -80,18 +77,12 @@ fn hardstate(data_dir: &Path, format: OutputFormat) -> CliResult {
     Err(err)
 }
 
-fn print_hardstate(hs: &inspect::HardStateReport, format: OutputFormat) -> CliResult {
-    output::print(format, hs, || {
-        let members = |rows: &[inspect::wal::MemberRow]| {
-            if rows.is_empty() {
-                "-".to_string()
-            } else {
-                rows.iter()
-                    .map(|m| format!("{}={}", m.id, m.url))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            }
-        };
+fn print_hardstate(
+    hs: &inspect::HardStateReport,
+    format: OutputFormat,
+    out: &mut Out,
+) -> CliResult {
+    out.print(format, hs, || {
         let mut t = output::table(&["FIELD", "VALUE"]);
         let rows: [(&str, String); 14] = [
             ("node id", hs.node_id.to_string()),
@@ -116,13 +107,14 @@ fn print_hardstate(hs: &inspect::HardStateReport, format: OutputFormat) -> CliRe
     })
 }
 
-fn verify(data_dir: &Path, format: OutputFormat) -> CliResult {
-    let store = open(data_dir)?;
-    let report = inspect::verify(&store).map_err(failed)?;
+fn verify(data_dir: &Path, format: OutputFormat, out: &mut Out) -> CliResult {
+    let store = RedbStorage::open_read_only(data_dir)?;
+    let report = inspect::verify(&store)?;
     if format == OutputFormat::Json {
-        output::print_json(&report)?;
+        out.json(&report)?;
     } else if report.ok {
-        println!(
+        writeln!(
+            out,
             "ok: {} is consistent ({} entries, log {}..={}, commit {}, applied {})",
             data_dir.display(),
             report.entries_checked,
@@ -130,7 +122,7 @@ fn verify(data_dir: &Path, format: OutputFormat) -> CliResult {
             store.last_index(),
             store.hard_state().commit,
             store.applied()
-        );
+        )?;
     }
     if report.ok {
         return Ok(());

@@ -54,11 +54,13 @@ pub fn inspect_snapshot(path: &Path) -> Result<SnapshotReport, Error> {
     })
 }
 
-/// Parses `--initial-cluster ID=URL,ID=URL,...` into voters, with the same parser as
-/// `serve --initial-cluster`. The message of an error says what is wrong with which part.
+/// Parses `--initial-cluster ID=URL,ID=URL,...` into voters with
+/// [`crate::member_url::InitialCluster`], the parser of `serve --initial-cluster`. The
+/// message of an error says what is wrong with which part.
 pub fn parse_initial_cluster(spec: &str) -> Result<Membership, String> {
+    let cluster = crate::member_url::InitialCluster::parse(spec)?;
     Ok(Membership {
-        voters: crate::member_url::parse_initial_cluster(spec)?,
+        voters: cluster.to_urls(),
         learners: Default::default(),
     })
 }
