@@ -20,9 +20,8 @@
 //!   on each of its requests as a [`Caller`]. A plaintext HTTP request on a TLS listener
 //!   gets a plaintext 400 saying to use `https://`.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -149,66 +148,6 @@ impl ConnectionCap {
     pub fn new(total: usize) -> ConnectionCap {
         let reserve = (total / RESERVE_DIVISOR).max(MIN_RESERVE).min(total / 2);
         ConnectionCap { total, reserve }
-    }
-}
-
-/// Counts of what happened since the last report.
-#[derive(Default)]
-struct Stats {
-    refused_at_cap: AtomicU64,
-    no_request: AtomicU64,
-    evicted: AtomicU64,
-    reserve_refused: AtomicU64,
-    accept_errors: AtomicU64,
-    plaintext: AtomicU64,
-    handshake_failed: AtomicU64,
-    last_handshake_error: Mutex<Option<String>>,
-}
-
-/// The open connections, oldest first, and whether each is between requests.
-#[derive(Default)]
-struct Registry {
-    next_id: AtomicU64,
-    open: Mutex<BTreeMap<u64, Arc<ConnState>>>,
-}
-
-struct ConnState {
-    /// Requests being answered on this connection.
-    in_flight: AtomicUsize,
-    /// Requests received so far.
-    requests: AtomicU64,
-    /// Asks the connection to close once idle.
-    evict: Notify,
-    /// Already asked to close.
-    evicted: AtomicBool,
-}
-
-impl Registry {
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, Arc<ConnState>>> {
-        self.open.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Asks the oldest idle connection to close, preferring one that has not made a
-    /// request yet (so that a flood of silent connections does not push out peers and
-    /// clients that use theirs); false if none is idle.
-    fn evict_oldest_idle(&self) -> bool {
-        let open = self.lock();
-        let idle = |c: &&Arc<ConnState>| {
-            c.in_flight.load(Ordering::Relaxed) == 0 && !c.evicted.load(Ordering::Relaxed)
-        };
-        let silent = open
-            .values()
-            .filter(idle)
-            .find(|c| c.requests.load(Ordering::Relaxed) == 0);
-        match silent.or_else(|| open.values().find(idle)) {
-            Some(c) => {
-                // Each new connection evicts a different one.
-                c.evicted.store(true, Ordering::Relaxed);
-                c.evict.notify_one();
-                true
-            }
-            None => false,
-        }
     }
 }
 
@@ -509,34 +448,6 @@ async fn tls_required(mut stream: TcpStream, wait: Duration) {
     .await;
 }
 
-struct Unregister {
-    shared: Arc<Shared>,
-    id: u64,
-}
-
-impl Drop for Unregister {
-    fn drop(&mut self) {
-        self.shared.registry.lock().remove(&self.id);
-    }
-}
-
-/// Counts a request in flight on its connection while it is answered.
-struct InFlight(Arc<ConnState>);
-
-impl InFlight {
-    fn start(state: &Arc<ConnState>) -> InFlight {
-        state.in_flight.fetch_add(1, Ordering::Relaxed);
-        state.requests.fetch_add(1, Ordering::Relaxed);
-        InFlight(state.clone())
-    }
-}
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
 async fn serve_http1<I>(
     shared: &Arc<Shared>,
     io: I,
@@ -597,89 +508,9 @@ async fn serve_http1<I>(
     }
 }
 
-/// Logs, at most once per [`REPORT_EVERY`], what was refused or closed.
-async fn report(shared: Arc<Shared>) {
-    let mut tick = tokio::time::interval(REPORT_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let timeout = humantime::format_duration(shared.settings.header_timeout).to_string();
-    loop {
-        tick.tick().await;
-        let s = &shared.stats;
-        let refused = s.refused_at_cap.swap(0, Ordering::Relaxed);
-        if refused > 0 {
-            tracing::warn!(
-                refused,
-                cap = shared.cap.total,
-                "refused {refused} connections: at the cap of {} open connections",
-                shared.cap.total
-            );
-        }
-        let idle = s.no_request.swap(0, Ordering::Relaxed);
-        if idle > 0 {
-            tracing::warn!(
-                closed = idle,
-                "closed {idle} connections that sent no complete request within {timeout}"
-            );
-        }
-        let evicted = s.evicted.swap(0, Ordering::Relaxed);
-        if evicted > 0 {
-            tracing::warn!(
-                closed = evicted,
-                "closed {evicted} idle connections to make room for new ones (cap {}, {} kept for peers and operators)",
-                shared.cap.total,
-                shared.cap.reserve
-            );
-        }
-        let reserve_refused = s.reserve_refused.swap(0, Ordering::Relaxed);
-        if reserve_refused > 0 {
-            tracing::warn!(
-                refused = reserve_refused,
-                "refused {reserve_refused} client requests on connections kept for peers and operators: the shared {} connections are busy",
-                shared.cap.total - shared.cap.reserve
-            );
-        }
-        let plaintext = s.plaintext.swap(0, Ordering::Relaxed);
-        if plaintext > 0 {
-            tracing::warn!(
-                refused = plaintext,
-                "answered {plaintext} plaintext connections with \"use https://\": this member speaks TLS only"
-            );
-        }
-        let failed = s.handshake_failed.swap(0, Ordering::Relaxed);
-        if failed > 0 {
-            let last = s
-                .last_handshake_error
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take()
-                .unwrap_or_default();
-            tracing::warn!(failed, "{failed} TLS handshakes failed (last: {last})");
-        }
-        let errors = s.accept_errors.swap(0, Ordering::Relaxed);
-        if errors > 0 {
-            tracing::warn!(
-                errors,
-                "{errors} failed accepts (out of file descriptors?); backing off"
-            );
-        }
-    }
-}
+mod conns;
+
+use conns::{report, ConnState, InFlight, Registry, Stats, Unregister};
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_cap_leaves_files_and_a_reserve() {
-        let cap = ConnectionCap::from_file_limit(Some(20_000));
-        assert_eq!(cap.total, 20_000 - 2_500);
-        assert_eq!(cap.reserve, cap.total / RESERVE_DIVISOR);
-        let small = ConnectionCap::from_file_limit(Some(256));
-        assert_eq!(small.total, 128);
-        assert_eq!(small.reserve, MIN_RESERVE);
-        assert_eq!(
-            ConnectionCap::from_file_limit(None).total,
-            DEFAULT_MAX_CONNECTIONS
-        );
-    }
-}
+mod tests;

@@ -107,15 +107,8 @@ impl GetJson {
 }
 
 fn check_key(key: &str) -> CliResult {
-    if key.is_empty() {
-        return Err(CliError::usage("the key must not be empty"));
+    match crate::kv::Key::check(key) {
+        Err(crate::kv::LimitError::EmptyKey) => Err(CliError::usage("the key must not be empty")),
+        other => other.map_err(|e| CliError::usage(e.to_string())),
     }
-    if key.len() > crate::api::MAX_KEY_BYTES {
-        return Err(CliError::usage(format!(
-            "the key is {} bytes long; the limit is {}",
-            key.len(),
-            crate::api::MAX_KEY_BYTES
-        )));
-    }
-    Ok(())
 }

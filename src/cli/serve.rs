@@ -280,12 +280,11 @@ async fn join_info(s: &ServeSettings, url: &MemberUrl) -> CliResult<StartMode> {
         .members()
         .await
         .map_err(|e| CliError::failure(format!("cannot join through {url}: {e}")))?;
-    let cluster_id = u64::from_str_radix(&status.cluster_id, 16).map_err(|_| {
-        CliError::failure(format!(
-            "{url} reported a cluster id {:?} that is not 16 hex digits",
-            status.cluster_id
-        ))
-    })?;
+    let cluster_id = status
+        .cluster_id
+        .parse::<crate::cluster_id::ClusterId>()
+        .map_err(|e| CliError::failure(format!("cannot join through {url}: it reported {e}")))?
+        .get();
     let Some(me) = members.members.iter().find(|m| m.id == s.node.id) else {
         return Err(CliError::failure(format!(
             "member {} is not part of the cluster at {url} yet",

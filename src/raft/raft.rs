@@ -14,6 +14,10 @@
 //! returning the reason as an error, and nothing in the core adds to or subtracts from
 //! a number a message or storage gave it without a check. A node campaigns only while
 //! its next term stays within `MAX_TERM`.
+//!
+//! Longer than the house's ~600 lines on purpose: this file is the state shared by
+//! every role and the transitions between roles, which read best in one place (as in
+//! etcd's raft.go); what each role does with a message lives in `step_*.rs`.
 
 use std::collections::BTreeSet;
 
