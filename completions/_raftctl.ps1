@@ -51,8 +51,10 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
         }
         'raftctl;serve' {
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This member''s id, from 1 to 2^53-1 (ids travel as JSON numbers, which are exact only below 2^53)')
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on for clients and peers')
-            [CompletionResult]::new('--advertise', '--advertise', [CompletionResultType]::ParameterName, 'URL other members and clients use to reach this one [default: http://<listen>]')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on for clients, and for peers unless --peer-listen is given')
+            [CompletionResult]::new('--advertise', '--advertise', [CompletionResultType]::ParameterName, 'URL clients use to reach --listen, and other members too unless --peer-listen is given [default: http://<listen>, https:// with TLS]')
+            [CompletionResult]::new('--peer-listen', '--peer-listen', [CompletionResultType]::ParameterName, 'Serve the peer routes (/raft/...) on this address of their own, so that a firewall can keep clients away from it; --listen then serves clients and operators only')
+            [CompletionResult]::new('--advertise-peer', '--advertise-peer', [CompletionResultType]::ParameterName, 'URL other members use to reach --peer-listen [default: http://<peer-listen>, https:// with TLS]. It is this member''s URL in the membership: in --initial-cluster and `raftctl member add`')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where this node keeps its state')
             [CompletionResult]::new('--initial-cluster', '--initial-cluster', [CompletionResultType]::ParameterName, 'Members of a new cluster: ID=URL,ID=URL,... (ignored when the data dir holds state)')
             [CompletionResult]::new('--join', '--join', [CompletionResultType]::ParameterName, 'Join an existing cluster through this member''s URL (after `raftctl member add`)')

@@ -2828,7 +2828,7 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__serve)
-            opts="-o -h -V --id --listen --advertise --data-dir --initial-cluster --join --tick-ms --election-ticks --heartbeat-ticks --snapshot-threshold --keep-log --no-pre-vote --no-check-quorum --log-level --insecure-plaintext --tokens --public --revoked --endpoints --output --timeout --cacert --cert --key --token --help --version"
+            opts="-o -h -V --id --listen --advertise --peer-listen --advertise-peer --data-dir --initial-cluster --join --tick-ms --election-ticks --heartbeat-ticks --snapshot-threshold --keep-log --no-pre-vote --no-check-quorum --log-level --insecure-plaintext --tokens --public --revoked --endpoints --output --timeout --cacert --cert --key --token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2843,6 +2843,14 @@ _raftctl() {
                     return 0
                     ;;
                 --advertise)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --peer-listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --advertise-peer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

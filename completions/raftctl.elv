@@ -47,8 +47,10 @@ set edit:completion:arg-completer[raftctl] = {|@words|
         }
         &'raftctl;serve'= {
             cand --id 'This member''s id, from 1 to 2^53-1 (ids travel as JSON numbers, which are exact only below 2^53)'
-            cand --listen 'Address to listen on for clients and peers'
-            cand --advertise 'URL other members and clients use to reach this one [default: http://<listen>]'
+            cand --listen 'Address to listen on for clients, and for peers unless --peer-listen is given'
+            cand --advertise 'URL clients use to reach --listen, and other members too unless --peer-listen is given [default: http://<listen>, https:// with TLS]'
+            cand --peer-listen 'Serve the peer routes (/raft/...) on this address of their own, so that a firewall can keep clients away from it; --listen then serves clients and operators only'
+            cand --advertise-peer 'URL other members use to reach --peer-listen [default: http://<peer-listen>, https:// with TLS]. It is this member''s URL in the membership: in --initial-cluster and `raftctl member add`'
             cand --data-dir 'Where this node keeps its state'
             cand --initial-cluster 'Members of a new cluster: ID=URL,ID=URL,... (ignored when the data dir holds state)'
             cand --join 'Join an existing cluster through this member''s URL (after `raftctl member add`)'

@@ -49,8 +49,10 @@ complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "completions" -d 'Pr
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "man" -d 'Write one man page per command into a directory'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l id -d 'This member\'s id, from 1 to 2^53-1 (ids travel as JSON numbers, which are exact only below 2^53)' -r
-complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l listen -d 'Address to listen on for clients and peers' -r
-complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l advertise -d 'URL other members and clients use to reach this one [default: http://<listen>]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l listen -d 'Address to listen on for clients, and for peers unless --peer-listen is given' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l advertise -d 'URL clients use to reach --listen, and other members too unless --peer-listen is given [default: http://<listen>, https:// with TLS]' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l peer-listen -d 'Serve the peer routes (/raft/...) on this address of their own, so that a firewall can keep clients away from it; --listen then serves clients and operators only' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l advertise-peer -d 'URL other members use to reach --peer-listen [default: http://<peer-listen>, https:// with TLS]. It is this member\'s URL in the membership: in --initial-cluster and `raftctl member add`' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l data-dir -d 'Where this node keeps its state' -r -F
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l initial-cluster -d 'Members of a new cluster: ID=URL,ID=URL,... (ignored when the data dir holds state)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l join -d 'Join an existing cluster through this member\'s URL (after `raftctl member add`)' -r

@@ -39,30 +39,68 @@ impl std::fmt::Debug for Security {
     }
 }
 
+/// Where a member serves: one address for everything, or peers apart (`--peer-listen`).
+#[derive(Debug)]
+pub struct Listeners {
+    /// Clients and operators, and peers too unless `peers` is set.
+    pub main: TcpListener,
+    /// The URL clients reach `main` at. With `peers` set it differs from the member's
+    /// URL in the membership ([`NodeConfig::advertise`], where peers reach it).
+    pub client_url: String,
+    /// The peer routes (`/raft/...`) alone, on an address operators can firewall apart.
+    pub peers: Option<TcpListener>,
+}
+
+impl Listeners {
+    /// Everything on one listener, reached at the member's URL.
+    pub fn single(main: TcpListener, config: &NodeConfig) -> Listeners {
+        Listeners {
+            main,
+            client_url: config.advertise.clone(),
+            peers: None,
+        }
+    }
+}
+
+/// Connections kept for the peer address when it is served apart: a few per peer
+/// (batches, snapshots, reconnects) for clusters far larger than any real one; the
+/// client address keeps the rest of the open-file budget.
+const PEER_ADDRESS_CONNECTIONS: usize = 256;
+
 /// Runs one member until `shutdown` resolves: sets up (or opens) the data dir, starts the
-/// node task and serves the API and peer routes on `listener`.
+/// node task and serves the API and peer routes on `listeners`.
 pub async fn serve(
     config: NodeConfig,
     data_dir: &Path,
     mode: StartMode,
-    listener: TcpListener,
+    listeners: Listeners,
     security: Security,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
     let opened =
         tokio::task::block_in_place(|| node::Opened::open(config.clone(), data_dir, mode))?;
-    serve_opened(config, opened, listener, security, shutdown).await
+    serve_opened(config, opened, listeners, security, shutdown).await
 }
 
 /// [`serve`] for a node whose store the caller opened ([`node::Opened::with_store`]).
 pub async fn serve_opened(
     config: NodeConfig,
     opened: node::Opened,
-    listener: TcpListener,
+    listeners: Listeners,
     security: Security,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
+    let Listeners {
+        main: listener,
+        client_url,
+        peers: peer_listener,
+    } = listeners;
     let metrics = Metrics::new();
+    // The URLs members serve their clients at, where they differ from their peer URLs.
+    let client_urls = transport::ClientUrls::default();
+    if peer_listener.is_some() {
+        client_urls.record_own(config.id, &client_url);
+    }
     if let Some(auth) = &security.auth {
         auth.attach_metrics(metrics.clone());
     }
@@ -77,6 +115,7 @@ pub async fn serve_opened(
             metrics: metrics.clone(),
             request_timeout: opened.peer_request_timeout(),
             tls: security.tls.clone(),
+            client_urls: client_urls.clone(),
             ..TransportConfig::default()
         },
     )?;
@@ -85,35 +124,56 @@ pub async fn serve_opened(
     if security.tls.is_some() {
         inbound = inbound.with_member_certificates();
     }
+    inbound.client_urls = client_urls.clone();
     let mut node = opened.start(transport, peer_rx, events_rx, metrics)?;
 
-    let app = crate::api::router(node.handle.clone(), transport::router(inbound));
+    let peer_routes = transport::router(inbound);
     let (http_stop_tx, http_stop_rx) = watch::channel(false);
-    let http = crate::api::HttpSettings::from_env();
-    let advertise = config.advertise.clone();
-    let server_tls = security.tls.clone();
-    let auth = security.auth.clone();
+    let mut http = crate::api::HttpSettings::from_env();
     let reloader = tokio::spawn(reload_on_change(security.clone(), http_stop_rx.clone()));
-    let mut server = tokio::spawn(async move {
-        crate::api::serve_http(
-            listener,
-            app,
-            &advertise,
-            http,
-            server_tls,
-            auth,
-            http_stop_rx,
-        )
-        .await
-    });
-    match &security.tls {
-        Some(tls) => tracing::info!(
-            url = %config.advertise,
-            "serving clients and peers over TLS with {}",
-            tls.summary()
+    let serve_on = |listener: TcpListener, app, url: String, http| {
+        let (tls, auth, stop) = (
+            security.tls.clone(),
+            security.auth.clone(),
+            http_stop_rx.clone(),
+        );
+        async move { crate::api::serve_http(listener, app, &url, http, tls, auth, stop).await }
+    };
+    let (app, peer_server) = match peer_listener {
+        None => (
+            crate::api::router(node.handle.clone(), client_urls, Some(peer_routes)),
+            None,
         ),
-        None => tracing::info!(url = %config.advertise, "serving clients and peers"),
+        Some(peer_listener) => {
+            let mut peer_http = http;
+            peer_http.max_connections = PEER_ADDRESS_CONNECTIONS.min(http.max_connections / 2);
+            http.max_connections -= peer_http.max_connections;
+            let app = crate::api::peer_only_router(peer_routes);
+            let server = serve_on(peer_listener, app, config.advertise.clone(), peer_http);
+            (
+                crate::api::router(node.handle.clone(), client_urls, None),
+                Some(tokio::spawn(server)),
+            )
+        }
+    };
+    let mut server = tokio::spawn(serve_on(listener, app, client_url.clone(), http));
+    let over = match &security.tls {
+        Some(tls) => format!(" over TLS with {}", tls.summary()),
+        None => String::new(),
+    };
+    if peer_server.is_some() {
+        tracing::info!(url = %client_url, "serving clients{over}");
+        tracing::info!(url = %config.advertise, "serving peers on their own address{over}");
+    } else {
+        tracing::info!(url = %config.advertise, "serving clients and peers{over}");
     }
+    let mut peer_server = peer_server;
+    let peer_server_failed = async {
+        match peer_server.as_mut() {
+            Some(s) => s.await,
+            None => std::future::pending().await,
+        }
+    };
 
     // Whichever comes first: a signal, the node task failing, or the server failing.
     let mut shutdown = Box::pin(shutdown);
@@ -127,11 +187,8 @@ pub async fn serve_opened(
             }
             other => other.and(Err(Error::Task("the node task stopped".into()))),
         },
-        res = &mut server => match res {
-            Ok(Ok(())) => Err(Error::Task("the HTTP server stopped".into())),
-            Ok(Err(e)) => Err(Error::Http(e)),
-            Err(e) => Err(Error::Task(e.to_string())),
-        },
+        res = &mut server => server_ended(res),
+        res = peer_server_failed => server_ended(res),
     };
     // Stop accepting, let the node finish its in-flight batch, then close the database
     // (dropping the last storage handle).
@@ -140,6 +197,28 @@ pub async fn serve_opened(
     if outcome.is_ok() {
         stopped?;
     }
+    for server in std::iter::once(server).chain(peer_server) {
+        drain(server).await;
+    }
+    reloader.abort();
+    if outcome.is_ok() {
+        tracing::info!("stopped cleanly");
+    }
+    outcome
+}
+
+type ServerTask = tokio::task::JoinHandle<std::io::Result<()>>;
+
+fn server_ended(res: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<(), Error> {
+    match res {
+        Ok(Ok(())) => Err(Error::Task("the HTTP server stopped".into())),
+        Ok(Err(e)) => Err(Error::Http(e)),
+        Err(e) => Err(Error::Task(e.to_string())),
+    }
+}
+
+/// Lets a stopped server finish its open requests, for at most [`DRAIN_TIMEOUT`].
+async fn drain(mut server: ServerTask) {
     if !server.is_finished()
         && tokio::time::timeout(DRAIN_TIMEOUT, &mut server)
             .await
@@ -147,11 +226,6 @@ pub async fn serve_opened(
     {
         server.abort();
     }
-    reloader.abort();
-    if outcome.is_ok() {
-        tracing::info!("stopped cleanly");
-    }
-    outcome
 }
 
 /// Reads the certificate, key, CA, revocation list and token files again on SIGHUP and

@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use faulty::Faults;
-use raftctl::member::{serve_opened, Security};
+use raftctl::member::{serve_opened, Listeners, Security};
 use raftctl::node::{self, NodeConfig, Opened, StartMode};
 use raftctl::storage::{InitialState, Membership, RedbStorage};
 
@@ -66,7 +66,8 @@ impl Member {
                 let shutdown = async move {
                     let _ = stop_rx.await;
                 };
-                serve_opened(config, opened, listener, Security::default(), shutdown).await
+                let listeners = Listeners::single(listener, &config);
+                serve_opened(config, opened, listeners, Security::default(), shutdown).await
             });
             let _ = out_tx.send(result);
         });

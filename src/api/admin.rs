@@ -15,10 +15,11 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
-use super::routes::members_json;
+use super::routes::{members_json, ApiState};
 use super::types::{LeaderRef, MembersResponse};
 use crate::node::membership::{MemberChange, Preview, RefusalKind};
 use crate::node::{AdminError, ChangeOutcome, NodeHandle};
+use crate::transport::ClientUrls;
 
 /// `POST /v1/members` body.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -76,7 +77,7 @@ pub(crate) struct ChangeQuery {
 }
 
 /// The operator routes, merged into the API router.
-pub(crate) fn routes() -> Router<NodeHandle> {
+pub(crate) fn routes() -> Router<ApiState> {
     Router::new()
         .route("/v1/members/{id}/promote", post(promote))
         .route("/v1/members/{id}", axum::routing::delete(remove))
@@ -86,6 +87,23 @@ pub(crate) fn routes() -> Router<NodeHandle> {
 
 /// An operator error as HTTP: guard-rail refusals keep their rule, hint and preview.
 pub(crate) struct AdminFailure(AdminError);
+
+impl AdminFailure {
+    /// The error, with a leader hint that names the leader's client URL: the membership
+    /// holds the URL its peers reach it at, which may serve peers only.
+    fn new(mut e: AdminError, client_urls: &ClientUrls) -> AdminFailure {
+        if let AdminError::NotLeader {
+            leader: Some((id, url)),
+            ..
+        } = &mut e
+        {
+            if let Some(client_url) = client_urls.get(*id) {
+                *url = client_url;
+            }
+        }
+        AdminFailure(e)
+    }
+}
 
 fn api_error(e: AdminError) -> ApiError {
     match e {
@@ -152,9 +170,9 @@ fn parse_id(text: &str) -> Result<u64, ApiError> {
     }
 }
 
-fn change_response(o: ChangeOutcome) -> Json<ChangeResponse> {
+fn change_response(o: ChangeOutcome, client_urls: &ClientUrls) -> Json<ChangeResponse> {
     Json(ChangeResponse {
-        members: members_json(&o.members),
+        members: members_json(&o.members, client_urls),
         dry_run: o.dry_run,
         preview: o.preview,
     })
@@ -162,17 +180,19 @@ fn change_response(o: ChangeOutcome) -> Json<ChangeResponse> {
 
 async fn run_change(
     node: &NodeHandle,
+    client_urls: &ClientUrls,
     change: MemberChange,
     q: ChangeQuery,
 ) -> Result<Response, Response> {
     node.change_members(change, q.force, q.dry_run)
         .await
-        .map(|o| change_response(o).into_response())
-        .map_err(|e| AdminFailure(e).into_response())
+        .map(|o| change_response(o, client_urls).into_response())
+        .map_err(|e| AdminFailure::new(e, client_urls).into_response())
 }
 
 pub(crate) async fn add(
     State(node): State<NodeHandle>,
+    State(client_urls): State<ClientUrls>,
     q: Result<Query<ChangeQuery>, QueryRejection>,
     body: Bytes,
 ) -> Response {
@@ -231,7 +251,9 @@ pub(crate) async fn add(
         url,
         learner: req.learner,
     };
-    run_change(&node, change, q).await.unwrap_or_else(|e| e)
+    run_change(&node, &client_urls, change, q)
+        .await
+        .unwrap_or_else(|e| e)
 }
 
 /// A member URL as [`crate::member_url::MemberUrl`] accepts it.
@@ -246,6 +268,7 @@ fn same_url(stored: &str, url: &str) -> bool {
 
 async fn promote(
     State(node): State<NodeHandle>,
+    State(client_urls): State<ClientUrls>,
     Path(id): Path<String>,
     q: Result<Query<ChangeQuery>, QueryRejection>,
 ) -> Response {
@@ -253,13 +276,14 @@ async fn promote(
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    run_change(&node, MemberChange::Promote { id }, q)
+    run_change(&node, &client_urls, MemberChange::Promote { id }, q)
         .await
         .unwrap_or_else(|e| e)
 }
 
 async fn remove(
     State(node): State<NodeHandle>,
+    State(client_urls): State<ClientUrls>,
     Path(id): Path<String>,
     q: Result<Query<ChangeQuery>, QueryRejection>,
 ) -> Response {
@@ -267,12 +291,16 @@ async fn remove(
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    run_change(&node, MemberChange::Remove { id }, q)
+    run_change(&node, &client_urls, MemberChange::Remove { id }, q)
         .await
         .unwrap_or_else(|e| e)
 }
 
-async fn transfer(State(node): State<NodeHandle>, body: Bytes) -> Response {
+async fn transfer(
+    State(node): State<NodeHandle>,
+    State(client_urls): State<ClientUrls>,
+    body: Bytes,
+) -> Response {
     let req: TransferRequest = if body.iter().all(u8::is_ascii_whitespace) {
         TransferRequest::default()
     } else {
@@ -293,11 +321,14 @@ async fn transfer(State(node): State<NodeHandle>, body: Bytes) -> Response {
             term: o.term,
         })
         .into_response(),
-        Err(e) => AdminFailure(e).into_response(),
+        Err(e) => AdminFailure::new(e, &client_urls).into_response(),
     }
 }
 
-async fn take_snapshot(State(node): State<NodeHandle>) -> Response {
+async fn take_snapshot(
+    State(node): State<NodeHandle>,
+    State(client_urls): State<ClientUrls>,
+) -> Response {
     match node.take_snapshot().await {
         Ok(s) => Json(SnapshotResponse {
             index: s.index,
@@ -305,17 +336,20 @@ async fn take_snapshot(State(node): State<NodeHandle>) -> Response {
             size_bytes: s.size_bytes,
         })
         .into_response(),
-        Err(e) => AdminFailure(e).into_response(),
+        Err(e) => AdminFailure::new(e, &client_urls).into_response(),
     }
 }
 
 /// Streams the latest snapshot file (taking one first when there is none yet). The file
 /// is opened before answering, so a newer snapshot removing it meanwhile does not cut
 /// the stream short.
-async fn download_snapshot(State(node): State<NodeHandle>) -> Response {
+async fn download_snapshot(
+    State(node): State<NodeHandle>,
+    State(client_urls): State<ClientUrls>,
+) -> Response {
     if node.latest_snapshot_file().is_none() {
         if let Err(e) = node.take_snapshot().await {
-            return AdminFailure(e).into_response();
+            return AdminFailure::new(e, &client_urls).into_response();
         }
     }
     let Some((index, term, path)) = node.latest_snapshot_file() else {

@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Path, Query, State};
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,6 +18,7 @@ use crate::cluster_id::ClusterId;
 use crate::kv::{Key, Op};
 use crate::metrics::{Positions, CONTENT_TYPE};
 use crate::node::{Consistency, MembersInfo, NodeError, NodeHandle, NodeStatus, RoleView};
+use crate::transport::ClientUrls;
 
 /// Longest key accepted, in bytes of UTF-8 (the KV's limit, which forwarded proposals
 /// obey too).
@@ -25,9 +26,30 @@ pub const MAX_KEY_BYTES: usize = crate::kv::MAX_KEY_LEN;
 /// Largest value accepted, in bytes (the KV's limit, which forwarded proposals obey too).
 pub const MAX_VALUE_BYTES: usize = crate::kv::MAX_VALUE_LEN;
 
-/// The client and admin routes, with `peer_routes` (the transport's `/raft/...`) merged
-/// into the same router so one listener serves both.
-pub fn router(node: NodeHandle, peer_routes: Router) -> Router {
+/// What the handlers share: the node, and the client URLs peers told (for the member
+/// list). Handlers take either part as their `State`.
+#[derive(Clone)]
+pub(crate) struct ApiState {
+    node: NodeHandle,
+    client_urls: ClientUrls,
+}
+
+impl FromRef<ApiState> for NodeHandle {
+    fn from_ref(s: &ApiState) -> NodeHandle {
+        s.node.clone()
+    }
+}
+
+impl FromRef<ApiState> for ClientUrls {
+    fn from_ref(s: &ApiState) -> ClientUrls {
+        s.client_urls.clone()
+    }
+}
+
+/// The client and admin routes. With `peer_routes` (the transport's `/raft/...`) merged
+/// in, one listener serves both; without, this listener refuses the peer routes, which
+/// the member serves on an address of its own (`serve --peer-listen`).
+pub fn router(node: NodeHandle, client_urls: ClientUrls, peer_routes: Option<Router>) -> Router {
     let api = Router::new()
         .route("/v1/kv", get(list_keys))
         .route(
@@ -41,10 +63,36 @@ pub fn router(node: NodeHandle, peer_routes: Router) -> Router {
         .route("/metrics", get(serve_metrics))
         .merge(super::admin::routes())
         .layer(DefaultBodyLimit::max(MAX_VALUE_BYTES))
-        .with_state(node);
-    api.merge(peer_routes)
+        .with_state(ApiState { node, client_urls });
+    let peers = peer_routes.unwrap_or_else(|| {
+        Router::new().route("/raft/{*rest}", axum::routing::any(peers_elsewhere))
+    });
+    api.merge(peers)
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
+}
+
+/// The router of a peer address of its own (`serve --peer-listen`): the peer routes and
+/// nothing else.
+pub fn peer_only_router(peer_routes: Router) -> Router {
+    peer_routes
+        .fallback(client_route_on_peer_address)
+        .method_not_allowed_fallback(wrong_method)
+}
+
+async fn peers_elsewhere(uri: Uri) -> ApiError {
+    ApiError::NotFound(format!(
+        "no route {}: this member serves its peers on an address of their own (--peer-listen)",
+        uri.path()
+    ))
+}
+
+async fn client_route_on_peer_address(uri: Uri) -> ApiError {
+    ApiError::NotFound(format!(
+        "no route {}: this is the member's peer address, which serves only /raft/ routes; \
+         clients use its client URL (see `raftctl member list`)",
+        uri.path()
+    ))
 }
 
 async fn empty_key() -> ApiError {
@@ -246,8 +294,9 @@ async fn status(State(node): State<NodeHandle>) -> Result<Json<StatusResponse>, 
     Ok(Json(status_json(&s)))
 }
 
-/// The JSON form of the member list.
-pub(crate) fn members_json(m: &MembersInfo) -> MembersResponse {
+/// The JSON form of the member list, with the client URLs of members that serve their
+/// peers elsewhere.
+pub(crate) fn members_json(m: &MembersInfo, client_urls: &ClientUrls) -> MembersResponse {
     let voters = m.voters.iter().map(|(id, url)| (id, url, "voter"));
     let learners = m.learners.iter().map(|(id, url)| (id, url, "learner"));
     let mut members: Vec<Member> = voters
@@ -255,6 +304,7 @@ pub(crate) fn members_json(m: &MembersInfo) -> MembersResponse {
         .map(|(id, url, role)| Member {
             id: *id,
             url: url.clone(),
+            client_url: client_urls.get(*id).filter(|c| c != url),
             role: role.to_string(),
         })
         .collect();
@@ -265,9 +315,12 @@ pub(crate) fn members_json(m: &MembersInfo) -> MembersResponse {
     }
 }
 
-async fn members(State(node): State<NodeHandle>) -> Result<Json<MembersResponse>, ApiError> {
+async fn members(
+    State(node): State<NodeHandle>,
+    State(client_urls): State<ClientUrls>,
+) -> Result<Json<MembersResponse>, ApiError> {
     let m = node.members().await?;
-    Ok(Json(members_json(&m)))
+    Ok(Json(members_json(&m, &client_urls)))
 }
 
 async fn health(State(node): State<NodeHandle>) -> Response {

@@ -104,9 +104,21 @@ pub struct StatusResponse {
 pub struct Member {
     #[serde(with = "json_u64")]
     pub id: u64,
+    /// The URL peers reach it at: its URL in the membership.
     pub url: String,
+    /// Where clients reach it, when that is not `url` (the member serves its peers on an
+    /// address of their own, `serve --peer-listen`) and it has told this member so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_url: Option<String>,
     /// `voter` or `learner`.
     pub role: String,
+}
+
+impl Member {
+    /// Where a client reaches this member: its client URL if it serves peers apart.
+    pub fn url_for_clients(&self) -> &str {
+        self.client_url.as_deref().unwrap_or(&self.url)
+    }
 }
 
 /// `GET /v1/members`.

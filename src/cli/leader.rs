@@ -21,7 +21,7 @@ pub fn run(cmd: LeaderCommand, global: &GlobalArgs, out: &mut Out) -> CliResult 
         let leader_url = members
             .leader
             .and_then(|l| members.members.iter().find(|m| m.id == l))
-            .map(|m| m.url.clone());
+            .map(|m| m.url_for_clients().to_string());
         let transfer = client.transfer_leader(id);
         tokio::pin!(transfer);
         let mut shown = None;

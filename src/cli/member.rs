@@ -55,8 +55,22 @@ pub fn run(cmd: MemberCommand, global: &GlobalArgs, out: &mut Out) -> CliResult 
                 writeln!(
                     out,
                     "start it with:\n  {}",
-                    serve_line(id, &url, &leader, global.cacert.as_deref())
+                    serve_line(
+                        id,
+                        &url,
+                        &leader,
+                        global.cacert.as_deref(),
+                        peers_apart(&r.members)
+                    )
                 )?;
+                if peers_apart(&r.members) {
+                    writeln!(
+                        out,
+                        "(this cluster's members serve their peers on addresses of their own: \
+                         {url} is the new member's peer URL; replace CLIENT-ADDRESS with the \
+                         address it serves clients on)"
+                    )?;
+                }
                 if let Some(cacert) = global.cacert.as_deref() {
                     writeln!(out, "{}", certificate_hint(id, &url, cacert))?;
                 }
@@ -81,16 +95,38 @@ fn flags(c: ChangeArgs) -> ChangeFlags {
     }
 }
 
+/// Where a client reaches member `id`.
 fn url_of(m: &MembersResponse, id: u64) -> Option<String> {
-    m.members.iter().find(|x| x.id == id).map(|x| x.url.clone())
+    m.members
+        .iter()
+        .find(|x| x.id == id)
+        .map(|x| x.url_for_clients().to_string())
+}
+
+/// Whether the cluster's members serve their peers on addresses of their own.
+fn peers_apart(m: &MembersResponse) -> bool {
+    m.members.iter().any(|x| x.client_url.is_some())
 }
 
 /// The exact command that starts a member added with `member add`. With TLS (`cacert`,
 /// the client's --cacert) it names the same CA and the member's certificate and key,
 /// `member-<id>.crt` and `member-<id>.key` next to the CA file, where `raftctl cert
-/// create-member` writes them.
-pub fn serve_line(id: u64, url: &MemberUrl, leader_url: &str, cacert: Option<&Path>) -> String {
+/// create-member` writes them. In a cluster whose members serve peers on addresses of
+/// their own (`peers_apart`), `url` is the new member's peer URL and the client address
+/// is left for the operator to fill in.
+pub fn serve_line(
+    id: u64,
+    url: &MemberUrl,
+    leader_url: &str,
+    cacert: Option<&Path>,
+    peers_apart: bool,
+) -> String {
     let listen = url.authority();
+    let listen = if peers_apart {
+        format!("CLIENT-ADDRESS --peer-listen {listen}")
+    } else {
+        listen
+    };
     let mut line = format!(
         "raftctl serve --id {id} --listen {listen} --data-dir raftctl-data-{id} --join {leader_url}"
     );
@@ -217,7 +253,11 @@ fn print_preview(p: &Preview, out: &mut Out) -> CliResult {
 
 fn members_table(m: &MembersResponse, leader: Option<&StatusResponse>) -> comfy_table::Table {
     let progress = leader.and_then(|s| s.progress.as_ref().map(|p| (s.last_index, p)));
+    let apart = peers_apart(m);
     let mut headers = vec!["ID", "URL", "ROLE"];
+    if apart {
+        headers = vec!["ID", "PEER URL", "CLIENT URL", "ROLE"];
+    }
     if progress.is_some() {
         headers.extend(["MATCH", "LAG", "STATE"]);
     }
@@ -228,7 +268,11 @@ fn members_table(m: &MembersResponse, leader: Option<&StatusResponse>) -> comfy_
         } else {
             member.role.clone()
         };
-        let mut row = vec![member.id.to_string(), member.url.clone(), role];
+        let mut row = vec![member.id.to_string(), member.url.clone()];
+        if apart {
+            row.push(member.client_url.clone().unwrap_or_else(|| "?".into()));
+        }
+        row.push(role);
         if let Some((last, p)) = progress {
             match p.iter().find(|p| p.id == member.id) {
                 Some(p) => {
@@ -262,8 +306,23 @@ mod tests {
     #[test]
     fn the_join_line_names_the_listen_address_and_the_leader() {
         assert_eq!(
-            serve_line(4, &url("http://127.0.0.1:7004"), "http://127.0.0.1:7001", None),
+            serve_line(4, &url("http://127.0.0.1:7004"), "http://127.0.0.1:7001", None, false),
             "raftctl serve --id 4 --listen 127.0.0.1:7004 --data-dir raftctl-data-4 --join http://127.0.0.1:7001"
+        );
+    }
+
+    #[test]
+    fn where_peers_are_served_apart_the_url_given_is_the_peer_address() {
+        assert_eq!(
+            serve_line(
+                4,
+                &url("http://127.0.0.1:7104"),
+                "http://127.0.0.1:7001",
+                None,
+                true
+            ),
+            "raftctl serve --id 4 --listen CLIENT-ADDRESS --peer-listen 127.0.0.1:7104 \
+             --data-dir raftctl-data-4 --join http://127.0.0.1:7001"
         );
     }
 
@@ -274,7 +333,8 @@ mod tests {
                 4,
                 &url("https://127.0.0.1:7004"),
                 "https://127.0.0.1:7001",
-                Some(Path::new("pki/ca.crt"))
+                Some(Path::new("pki/ca.crt")),
+                false
             ),
             "raftctl serve --id 4 --listen 127.0.0.1:7004 --data-dir raftctl-data-4 \
              --join https://127.0.0.1:7001 --cacert pki/ca.crt --cert pki/member-4.crt \
@@ -284,14 +344,16 @@ mod tests {
             2,
             &url("https://h:1"),
             "https://h:2",
-            Some(Path::new("ca.crt"))
+            Some(Path::new("ca.crt")),
+            false
         )
         .ends_with(" --cacert ca.crt --cert member-2.crt --key member-2.key"));
         assert!(serve_line(
             2,
             &url("https://h:1"),
             "https://h:2",
-            Some(Path::new("my pki/ca.crt"))
+            Some(Path::new("my pki/ca.crt")),
+            false
         )
         .ends_with(" --key 'my pki/member-2.key'"));
         assert_eq!(

@@ -21,6 +21,11 @@ use crate::tls::member::{MemberTls, TlsFiles};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServeSettings {
     pub listen: SocketAddr,
+    /// `--peer-listen`: the peer routes on an address of their own.
+    pub peer_listen: Option<SocketAddr>,
+    /// The URL clients reach `listen` at. Without `peer_listen` it is also the member's
+    /// URL in the membership (`node.advertise`).
+    pub client_url: String,
     pub data_dir: std::path::PathBuf,
     pub initial_cluster: Option<InitialCluster>,
     pub join: Option<MemberUrl>,
@@ -47,19 +52,35 @@ impl ServeSettings {
                 a.id
             )));
         }
-        let listen: SocketAddr = a.listen.parse().map_err(|_| {
-            CliError::usage(format!(
-                "--listen {:?} is not an IP address and port such as 127.0.0.1:7001",
-                a.listen
-            ))
-        })?;
-        let tls = tls_files(a, g)?;
-        if tls.is_none() && !a.insecure_plaintext && !listen.ip().is_loopback() {
+        let address = |flag: &str, text: &str| -> CliResult<SocketAddr> {
+            text.parse().map_err(|_| {
+                CliError::usage(format!(
+                    "{flag} {text:?} is not an IP address and port such as 127.0.0.1:7001"
+                ))
+            })
+        };
+        let listen = address("--listen", &a.listen)?;
+        let peer_listen = match &a.peer_listen {
+            Some(text) => Some(address("--peer-listen", text)?),
+            None => None,
+        };
+        if peer_listen == Some(listen) {
             return Err(CliError::usage(format!(
-                "--listen {listen} is not a loopback address: run with TLS (--cacert, --cert, --key; \
-                 see `raftctl cert`), or pass --insecure-plaintext to let anyone who reaches it act \
-                 as any member or operator"
+                "--peer-listen {listen} is the --listen address: give the peers another port, \
+                 or leave --peer-listen out to serve everything on one"
             )));
+        }
+        let tls = tls_files(a, g)?;
+        let listened = [("--listen", Some(listen)), ("--peer-listen", peer_listen)];
+        for (flag, addr) in listened {
+            let Some(addr) = addr else { continue };
+            if tls.is_none() && !a.insecure_plaintext && !addr.ip().is_loopback() {
+                return Err(CliError::usage(format!(
+                    "{flag} {addr} is not a loopback address: run with TLS (--cacert, --cert, --key; \
+                     see `raftctl cert`), or pass --insecure-plaintext to let anyone who reaches it act \
+                     as any member or operator"
+                )));
+            }
         }
         let (scheme, mode) = if tls.is_some() {
             ("https", "with TLS (--cacert, --cert, --key)")
@@ -81,15 +102,29 @@ impl ServeSettings {
             check_scheme(flag, text, &url)?;
             Ok(url)
         };
-        let advertise = match &a.advertise {
-            Some(text) => member_url("--advertise", text)?.to_string(),
-            None if listen.ip().is_unspecified() => {
-                return Err(CliError::usage(format!(
-                    "--listen {listen} is not an address others can reach; give --advertise URL too"
-                )))
-            }
-            None => format!("{scheme}://{listen}"),
+        let advertised =
+            |flag: &str, given: &Option<String>, listen_flag: &str, addr: SocketAddr| match given {
+                Some(text) => Ok(member_url(flag, text)?.to_string()),
+                None if addr.ip().is_unspecified() => Err(CliError::usage(format!(
+                    "{listen_flag} {addr} is not an address others can reach; give {flag} URL too"
+                ))),
+                None => Ok(format!("{scheme}://{addr}")),
+            };
+        let client_url = advertised("--advertise", &a.advertise, "--listen", listen)?;
+        // The member's URL in the membership: where its peers reach it.
+        let (advertise, advertise_flag) = match peer_listen {
+            Some(addr) => (
+                advertised("--advertise-peer", &a.advertise_peer, "--peer-listen", addr)?,
+                "--advertise-peer",
+            ),
+            None => (client_url.clone(), "--advertise"),
         };
+        if peer_listen.is_some() && advertise == client_url {
+            return Err(CliError::usage(format!(
+                "--advertise-peer {advertise} is also the client URL (--advertise): peers and \
+                 clients need different URLs when --peer-listen is given"
+            )));
+        }
         let initial_cluster = match &a.initial_cluster {
             Some(text) => {
                 let cluster = initial_cluster(text, a.id)?;
@@ -99,7 +134,7 @@ impl ServeSettings {
                 }
                 if let Some(url) = cluster.url(a.id).filter(|u| u.to_string() != advertise) {
                     return Err(CliError::usage(format!(
-                        "--initial-cluster gives member {} the URL {url}, but it advertises {advertise} (see --advertise)",
+                        "--initial-cluster gives member {} the URL {url}, but it advertises {advertise} (see {advertise_flag})",
                         a.id
                     )));
                 }
@@ -124,6 +159,8 @@ impl ServeSettings {
         };
         Ok(ServeSettings {
             listen,
+            peer_listen,
+            client_url,
             data_dir: a.data_dir.clone(),
             initial_cluster,
             join,
@@ -344,9 +381,15 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> CliResult {
         .build()
         .map_err(|e| CliError::failure(format!("cannot start the async runtime: {e}")))?;
     // Bind first: a busy port must not leave a freshly created data dir behind.
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind(settings.listen))
-        .map_err(|e| CliError::failure(format!("cannot listen on {}: {e}", settings.listen)))?;
+    let bind = |addr: SocketAddr| {
+        rt.block_on(tokio::net::TcpListener::bind(addr))
+            .map_err(|e| CliError::failure(format!("cannot listen on {addr}: {e}")))
+    };
+    let listeners = crate::member::Listeners {
+        main: bind(settings.listen)?,
+        client_url: settings.client_url.clone(),
+        peers: settings.peer_listen.map(bind).transpose()?,
+    };
     let security = security(&settings)?;
     let mode = start_mode(&settings, &rt)?;
     ensure_parent(&settings.data_dir)?;
@@ -354,7 +397,7 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> CliResult {
         settings.node.clone(),
         &settings.data_dir,
         mode,
-        listener,
+        listeners,
         security,
         shutdown_signal(),
     ))?;
@@ -448,6 +491,66 @@ mod tests {
         assert_eq!(s.node.advertise, "http://127.0.0.1:7001");
         assert_eq!(s.initial_cluster, None);
         assert!(s.node.pre_vote && s.node.check_quorum);
+    }
+
+    #[test]
+    fn peers_apart_advertise_their_own_url_to_the_membership() {
+        let s = settings(&[
+            "--peer-listen",
+            "127.0.0.1:7101",
+            "--initial-cluster",
+            "1=http://127.0.0.1:7101,2=http://127.0.0.1:7102",
+        ])
+        .unwrap();
+        assert_eq!(s.node.advertise, "http://127.0.0.1:7101");
+        assert_eq!(s.client_url, "http://127.0.0.1:7001");
+        assert_eq!(s.peer_listen, Some("127.0.0.1:7101".parse().unwrap()));
+
+        // The membership lists peer URLs: the client URL there is a mistake.
+        let e = settings(&[
+            "--peer-listen",
+            "127.0.0.1:7101",
+            "--initial-cluster",
+            "1=http://127.0.0.1:7001,2=http://127.0.0.1:7102",
+        ])
+        .unwrap_err();
+        assert!(e.message.contains("--advertise-peer"), "{e}");
+
+        let e = settings(&["--peer-listen", "127.0.0.1:7001"]).unwrap_err();
+        assert!(e.message.contains("is the --listen address"), "{e}");
+        let e = settings(&["--peer-listen", "nowhere"]).unwrap_err();
+        assert!(e.message.starts_with("--peer-listen \"nowhere\""), "{e}");
+        let e = settings(&["--peer-listen", "0.0.0.0:7101"]).unwrap_err();
+        assert!(
+            e.message
+                .contains("--peer-listen 0.0.0.0:7101 is not a loopback"),
+            "{e}"
+        );
+        let e = settings(&["--peer-listen", "0.0.0.0:7101", "--insecure-plaintext"]).unwrap_err();
+        assert!(e.message.contains("give --advertise-peer URL too"), "{e}");
+        let e = settings(&[
+            "--peer-listen",
+            "127.0.0.1:7101",
+            "--advertise-peer",
+            "http://127.0.0.1:7001",
+        ])
+        .unwrap_err();
+        assert!(
+            e.message.contains("peers and clients need different URLs"),
+            "{e}"
+        );
+        let e = settings(&[
+            "--peer-listen",
+            "127.0.0.1:7101",
+            "--advertise-peer",
+            "https://127.0.0.1:7101",
+        ])
+        .unwrap_err();
+        assert!(e.message.contains("reached at http://"), "{e}");
+        assert!(
+            Cli::try_parse_from(["raftctl", "serve", "--advertise-peer", "http://h:1"]).is_err(),
+            "--advertise-peer needs --peer-listen"
+        );
     }
 
     #[test]

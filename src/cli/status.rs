@@ -21,7 +21,10 @@ pub fn run(global: &GlobalArgs, out: &mut Out) -> CliResult {
     let rt = runtime()?;
     let rows = rt.block_on(async {
         let (_, members) = client.members().await?;
-        let fetches = members.members.iter().map(|m| client.status_of(&m.url));
+        let fetches = members
+            .members
+            .iter()
+            .map(|m| client.status_of(m.url_for_clients()));
         let statuses = futures_util::future::join_all(fetches).await;
         Ok::<_, crate::client::ClientError>(
             members
@@ -45,16 +48,25 @@ fn row_json(row: &Row) -> Value {
             let mut v = serde_json::to_value(s).unwrap_or_else(|_| json!({}));
             if let Value::Object(map) = &mut v {
                 map.insert("url".into(), json!(row.member.url));
+                if let Some(c) = &row.member.client_url {
+                    map.insert("client_url".into(), json!(c));
+                }
                 map.insert("reachable".into(), json!(true));
             }
             v
         }
-        Err(e) => json!({
-            "id": row.member.id,
-            "url": row.member.url,
-            "reachable": false,
-            "error": e,
-        }),
+        Err(e) => {
+            let mut v = json!({
+                "id": row.member.id,
+                "url": row.member.url,
+                "reachable": false,
+                "error": e,
+            });
+            if let (Some(c), Value::Object(map)) = (&row.member.client_url, &mut v) {
+                map.insert("client_url".into(), json!(c));
+            }
+            v
+        }
     }
 }
 
@@ -81,7 +93,7 @@ fn status_table(rows: &[Row]) -> comfy_table::Table {
         .unwrap_or(0);
     for row in rows {
         let id = row.member.id.to_string();
-        let url = row.member.url.clone();
+        let url = row.member.url_for_clients().to_string();
         match &row.status {
             Ok(s) => {
                 let health = if s.leader.is_none() {
@@ -150,6 +162,7 @@ mod tests {
             member: Member {
                 id: 2,
                 url: "http://127.0.0.1:7002".into(),
+                client_url: None,
                 role: "voter".into(),
             },
             status: Err("no member of http://127.0.0.1:7002 answered: connection refused".into()),

@@ -31,7 +31,8 @@ const MAX_UNCOMMITTED_BYTES: u64 = 64 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeConfig {
     pub id: NodeId,
-    /// The URL this member advertises.
+    /// The URL this member advertises to its peers: its URL in the membership. It is also
+    /// the client URL unless the member serves its peers apart (`serve --peer-listen`).
     pub advertise: String,
     pub tick: Duration,
     pub election_ticks: usize,
@@ -85,7 +86,8 @@ pub enum Error {
         "member {id} is recorded in the cluster's membership at {recorded}, but would now \
          advertise {advertised}: its peers would not reach it. Start it at the recorded \
          address (--listen, or --advertise {recorded} if that address reaches this \
-         listener), or move it: `raftctl member remove {id}`, then `raftctl member add \
+         listener; --peer-listen and --advertise-peer when it serves its peers apart), or \
+         move it: `raftctl member remove {id}`, then `raftctl member add \
          {id} {advertised}` and start it with a fresh --data-dir and --join"
     )]
     MovedMember {

@@ -22,6 +22,7 @@
 //! sender down instead of growing memory. Snapshot bodies stream into a
 //! [`SnapshotSink`] before the `MsgSnapshot` is delivered.
 
+mod client_urls;
 mod sender;
 mod server;
 pub mod wire;
@@ -37,6 +38,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 
 use crate::raft::{Index, Message, NodeId, Term};
 
+pub use client_urls::ClientUrls;
 pub use sender::{Transport, TransportConfig};
 pub use server::{router, Inbound, SnapshotGate, DEFAULT_MAX_BODY_BYTES};
 

@@ -48,6 +48,9 @@ pub struct TransportConfig {
     /// accepts only a certificate naming the member it was opened to reach. Peer URLs
     /// are then `https://`.
     pub tls: Option<Arc<crate::tls::member::MemberTls>>,
+    /// The client URLs this member knows, sent with every batch (see
+    /// [`wire::HEADER_CLIENT_URLS`]).
+    pub client_urls: super::ClientUrls,
 }
 
 impl Default for TransportConfig {
@@ -63,6 +66,7 @@ impl Default for TransportConfig {
             snapshot_source: None,
             metrics: crate::metrics::Metrics::default(),
             tls: None,
+            client_urls: super::ClientUrls::default(),
         }
     }
 }
@@ -79,6 +83,7 @@ impl std::fmt::Debug for TransportConfig {
             .field("commit_update_hold", &self.commit_update_hold)
             .field("snapshot_source", &self.snapshot_source.is_some())
             .field("tls", &self.tls.is_some())
+            .field("client_urls", &self.client_urls)
             .finish()
     }
 }
@@ -385,6 +390,7 @@ async fn run_peer(
     mut queue: mpsc::Receiver<Message>,
 ) {
     let messages_url = format!("{url}{}", wire::MESSAGES_PATH);
+    let mut client_urls = super::client_urls::HeaderCache::default();
     let mut batch: Vec<Message> = Vec::new();
     let mut backoff = shared.config.min_backoff;
     let mut reachable = true;
@@ -409,9 +415,13 @@ async fn run_peer(
         drop_superseded_updates(&mut batch);
         let body = wire::encode_batch(&shared.cluster_id, shared.self_id, &batch);
         let result = async {
-            let response = client
+            let mut request = client
                 .post(&messages_url)
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            if let Some(v) = shared.config.client_urls.header(&mut client_urls) {
+                request = request.header(wire::HEADER_CLIENT_URLS, v);
+            }
+            let response = request
                 .timeout(shared.config.request_timeout)
                 .body(body)
                 .send()

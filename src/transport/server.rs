@@ -13,7 +13,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
 use super::wire::{self, ErrorBody, ErrorDetail};
-use super::{Members, SnapshotSink};
+use super::{ClientUrls, Members, SnapshotSink};
 use crate::cluster_id::ClusterId;
 use crate::raft::{Message, MessageType, NodeId};
 use crate::tls::{Caller, Identity};
@@ -44,6 +44,9 @@ pub struct Inbound {
     /// Every request must come over a connection whose client certificate names the
     /// member it says it is from (set when the member runs with TLS).
     pub member_certificates: bool,
+    /// Where the client URLs that admitted senders tell ([`wire::HEADER_CLIENT_URLS`])
+    /// are recorded.
+    pub client_urls: ClientUrls,
 }
 
 /// See [`Inbound::snapshot_gate`].
@@ -66,6 +69,7 @@ impl Inbound {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             snapshot_gate: None,
             member_certificates: false,
+            client_urls: ClientUrls::default(),
         }
     }
 
@@ -280,6 +284,7 @@ async fn read_limited(body: Body, limit: usize) -> Result<Bytes, Refusal> {
 async fn receive_messages(
     State(inbound): State<Arc<Inbound>>,
     caller: Option<Extension<Caller>>,
+    headers: HeaderMap,
     body: Body,
 ) -> Result<StatusCode, Refusal> {
     let body = read_limited(body, inbound.max_body_bytes).await?;
@@ -287,6 +292,15 @@ async fn receive_messages(
         .map_err(|e| Refusal::bad_request(format!("malformed message batch: {e}")))?;
     inbound.authenticate(caller.as_deref(), batch.from)?;
     inbound.admit(&batch.cluster_id, batch.from)?;
+    if let Some(told) = headers.get(wire::HEADER_CLIENT_URLS) {
+        match told.to_str() {
+            Ok(text) => inbound.client_urls.absorb(batch.from, text),
+            Err(_) => tracing::debug!(
+                from = batch.from,
+                "ignored a client URL header that is not ASCII"
+            ),
+        }
+    }
     for m in &batch.messages {
         inbound.check_message(batch.from, m)?;
         if m.msg_type == MessageType::Snapshot {

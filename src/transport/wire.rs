@@ -24,6 +24,9 @@ pub const HEADER_MESSAGE: &str = "x-raft-message";
 /// Snapshot request header: the length of the body in bytes, checked by the receiver so
 /// that a cut-off stream is never taken for a whole file.
 pub const HEADER_SNAPSHOT_SIZE: &str = "x-raft-snapshot-size";
+/// Batch request header: the client URLs the sender knows, `ID=URL,ID=URL`, for
+/// members that serve their peers on addresses of their own (see `client_urls.rs`).
+pub const HEADER_CLIENT_URLS: &str = "x-raft-client-urls";
 
 /// A batch as it is sent: borrows the messages, so encoding copies nothing but bytes.
 #[derive(Serialize)]

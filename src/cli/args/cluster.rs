@@ -41,7 +41,8 @@ pub enum MemberCommand {
     Add {
         #[arg(value_parser = member_id())]
         id: u64,
-        /// Its advertised URL, e.g. http://127.0.0.1:7004.
+        /// Its advertised URL, e.g. http://127.0.0.1:7004 (its peer URL, --advertise-peer, when
+        /// the cluster serves peers apart with --peer-listen).
         url: String,
         /// Add it as a learner (receives the log, does not vote); promote it later.
         #[arg(long)]

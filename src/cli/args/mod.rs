@@ -165,7 +165,7 @@ pub enum Command {
         after_help = serve::SERVE_EXAMPLES,
         after_long_help = serve::SERVE_EXAMPLES
     )]
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Read and write keys.
     #[command(
         subcommand,

@@ -14,12 +14,22 @@ pub struct ServeArgs {
     /// only below 2^53).
     #[arg(long, default_value_t = 1, value_parser = member_id())]
     pub id: u64,
-    /// Address to listen on for clients and peers.
+    /// Address to listen on for clients, and for peers unless --peer-listen is given.
     #[arg(long, default_value = "127.0.0.1:7001")]
     pub listen: String,
-    /// URL other members and clients use to reach this one [default: http://<listen>].
+    /// URL clients use to reach --listen, and other members too unless --peer-listen is
+    /// given [default: http://<listen>, https:// with TLS].
     #[arg(long)]
     pub advertise: Option<String>,
+    /// Serve the peer routes (/raft/...) on this address of their own, so that a firewall
+    /// can keep clients away from it; --listen then serves clients and operators only.
+    #[arg(long, value_name = "ADDR")]
+    pub peer_listen: Option<String>,
+    /// URL other members use to reach --peer-listen [default: http://<peer-listen>,
+    /// https:// with TLS]. It is this member's URL in the membership: in
+    /// --initial-cluster and `raftctl member add`.
+    #[arg(long, value_name = "URL", requires = "peer_listen")]
+    pub advertise_peer: Option<String>,
     /// Where this node keeps its state.
     #[arg(long, default_value = "./raftctl-data")]
     pub data_dir: PathBuf,
@@ -95,7 +105,11 @@ Examples:
   # with TLS: the cluster CA, this member's certificate (naming id 1) and key
   raftctl serve --id 1 --listen 10.0.0.1:7001 --data-dir d1 \\
       --cacert pki/ca.crt --cert pki/member-1.crt --key pki/member-1.key \\
-      --initial-cluster 1=https://10.0.0.1:7001,2=https://10.0.0.2:7001,3=https://10.0.0.3:7001";
+      --initial-cluster 1=https://10.0.0.1:7001,2=https://10.0.0.2:7001,3=https://10.0.0.3:7001
+  # clients on port 7001, peers on port 7101 of their own (--initial-cluster lists peer URLs)
+  raftctl serve --id 1 --listen 10.0.0.1:7001 --peer-listen 10.0.0.1:7101 --data-dir d1 \\
+      --cacert pki/ca.crt --cert pki/member-1.crt --key pki/member-1.key \\
+      --initial-cluster 1=https://10.0.0.1:7101,2=https://10.0.0.2:7101,3=https://10.0.0.3:7101";
 
 /// Flags of `raftctl playground`.
 #[derive(Debug, Clone, Args)]
