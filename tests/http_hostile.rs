@@ -170,18 +170,20 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-/// A member started through `sh` with a lower open-file limit than this process has.
+/// A member started through `sh` with a lower open-file limit than this process has,
+/// soft and hard (`serve` raises the soft limit to the hard one).
 struct Limited {
     child: Child,
     log: std::path::PathBuf,
 }
 
 impl Limited {
-    fn start(id: u64, port: u16, cluster: &str, root: &Path, nofile: u32) -> Limited {
+    /// `ulimit` takes the flags of sh's `ulimit`, e.g. `-n 512` (soft and hard).
+    fn start(id: u64, port: u16, cluster: &str, root: &Path, ulimit: &str) -> Limited {
         let log = root.join(format!("n{id}.log"));
         let child = Command::new("sh")
             .arg("-c")
-            .arg(format!("ulimit -Sn {nofile} && exec \"$0\" \"$@\""))
+            .arg(format!("ulimit {ulimit} && exec \"$0\" \"$@\""))
             .arg(raftctl_bin())
             .arg("serve")
             .args(["--id", &id.to_string()])
@@ -231,8 +233,8 @@ fn a_flood_of_idle_connections_locks_out_neither_clients_nor_peers() {
     // Member 1 may open 512 files: the flood below is four times that.
     let members: Vec<Limited> = (0..3)
         .map(|i| {
-            let nofile = if i == 0 { 512 } else { 4096 };
-            Limited::start(i as u64 + 1, ports[i], &cluster, root.path(), nofile)
+            let ulimit = if i == 0 { "-n 512" } else { "-n 4096" };
+            Limited::start(i as u64 + 1, ports[i], &cluster, root.path(), ulimit)
         })
         .collect();
     let h = Http::new();
@@ -295,6 +297,39 @@ fn a_flood_of_idle_connections_locks_out_neither_clients_nor_peers() {
         !log.contains("Too many open files"),
         "member 1 ran out of file descriptors"
     );
+}
+
+/// (soft, hard) open-file limits of a process.
+fn nofile_limits(pid: u32) -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/limits")).ok()?;
+    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
+    let mut fields = line["Max open files".len()..].split_whitespace();
+    let soft = fields.next()?.parse().ok()?;
+    let hard = fields.next()?.parse().ok()?;
+    Some((soft, hard))
+}
+
+#[test]
+fn serve_raises_its_soft_open_file_limit_to_the_hard_one() {
+    let Some((_, hard)) = nofile_limits(std::process::id()) else {
+        return; // no /proc: nothing to read the limits from
+    };
+    if hard <= 256 {
+        return; // nothing to raise to
+    }
+    let root = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let member = Limited::start(1, port, &format!("1={url}"), root.path(), "-Sn 256");
+    let h = Http::new();
+    wait_for("a healthy member", || {
+        (h.status(&format!("{url}/health")) == Some(200)).then_some(())
+    });
+    let (soft, member_hard) = nofile_limits(member.child.id()).expect("the member's limits");
+    assert_eq!(member_hard, hard);
+    assert_eq!(soft, hard, "the soft limit stayed at {soft}");
+    let log = std::fs::read_to_string(&member.log).unwrap_or_default();
+    assert!(log.contains("raised the soft open-file limit"), "{log}");
 }
 
 #[test]

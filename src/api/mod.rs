@@ -16,4 +16,4 @@ pub mod types;
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use guard::{BodyTimeouts, CLIENT_BODY_LIMIT, MAX_HEADER_BYTES, MAX_URI_BYTES};
 pub use routes::{peer_only_router, router, MAX_KEY_BYTES, MAX_VALUE_BYTES};
-pub use server::{serve_http, HttpSettings};
+pub use server::{open_file_limit, serve_http, HttpSettings};

@@ -376,6 +376,7 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> CliResult {
         )));
     }
     init_logging(&settings.log_level);
+    raise_open_file_limit();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -402,6 +403,26 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> CliResult {
         shutdown_signal(),
     ))?;
     Ok(())
+}
+
+/// Raises the soft open-file limit to the hard one, as Go's runtime does for etcd: every
+/// connection takes a descriptor, and a soft limit of 1024 (the default on many systems)
+/// would cap the member far below what the system allows. The connection cap is then
+/// taken from the raised limit. A limit that cannot be raised stays, with a warning.
+fn raise_open_file_limit() {
+    let before = crate::api::open_file_limit();
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(now) if before.is_some_and(|b| (b as u64) < now) => tracing::info!(
+            from = before,
+            to = now,
+            "raised the soft open-file limit to the hard limit"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(
+            error = %e,
+            "could not raise the open-file limit: raise it with `ulimit -n` or systemd's LimitNOFILE="
+        ),
+    }
 }
 
 /// Loads the TLS and token files (refused now, with the reason, rather than at the
