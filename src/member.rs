@@ -114,6 +114,11 @@ pub async fn serve_opened(
             snapshot_source: Some(opened.snapshot_source()),
             metrics: metrics.clone(),
             request_timeout: opened.peer_request_timeout(),
+            // A connection attempt to a peer that was cut off gives up as soon as a
+            // request would, so that the sender retries soon after the heal.
+            connect_timeout: opened
+                .peer_request_timeout()
+                .min(TransportConfig::default().connect_timeout),
             tls: security.tls.clone(),
             client_urls: client_urls.clone(),
             ..TransportConfig::default()

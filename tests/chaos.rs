@@ -364,6 +364,78 @@ fn kills_while_a_member_reopens_its_store_lose_nothing_acknowledged() {
 /// clients in the root namespace reach every member throughout, and healing restores
 /// everything. Two one-member clusters, one per namespace, probed with the CLI run
 /// inside the namespaces.
+/// Election timeout of the members (`--election-ticks` 10 at `cluster::TICK_MS`).
+const ELECTION_TIMEOUT: Duration = Duration::from_millis(200);
+
+/// A follower cut off while the leader keeps replicating to it (its request in flight on
+/// a kept-alive connection whose packets vanish) is back in step soon after the heal:
+/// peer requests and connection attempts give up after about an election timeout (at
+/// least 500 ms) and the sender tries again, instead of waiting for a TCP retransmission
+/// or a 5 s timeout. Cut for 3.5 s, a 5 s timeout would leave it out for about 1.5 s
+/// after the heal (measured: 1.57 s), a fixed 1 s connection timeout 0.77 s.
+/// Bound: two election timeouts plus one peer request timeout, plus 0.5 s of slack.
+#[test]
+fn a_healed_follower_is_back_in_step_within_a_few_election_timeouts() {
+    const BOUND: Duration = Duration::from_millis(2 * 200 + 500 + 500);
+    let _serial = serial();
+    let mut c = ChaosCluster::start("heal", 0, 3, &[]);
+    let (leader, _) = c.wait_leader(Duration::from_secs(20)).expect("a leader");
+    let follower = c
+        .ids()
+        .into_iter()
+        .find(|id| *id != leader)
+        .expect("a follower");
+    let others: Vec<u64> = c.ids().into_iter().filter(|id| *id != follower).collect();
+    let leader_url = c.url(leader);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let http = client::Client::new(Duration::from_secs(2));
+            let mut n = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let url = format!("{leader_url}/v1/kv/heal{}", n % 50);
+                let _ = http.send("PUT", &url, Some(n.to_string().into_bytes()));
+                n += 1;
+            }
+        })
+    };
+    let mut worst = Duration::ZERO;
+    for round in 0..3 {
+        c.net.isolate(follower, &others);
+        c.log
+            .note(format!("round {round}: isolate follower {follower}"));
+        // The leader's request to it is stuck, retransmitted by TCP at growing
+        // intervals (0.2, 0.6, 1.4, 3.0, 6.2 s after it was sent).
+        std::thread::sleep(Duration::from_millis(3_500));
+        let commit = c
+            .status(leader)
+            .and_then(|s| s["commit"].as_u64())
+            .expect("the leader's commit index");
+        c.net.heal();
+        let healed = Instant::now();
+        ChaosCluster::wait_until(BOUND, || {
+            let s = c.status(follower);
+            s.is_some_and(|s| s["applied"].as_u64().unwrap_or(0) >= commit)
+        })
+        .unwrap_or_else(|e| {
+            panic!(
+                "round {round}: follower {follower} not back in step (applied {commit}) within {BOUND:?} of the heal: {e}"
+            )
+        });
+        let took = healed.elapsed();
+        c.log.note(format!(
+            "round {round}: back in step {took:?} after the heal"
+        ));
+        eprintln!("round {round}: follower {follower} back in step {took:?} after the heal (election timeout {ELECTION_TIMEOUT:?})");
+        worst = worst.max(took);
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().expect("the writer");
+    eprintln!("worst: {worst:?}");
+}
+
 #[test]
 fn the_network_cuts_do_what_they_say() {
     let _serial = serial();
