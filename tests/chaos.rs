@@ -378,7 +378,7 @@ const ELECTION_TIMEOUT: Duration = Duration::from_millis(200);
 fn a_healed_follower_is_back_in_step_within_a_few_election_timeouts() {
     const BOUND: Duration = Duration::from_millis(2 * 200 + 500 + 500);
     let _serial = serial();
-    let mut c = ChaosCluster::start("heal", 0, 3, &[]);
+    let c = ChaosCluster::start("heal", 0, 3, &[]);
     let (leader, _) = c.wait_leader(Duration::from_secs(20)).expect("a leader");
     let follower = c
         .ids()
