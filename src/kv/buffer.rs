@@ -155,6 +155,11 @@ impl Buffered {
         self.applied.is_none() && self.changes.is_empty()
     }
 
+    /// How many keys have changes held here.
+    pub fn keys(&self) -> usize {
+        self.changes.len()
+    }
+
     /// Writes every buffered change into `kv` (the caller records the applied index in
     /// the same transaction). The buffer keeps them until [`clear`](Self::clear), after
     /// the commit.

@@ -21,7 +21,7 @@ mod snapshot;
 pub mod snapshot_file;
 mod store;
 
-pub use buffer::{ApplyBuffer, Buffered, View};
+pub use buffer::{ApplyBuffer, Buffered, View, TARGET_KEYS};
 pub use command::{Command, DecodeError, Key, LimitError, Op, MAX_KEY_LEN, MAX_VALUE_LEN};
 pub use snapshot::{restore, write_snapshot, SnapshotStats};
 pub use snapshot_file::{

@@ -17,6 +17,10 @@
 //!   [`Txn::commit`] settles the buffer: a failed commit leaves it whole.
 //! - the database never holds a membership or a snapshot's state ahead of its applied
 //!   index: a conf change or snapshot writes the whole buffer in the same transaction.
+//!
+//! `crash_sim.rs` checks these rules with seeds: random Readies, flushes, snapshots and
+//! crashes (also in the middle of a transaction) over a disk that loses what was not
+//! synced, then a recovery as the runtime does it, compared with what the log says.
 
 use std::sync::RwLockWriteGuard;
 use std::time::Instant;
@@ -328,6 +332,9 @@ fn compaction_step(first_index: Index, target: Index, appending: usize) -> Optio
     let step = COMPACT_CHUNK.max(2 * appending as u64);
     (target > start).then(|| target.min(start + step))
 }
+
+#[cfg(test)]
+mod crash_sim;
 
 #[cfg(test)]
 mod tests {

@@ -9,8 +9,10 @@
 //! together with the log. The runtime instead keeps applied changes in its apply buffer
 //! and writes them in chunks, and a Ready that only moves the commit index writes
 //! nothing; after a crash it applies again from the log what the buffer held. Those
-//! rules are covered by the process tests (`tests/chaos.rs`, `tests/storage_crash.rs`,
-//! `tests/node_disk_faults.rs`), not by these seeds.
+//! rules are covered by their own seeded simulation, which runs the real persister
+//! over a disk that loses what was not synced (`src/node/persist/crash_sim.rs`), and by
+//! the process tests (`tests/chaos.rs`, `tests/storage_crash.rs`,
+//! `tests/node_disk_faults.rs`); these seeds cover the core and the messages.
 
 use bytes::Bytes;
 use raftctl::raft::{
