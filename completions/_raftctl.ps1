@@ -105,6 +105,7 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             break
         }
         'raftctl;kv;put' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Store the bytes of this file as the value, unchanged (any bytes, at most 512 KiB); `-` reads standard input')
             [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')

@@ -2092,12 +2092,16 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__kv__subcmd__put)
-            opts="-o -h -V --endpoints --output --timeout --cacert --cert --key --token --help --version"
+            opts="-o -h -V --file --endpoints --output --timeout --cacert --cert --key --token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --endpoints)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

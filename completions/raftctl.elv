@@ -99,6 +99,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'raftctl;kv;put'= {
+            cand --file 'Store the bytes of this file as the value, unchanged (any bytes, at most 512 KiB); `-` reads standard input'
             cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
             cand -o 'Output format'
             cand --output 'Output format'

@@ -93,6 +93,7 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -f -a "del" -d 'Delete a key'
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -f -a "list" -d 'List keys'
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and not __fish_seen_subcommand_from put get del list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -l file -d 'Store the bytes of this file as the value, unchanged (any bytes, at most 512 KiB); `-` reads standard input' -r -F
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand kv; and __fish_seen_subcommand_from put" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"

@@ -102,3 +102,77 @@ fn keys_the_api_refuses_are_refused_before_sending() {
         assert!(!stderr(&out).contains("answered"), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn values_from_a_file_or_standard_input_are_stored_byte_for_byte() {
+    use base64::Engine as _;
+    use std::io::Write;
+    let c = Cluster::start(1);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let every_byte: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let path = dir.path().join("blob");
+    std::fs::write(&path, &every_byte).expect("write the file");
+    let out = c.cli(&["kv", "put", "blob", "--file", path.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = json(&c.cli(&["kv", "get", "blob", "-o", "json"]));
+    let stored = base64::engine::general_purpose::STANDARD
+        .decode(got["value_base64"].as_str().expect("a binary value"))
+        .expect("base64");
+    assert_eq!(stored, every_byte);
+
+    // `--file -`: standard input.
+    let mut child = std::process::Command::new(common::raftctl_bin())
+        .args([
+            "--endpoints",
+            &c.endpoints(),
+            "kv",
+            "put",
+            "piped",
+            "--file",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run raftctl");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"line 1\nline 2\n")
+        .expect("write stdin");
+    assert!(child.wait().expect("wait").success());
+    let got = json(&c.cli(&["kv", "get", "piped", "-o", "json"]));
+    assert_eq!(got["value"], "line 1\nline 2\n");
+
+    // Too large, or both a value and a file, or neither: refused, nothing written.
+    let big = dir.path().join("big");
+    std::fs::write(&big, vec![b'x'; raftctl::api::MAX_VALUE_BYTES + 1]).expect("write");
+    let out = c.cli(&["kv", "put", "big", "--file", big.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("largest value a member takes"),
+        "{}",
+        stderr(&out)
+    );
+    let out = c.cli(&[
+        "kv",
+        "put",
+        "both",
+        "v",
+        "--file",
+        big.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = c.cli(&["kv", "put", "neither"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = c.cli(&["kv", "put", "missing", "--file", "/nonexistent/file"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read --file /nonexistent/file"),
+        "{}",
+        stderr(&out)
+    );
+    let listed = json(&c.cli(&["kv", "list", "-o", "json"]));
+    assert_eq!(listed["keys"], serde_json::json!(["blob", "piped"]));
+}

@@ -14,9 +14,14 @@ pub fn run(cmd: KvCommand, global: &GlobalArgs, out: &mut Out) -> CliResult {
     let client = global.client()?;
     let rt = runtime()?;
     match cmd {
-        KvCommand::Put { key, value } => {
+        KvCommand::Put { key, value, file } => {
             check_key(&key)?;
-            let r = rt.block_on(client.put(&key, Bytes::from(value)))?;
+            let value = match (value, file) {
+                (Some(v), _) => Bytes::from(v),
+                (None, Some(path)) => read_value(&path)?,
+                (None, None) => return Err(CliError::usage("give a VALUE or --file FILE")),
+            };
+            let r = rt.block_on(client.put(&key, value))?;
             match global.output {
                 OutputFormat::Json => out.json(&r),
                 OutputFormat::Table => writeln!(out, "OK (index {})", r.index),
@@ -111,4 +116,30 @@ fn check_key(key: &str) -> CliResult {
         Err(crate::kv::LimitError::EmptyKey) => Err(CliError::usage("the key must not be empty")),
         other => other.map_err(|e| CliError::usage(e.to_string())),
     }
+}
+
+/// The bytes of `path` (`-`: standard input), refused past the largest value a member
+/// takes, without reading further than that.
+fn read_value(path: &std::path::Path) -> CliResult<Bytes> {
+    use std::io::Read;
+    let limit = crate::kv::MAX_VALUE_LEN;
+    let (name, reader): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
+        ("standard input".into(), Box::new(std::io::stdin().lock()))
+    } else {
+        let f = std::fs::File::open(path).map_err(|e| {
+            CliError::failure(format!("cannot read --file {}: {e}", path.display()))
+        })?;
+        (format!("--file {}", path.display()), Box::new(f))
+    };
+    let mut buf = Vec::new();
+    reader
+        .take(limit as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| CliError::failure(format!("cannot read {name}: {e}")))?;
+    if buf.len() > limit {
+        return Err(CliError::usage(format!(
+            "{name} holds more than {limit} bytes, the largest value a member takes (512 KiB)"
+        )));
+    }
+    Ok(Bytes::from(buf))
 }

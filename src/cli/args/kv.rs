@@ -9,8 +9,13 @@ pub enum KvCommand {
     Put {
         /// The key: a non-empty UTF-8 string of at most 4096 bytes
         key: String,
-        /// The value, stored as the bytes of this argument
-        value: String,
+        /// The value, stored as the bytes of this argument (or give --file)
+        #[arg(required_unless_present = "file", conflicts_with = "file")]
+        value: Option<String>,
+        /// Store the bytes of this file as the value, unchanged (any bytes, at most 512
+        /// KiB); `-` reads standard input
+        #[arg(long, value_name = "FILE")]
+        file: Option<std::path::PathBuf>,
     },
     /// Read a key (linearizable unless --stale).
     #[command(long_about = GET_LONG_ABOUT, after_help = GET_EXAMPLES, after_long_help = GET_EXAMPLES)]
@@ -51,15 +56,20 @@ Examples:
   raftctl kv del greeting";
 
 const PUT_LONG_ABOUT: &str = "\
-Write KEY = VALUE. Returns once the write is committed by a majority and applied; \
-prints the log index it was written at. A timeout means the outcome is unknown: the \
-write may still be applied.";
+Write KEY = VALUE, or KEY = the bytes of --file (binary-safe; `--file -` reads standard \
+input). Keys are 1 to 4096 bytes of UTF-8, values at most 512 KiB; larger ones are \
+refused before anything is sent. Returns once the write is committed by a majority and \
+applied; prints the log index it was written at. A timeout means the outcome is \
+unknown: the write may still be applied.";
 
 const PUT_EXAMPLES: &str = "\
 Examples:
   raftctl kv put greeting hello
   # the value is everything in one argument; quote spaces
   raftctl kv put motd 'maintenance at 22:00'
+  # a file's bytes as they are, or standard input
+  raftctl kv put logo --file logo.png
+  tar c conf | raftctl kv put conf.tar --file -
   # print the commit index as JSON
   raftctl -o json kv put greeting hello";
 
