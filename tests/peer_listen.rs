@@ -44,18 +44,10 @@ impl Apart {
             node.start();
         }
         let (http, client_tls) = match &pki {
-            Some(pki) => {
-                let admin = pki.client("admin");
-                let args = vec![
-                    "--cacert".to_string(),
-                    pki.ca().display().to_string(),
-                    "--cert".into(),
-                    admin.cert.display().to_string(),
-                    "--key".into(),
-                    admin.key.display().to_string(),
-                ];
-                (Http::tls(&pki.ca(), Some(&admin)), args)
-            }
+            Some(pki) => (
+                Http::tls(&pki.ca(), Some(&pki.client("admin"))),
+                pki.client_args("admin"),
+            ),
             None => (Http::new(), Vec::new()),
         };
         let c = Cluster { nodes, http, root };

@@ -453,14 +453,22 @@ impl Pki {
 
     /// `serve` flags of member `id`.
     pub fn member_args(&self, id: u64) -> Vec<String> {
-        let m = self.member(id);
+        self.tls_args(&self.member(id))
+    }
+
+    /// Client flags of the client certificate `name`.
+    pub fn client_args(&self, name: &str) -> Vec<String> {
+        self.tls_args(&self.client(name))
+    }
+
+    fn tls_args(&self, files: &CertFiles) -> Vec<String> {
         vec![
             "--cacert".into(),
             self.ca().display().to_string(),
             "--cert".into(),
-            m.cert.display().to_string(),
+            files.cert.display().to_string(),
             "--key".into(),
-            m.key.display().to_string(),
+            files.key.display().to_string(),
         ]
     }
 }
