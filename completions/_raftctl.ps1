@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a Raft node')
             [CompletionResult]::new('kv', 'kv', [CompletionResultType]::ParameterValue, 'Read and write keys')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every member''s state, one row per member')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded, 2 unavailable')
             [CompletionResult]::new('wal', 'wal', [CompletionResultType]::ParameterValue, 'Read a stopped node''s log and hard state offline')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load-test the cluster: throughput, latency percentiles and errors by kind')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Take, download, inspect and restore snapshots')
@@ -200,6 +201,22 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'PEM file of the private key of --cert')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;health' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'PEM file of the cluster CA: it signed the members'' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'PEM file of the private key of --cert')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Check every member in the membership (found through the endpoints), and the cluster''s quorum and failure tolerance; without it only the --endpoints are checked')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -903,6 +920,7 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a Raft node')
             [CompletionResult]::new('kv', 'kv', [CompletionResultType]::ParameterValue, 'Read and write keys')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every member''s state, one row per member')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded, 2 unavailable')
             [CompletionResult]::new('wal', 'wal', [CompletionResultType]::ParameterValue, 'Read a stopped node''s log and hard state offline')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load-test the cluster: throughput, latency percentiles and errors by kind')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Take, download, inspect and restore snapshots')
@@ -939,6 +957,9 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             break
         }
         'raftctl;help;status' {
+            break
+        }
+        'raftctl;help;health' {
             break
         }
         'raftctl;help;wal' {

@@ -25,6 +25,9 @@ _raftctl() {
             raftctl,completions)
                 cmd="raftctl__subcmd__completions"
                 ;;
+            raftctl,health)
+                cmd="raftctl__subcmd__health"
+                ;;
             raftctl,help)
                 cmd="raftctl__subcmd__help"
                 ;;
@@ -126,6 +129,9 @@ _raftctl() {
                 ;;
             raftctl__subcmd__help,completions)
                 cmd="raftctl__subcmd__help__subcmd__completions"
+                ;;
+            raftctl__subcmd__help,health)
+                cmd="raftctl__subcmd__help__subcmd__health"
                 ;;
             raftctl__subcmd__help,help)
                 cmd="raftctl__subcmd__help__subcmd__help"
@@ -380,7 +386,7 @@ _raftctl() {
 
     case "${cmd}" in
         raftctl)
-            opts="-o -h -V --endpoints --output --timeout --cacert --cert --key --token --help --version serve kv status wal bench snapshot member leader recover cert playground completions man help"
+            opts="-o -h -V --endpoints --output --timeout --cacert --cert --key --token --help --version serve kv status health wal bench snapshot member leader recover cert playground completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1255,8 +1261,54 @@ _raftctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        raftctl__subcmd__health)
+            opts="-o -h -V --cluster --endpoints --output --timeout --cacert --cert --key --token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --endpoints)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         raftctl__subcmd__help)
-            opts="serve kv status wal bench snapshot member leader recover cert playground completions man help"
+            opts="serve kv status health wal bench snapshot member leader recover cert playground completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1410,6 +1462,20 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__help__subcmd__health)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

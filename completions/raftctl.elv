@@ -33,6 +33,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand serve 'Run a Raft node'
             cand kv 'Read and write keys'
             cand status 'Show every member''s state, one row per member'
+            cand health 'Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded, 2 unavailable'
             cand wal 'Read a stopped node''s log and hard state offline'
             cand bench 'Load-test the cluster: throughput, latency percentiles and errors by kind'
             cand snapshot 'Take, download, inspect and restore snapshots'
@@ -184,6 +185,21 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand --cert 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id'
             cand --key 'PEM file of the private key of --cert'
             cand --token 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;health'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --cacert 'PEM file of the cluster CA: it signed the members'' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts'
+            cand --cert 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id'
+            cand --key 'PEM file of the private key of --cert'
+            cand --token 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate'
+            cand --cluster 'Check every member in the membership (found through the endpoints), and the cluster''s quorum and failure tolerance; without it only the --endpoints are checked'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -820,6 +836,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand serve 'Run a Raft node'
             cand kv 'Read and write keys'
             cand status 'Show every member''s state, one row per member'
+            cand health 'Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded, 2 unavailable'
             cand wal 'Read a stopped node''s log and hard state offline'
             cand bench 'Load-test the cluster: throughput, latency percentiles and errors by kind'
             cand snapshot 'Take, download, inspect and restore snapshots'
@@ -849,6 +866,8 @@ set edit:completion:arg-completer[raftctl] = {|@words|
         &'raftctl;help;kv;list'= {
         }
         &'raftctl;help;status'= {
+        }
+        &'raftctl;help;health'= {
         }
         &'raftctl;help;wal'= {
             cand dump 'One row per log entry: index, term, type, size and a decoded summary'

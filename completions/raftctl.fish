@@ -37,6 +37,7 @@ complete -c raftctl -n "__fish_raftctl_needs_command" -s V -l version -d 'Print 
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "serve" -d 'Run a Raft node'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "kv" -d 'Read and write keys'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "status" -d 'Show every member\'s state, one row per member'
+complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "health" -d 'Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded, 2 unavailable'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "wal" -d 'Read a stopped node\'s log and hard state offline'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "bench" -d 'Load-test the cluster: throughput, latency percentiles and errors by kind'
 complete -c raftctl -n "__fish_raftctl_needs_command" -f -a "snapshot" -d 'Take, download, inspect and restore snapshots'
@@ -152,6 +153,17 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand status" -l key -d 'PEM f
 complete -c raftctl -n "__fish_raftctl_using_subcommand status" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand status" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand health" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand health" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand health" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand health" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand health" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand health" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand health" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand health" -l cluster -d 'Check every member in the membership (found through the endpoints), and the cluster\'s quorum and failure tolerance; without it only the --endpoints are checked'
+complete -c raftctl -n "__fish_raftctl_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand health" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify help" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
@@ -594,20 +606,21 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand man" -l key -d 'PEM file
 complete -c raftctl -n "__fish_raftctl_using_subcommand man" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "serve" -d 'Run a Raft node'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "kv" -d 'Read and write keys'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "status" -d 'Show every member\'s state, one row per member'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "wal" -d 'Read a stopped node\'s log and hard state offline'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "bench" -d 'Load-test the cluster: throughput, latency percentiles and errors by kind'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "snapshot" -d 'Take, download, inspect and restore snapshots'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "member" -d 'List and change the members, one change at a time, with guard rails'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "leader" -d 'Move leadership to another voter'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "recover" -d 'Offline disaster recovery after a cluster lost its quorum for good'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "cert" -d 'Make and inspect the cluster\'s certificates and client tokens'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "playground" -d 'Start a local cluster of N members for trying raftctl out'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "man" -d 'Write one man page per command into a directory'
-complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status wal bench snapshot member leader recover cert playground completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "serve" -d 'Run a Raft node'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "kv" -d 'Read and write keys'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "status" -d 'Show every member\'s state, one row per member'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "health" -d 'Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded, 2 unavailable'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "wal" -d 'Read a stopped node\'s log and hard state offline'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "bench" -d 'Load-test the cluster: throughput, latency percentiles and errors by kind'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "snapshot" -d 'Take, download, inspect and restore snapshots'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "member" -d 'List and change the members, one change at a time, with guard rails'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "leader" -d 'Move leadership to another voter'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "recover" -d 'Offline disaster recovery after a cluster lost its quorum for good'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "cert" -d 'Make and inspect the cluster\'s certificates and client tokens'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "playground" -d 'Start a local cluster of N members for trying raftctl out'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "man" -d 'Write one man page per command into a directory'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and not __fish_seen_subcommand_from serve kv status health wal bench snapshot member leader recover cert playground completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "put" -d 'Write a key'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "get" -d 'Read a key (linearizable unless --stale)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from kv" -f -a "del" -d 'Delete a key'

@@ -286,6 +286,26 @@ pub(crate) fn status_json(s: &NodeStatus) -> StatusResponse {
                 })
                 .collect()
         }),
+        leader_contact_ms: s
+            .leader
+            .filter(|l| *l != s.id)
+            .and(s.leader_contact)
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+        health: Some(health_json(s)),
+    }
+}
+
+/// What `GET /health` answers for a member in state `s`.
+fn health_json(s: &NodeStatus) -> HealthResponse {
+    match s.health() {
+        Ok(()) => HealthResponse {
+            healthy: true,
+            reason: None,
+        },
+        Err(reason) => HealthResponse {
+            healthy: false,
+            reason: Some(reason),
+        },
     }
 }
 
@@ -325,22 +345,14 @@ async fn members(
 
 async fn health(State(node): State<NodeHandle>) -> Response {
     let (code, body) = match node.status().await {
-        Ok(s) => match s.health() {
-            Ok(()) => (
-                StatusCode::OK,
-                HealthResponse {
-                    healthy: true,
-                    reason: None,
-                },
-            ),
-            Err(reason) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                HealthResponse {
-                    healthy: false,
-                    reason: Some(reason),
-                },
-            ),
-        },
+        Ok(s) => {
+            let body = health_json(&s);
+            let code = match body.healthy {
+                true => StatusCode::OK,
+                false => StatusCode::SERVICE_UNAVAILABLE,
+            };
+            (code, body)
+        }
         Err(e) => (
             StatusCode::SERVICE_UNAVAILABLE,
             HealthResponse {

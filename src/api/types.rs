@@ -97,6 +97,12 @@ pub struct StatusResponse {
     /// Only on the leader.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<Vec<ProgressEntry>>,
+    /// Milliseconds since this member last heard from its leader (not on the leader).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader_contact_ms: Option<u64>,
+    /// What `GET /health` would answer (absent from members older than this field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<HealthResponse>,
 }
 
 /// One row of `GET /v1/members`.

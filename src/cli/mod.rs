@@ -7,6 +7,7 @@ pub mod bench;
 pub mod cert;
 pub mod docs;
 pub mod error;
+pub mod health;
 pub mod kv;
 pub mod leader;
 pub mod member;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli, out: &mut Out) -> CliResult {
         Command::Serve(args) => serve::run(&args, global),
         Command::Kv(cmd) => kv::run(cmd, global, out),
         Command::Status => status::run(global, out),
+        Command::Health(args) => health::run(&args, global, out),
         Command::Wal(cmd) => wal::run(cmd, global, out),
         Command::Snapshot(cmd) => snapshot::run(cmd, global, out),
         Command::Recover(args) => recover::run(args, global, out),

@@ -85,11 +85,15 @@ fn status_table(rows: &[Row]) -> comfy_table::Table {
         "DB SIZE",
         "HEALTH",
     ]);
-    // Lag is measured against the highest commit index any reachable member reports.
-    let commit = rows
-        .iter()
-        .filter_map(|r| r.status.as_ref().ok().map(|s| s.commit))
-        .max()
+    // Lag is measured against the leader's commit index (the leader in the highest term
+    // that answered); without one, against the highest commit index reported.
+    let reported = rows.iter().filter_map(|r| r.status.as_ref().ok());
+    let commit = reported
+        .clone()
+        .filter(|s| s.role == "leader")
+        .max_by_key(|s| s.term)
+        .map(|s| s.commit)
+        .or_else(|| reported.map(|s| s.commit).max())
         .unwrap_or(0);
     for row in rows {
         let id = row.member.id.to_string();

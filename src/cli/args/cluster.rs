@@ -19,6 +19,37 @@ Examples:
   # one object per member, with \"reachable\": true|false
   raftctl -o json status";
 
+/// Flags of `raftctl health`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct HealthArgs {
+    /// Check every member in the membership (found through the endpoints), and the
+    /// cluster's quorum and failure tolerance; without it only the --endpoints are checked.
+    #[arg(long)]
+    pub cluster: bool,
+}
+
+pub(super) const HEALTH_LONG_ABOUT: &str = "\
+Whether members can serve, for people and for scripts. Each member is asked for its \
+status: reachable, in touch with a leader (or a leader in touch with a quorum), all it \
+knows committed applied, and at most 1000 entries behind the leader's commit index. With \
+--cluster every member in the membership is checked, and the cluster's voters, quorum, \
+healthy voters and failure tolerance (how many more voters may fail with the cluster \
+still available) are shown.
+
+Exit codes: 0 healthy; 1 degraded (a member down, unhealthy or lagging, or with \
+--cluster a failure tolerance of 0 with more than one voter); 2 unavailable (no healthy \
+leader, fewer healthy voters than a quorum, or no member asked is healthy). The last \
+line on standard error says why.";
+
+pub(super) const HEALTH_EXAMPLES: &str = "\
+Examples:
+  # the whole cluster; exit 0, 1 or 2
+  raftctl health --cluster
+  # only the member at this endpoint
+  raftctl --endpoints https://10.0.0.2:7001 health
+  # in a script or a monitor
+  raftctl health --cluster -o json || echo \"cluster not healthy (exit $?)\"";
+
 /// Flags shared by `member add|promote|remove`.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct ChangeArgs {

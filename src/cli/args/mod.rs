@@ -22,7 +22,7 @@ pub use bench::{
     BenchArgs, BenchCommand, BenchLoadArgs, BenchReadArgs, BenchTarget, ReadConsistency,
 };
 pub use cert::{CertCommand, CertWriteArgs, RoleArg};
-pub use cluster::{ChangeArgs, LeaderCommand, MemberCommand};
+pub use cluster::{ChangeArgs, HealthArgs, LeaderCommand, MemberCommand};
 pub use kv::KvCommand;
 pub use offline::{RecoverArgs, RecoverCommand, WalCommand};
 pub use serve::{PlaygroundArgs, ServeArgs};
@@ -181,6 +181,14 @@ pub enum Command {
         after_long_help = cluster::STATUS_EXAMPLES
     )]
     Status,
+    /// Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded,
+    /// 2 unavailable.
+    #[command(
+        long_about = cluster::HEALTH_LONG_ABOUT,
+        after_help = cluster::HEALTH_EXAMPLES,
+        after_long_help = cluster::HEALTH_EXAMPLES
+    )]
+    Health(HealthArgs),
     /// Read a stopped node's log and hard state offline.
     #[command(
         subcommand,
