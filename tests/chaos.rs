@@ -123,6 +123,13 @@ fn finish(
     min_ok: usize,
 ) -> Summary {
     nemesis::heal(c);
+    // Members that applied their own removal before the nemesis saw it are out.
+    for id in c.ids() {
+        if c.member(id).removed {
+            c.log.note(format!("member {id} removed itself: forgotten"));
+            c.forget_member(id);
+        }
+    }
     let (leader, leader_after) = c
         .wait_leader(LEADER_BOUND)
         .unwrap_or_else(|e| panic!("after healing: {e}"));

@@ -74,6 +74,8 @@ pub struct Member {
     child: Option<Child>,
     pub paused: bool,
     pub starts: u32,
+    /// It applied its own removal and stopped: not started again.
+    pub removed: bool,
 }
 
 impl Member {
@@ -173,6 +175,7 @@ impl ChaosCluster {
             child: None,
             paused: false,
             starts: 0,
+            removed: false,
         };
         self.members.insert(id, m);
     }
@@ -266,7 +269,9 @@ impl ChaosCluster {
     }
 
     /// Notices members that exited by themselves (a refused start, a crash): logged,
-    /// kept in `exits`, and marked stopped so that `heal_all` starts them again.
+    /// kept in `exits`, and marked stopped so that `heal_all` starts them again. A member
+    /// that applied its own removal stops cleanly by design: logged, not kept (the
+    /// nemesis may notice the removal only after the member did).
     pub fn reap(&mut self) {
         let mut exited = Vec::new();
         for m in self.members.values_mut() {
@@ -274,13 +279,25 @@ impl ChaosCluster {
                 if let Ok(Some(status)) = c.try_wait() {
                     m.child = None;
                     m.paused = false;
-                    exited.push(format!("member {} exited by itself: {status}", m.id));
+                    let log = std::fs::read_to_string(&m.log).unwrap_or_default();
+                    let removed = status.success()
+                        && log.contains("this member was removed from the cluster; shutting down");
+                    m.removed |= removed;
+                    exited.push((
+                        removed,
+                        format!("member {} exited by itself: {status}", m.id),
+                    ));
                 }
             }
         }
-        for e in exited {
-            self.log.note(&e);
-            self.exits.push(e);
+        for (removed, e) in exited {
+            if removed {
+                self.log
+                    .note(format!("{e}, after applying its own removal"));
+            } else {
+                self.log.note(&e);
+                self.exits.push(e);
+            }
         }
     }
 
@@ -293,7 +310,7 @@ impl ChaosCluster {
             if self.member(id).paused {
                 self.resume(id);
             }
-            if !self.member(id).is_running() {
+            if !self.member(id).is_running() && !self.member(id).removed {
                 self.start_member(id);
             }
         }
