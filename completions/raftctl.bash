@@ -232,6 +232,9 @@ _raftctl() {
             raftctl__subcmd__help__subcmd__snapshot,take)
                 cmd="raftctl__subcmd__help__subcmd__snapshot__subcmd__take"
                 ;;
+            raftctl__subcmd__help__subcmd__wal,conf-history)
+                cmd="raftctl__subcmd__help__subcmd__wal__subcmd__conf__subcmd__history"
+                ;;
             raftctl__subcmd__help__subcmd__wal,dump)
                 cmd="raftctl__subcmd__help__subcmd__wal__subcmd__dump"
                 ;;
@@ -355,6 +358,9 @@ _raftctl() {
             raftctl__subcmd__snapshot__subcmd__help,take)
                 cmd="raftctl__subcmd__snapshot__subcmd__help__subcmd__take"
                 ;;
+            raftctl__subcmd__wal,conf-history)
+                cmd="raftctl__subcmd__wal__subcmd__conf__subcmd__history"
+                ;;
             raftctl__subcmd__wal,dump)
                 cmd="raftctl__subcmd__wal__subcmd__dump"
                 ;;
@@ -366,6 +372,9 @@ _raftctl() {
                 ;;
             raftctl__subcmd__wal,verify)
                 cmd="raftctl__subcmd__wal__subcmd__verify"
+                ;;
+            raftctl__subcmd__wal__subcmd__help,conf-history)
+                cmd="raftctl__subcmd__wal__subcmd__help__subcmd__conf__subcmd__history"
                 ;;
             raftctl__subcmd__wal__subcmd__help,dump)
                 cmd="raftctl__subcmd__wal__subcmd__help__subcmd__dump"
@@ -1826,8 +1835,22 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__help__subcmd__wal)
-            opts="dump hardstate verify"
+            opts="dump hardstate verify conf-history"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__help__subcmd__wal__subcmd__conf__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3388,12 +3411,62 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__wal)
-            opts="-o -h -V --endpoints --output --timeout --cacert --cert --key --token --help --version dump hardstate verify help"
+            opts="-o -h -V --endpoints --output --timeout --cacert --cert --key --token --help --version dump hardstate verify conf-history help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --endpoints)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__wal__subcmd__conf__subcmd__history)
+            opts="-o -h -V --data-dir --endpoints --output --timeout --cacert --cert --key --token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --endpoints)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3546,8 +3619,22 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__wal__subcmd__help)
-            opts="dump hardstate verify help"
+            opts="dump hardstate verify conf-history help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__wal__subcmd__help__subcmd__conf__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -221,6 +221,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand dump 'One row per log entry: index, term, type, size and a decoded summary'
             cand hardstate 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
             cand verify 'Check the log and hard state for consistency; exit 1 naming each problem'
+            cand conf-history 'Every membership change in the log, with the voters and learners after it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'raftctl;wal;dump'= {
@@ -271,10 +272,26 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'raftctl;wal;conf-history'= {
+            cand --data-dir 'The data dir of a stopped member (the --data-dir it ran with)'
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --cacert 'PEM file of the cluster CA: it signed the members'' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts'
+            cand --cert 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id'
+            cand --key 'PEM file of the private key of --cert'
+            cand --token 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'raftctl;wal;help'= {
             cand dump 'One row per log entry: index, term, type, size and a decoded summary'
             cand hardstate 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
             cand verify 'Check the log and hard state for consistency; exit 1 naming each problem'
+            cand conf-history 'Every membership change in the log, with the voters and learners after it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'raftctl;wal;help;dump'= {
@@ -282,6 +299,8 @@ set edit:completion:arg-completer[raftctl] = {|@words|
         &'raftctl;wal;help;hardstate'= {
         }
         &'raftctl;wal;help;verify'= {
+        }
+        &'raftctl;wal;help;conf-history'= {
         }
         &'raftctl;wal;help;help'= {
         }
@@ -873,12 +892,15 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand dump 'One row per log entry: index, term, type, size and a decoded summary'
             cand hardstate 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
             cand verify 'Check the log and hard state for consistency; exit 1 naming each problem'
+            cand conf-history 'Every membership change in the log, with the voters and learners after it'
         }
         &'raftctl;help;wal;dump'= {
         }
         &'raftctl;help;wal;hardstate'= {
         }
         &'raftctl;help;wal;verify'= {
+        }
+        &'raftctl;help;wal;conf-history'= {
         }
         &'raftctl;help;bench'= {
             cand put 'Writes only: PUT /v1/kv/key%2F000123 with a --value-size body'

@@ -426,3 +426,60 @@ fn verify_accepts_a_log_kept_behind_its_snapshot() {
     assert_eq!(v["first_index"], json!(3));
     assert_eq!(v["snapshot"], json!({"index": 5, "term": 2}));
 }
+
+#[test]
+fn conf_history_lists_each_change_and_the_membership_after_it() {
+    use raftctl::raft::ConfChangeType::{AddLearner, AddVoter, PromoteLearner, Remove};
+    let dir = tempfile::tempdir().unwrap();
+    let store = RedbStorage::create(dir.path(), init(1)).unwrap();
+    let entries = vec![
+        empty(1, 1),
+        conf(2, 1, AddLearner, 4, "http://127.0.0.1:7004"),
+        conf(3, 1, PromoteLearner, 4, ""),
+        put(4, 2, "k", 3),
+        conf(5, 2, Remove, 2, ""),
+        empty(6, 3),
+        conf(7, 3, AddVoter, 5, "http://127.0.0.1:7005"),
+    ];
+    // The membership as of the applied index 6: the first one is not recorded (no
+    // snapshot), so the history works it out backwards.
+    let mut now = three_voters();
+    now.voters.remove(&2);
+    now.voters.insert(4, "http://127.0.0.1:7004".into());
+    let mut w = store.begin_write().unwrap();
+    w.append(&entries).unwrap();
+    w.set_hard_state(&HardState {
+        term: 3,
+        vote: Some(1),
+        commit: 6,
+    })
+    .unwrap();
+    w.set_applied(6).unwrap();
+    w.set_membership(&now).unwrap();
+    w.commit().unwrap();
+    drop(store);
+
+    let run = wal(dir.path(), &["conf-history"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let expected = [
+        " INDEX  TERM  CHANGE                               COMMITTED  VOTERS   LEARNERS",
+        " 0      0     (the log starts here)                yes        1,2,3    -",
+        " 2      1     add_learner 4 http://127.0.0.1:7004  yes        1,2,3    4",
+        " 3      1     promote_learner 4                    yes        1,2,3,4  -",
+        " 5      2     remove 2                             yes        1,3,4    -",
+        " 7      3     add_voter 5 http://127.0.0.1:7005    no         1,3,4,5  -",
+    ]
+    .map(|l| format!("{l}\n"))
+    .concat();
+    assert_eq!(run.stdout, expected);
+
+    let json = json_of(&wal(dir.path(), &["conf-history", "-o", "json"]));
+    assert_eq!(json["start_voters"], json!([1, 2, 3]));
+    assert_eq!(json["start_derived"], true);
+    assert_eq!(json["changes"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        json["changes"][3],
+        json!({"index": 7, "term": 3, "change": "add_voter 5 http://127.0.0.1:7005",
+               "committed": false, "voters": [1, 3, 4, 5], "learners": []})
+    );
+}

@@ -1,4 +1,4 @@
-//! `raftctl wal dump|hardstate|verify`: offline views of a stopped node's data dir.
+//! `raftctl wal dump|hardstate|verify|conf-history`: offline views of a stopped node's data dir.
 //! The dir is opened read-only; nothing here writes to it.
 
 use std::path::Path;
@@ -33,6 +33,7 @@ pub fn run(cmd: WalCommand, global: &GlobalArgs, out: &mut Out) -> CliResult {
         }
         WalCommand::Hardstate { data_dir } => hardstate(&data_dir, global.output, out),
         WalCommand::Verify { data_dir } => verify(&data_dir, global.output, out),
+        WalCommand::ConfHistory { data_dir } => conf_history(&data_dir, global.output, out),
     }
 }
 
@@ -137,4 +138,38 @@ fn verify(data_dir: &Path, format: OutputFormat, out: &mut Out) -> CliResult {
         err = err.with_detail(p.clone());
     }
     Err(err)
+}
+
+fn conf_history(data_dir: &Path, format: OutputFormat, out: &mut Out) -> CliResult {
+    let store = RedbStorage::open_read_only(data_dir)?;
+    let h = inspect::conf_history(&store)?;
+    let ids = |v: &[u64]| {
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            v.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+        }
+    };
+    out.print(format, &h, || {
+        let mut t = output::table(&["INDEX", "TERM", "CHANGE", "COMMITTED", "VOTERS", "LEARNERS"]);
+        t.add_row(vec![
+            h.start_index.to_string(),
+            h.start_term.to_string(),
+            "(the log starts here)".to_string(),
+            "yes".to_string(),
+            ids(&h.start_voters),
+            ids(&h.start_learners),
+        ]);
+        for c in &h.changes {
+            t.add_row(vec![
+                c.index.to_string(),
+                c.term.to_string(),
+                output::shown_summary(&c.change),
+                if c.committed { "yes" } else { "no" }.to_string(),
+                ids(&c.voters),
+                ids(&c.learners),
+            ]);
+        }
+        t
+    })
 }

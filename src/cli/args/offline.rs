@@ -36,6 +36,12 @@ pub enum WalCommand {
         #[arg(long, help = STOPPED_DATA_DIR)]
         data_dir: PathBuf,
     },
+    /// Every membership change in the log, with the voters and learners after it.
+    #[command(long_about = CONF_HISTORY_LONG_ABOUT, after_help = CONF_HISTORY_EXAMPLES, after_long_help = CONF_HISTORY_EXAMPLES)]
+    ConfHistory {
+        #[arg(long, help = STOPPED_DATA_DIR)]
+        data_dir: PathBuf,
+    },
 }
 
 /// `--data-dir` of every `wal` command.
@@ -50,7 +56,8 @@ Examples:
   # on a stopped node's data directory
   raftctl wal dump --data-dir d1 --limit 20
   raftctl wal hardstate --data-dir d1
-  raftctl wal verify --data-dir d1";
+  raftctl wal verify --data-dir d1
+  raftctl wal conf-history --data-dir d1";
 
 const DUMP_LONG_ABOUT: &str = "\
 One row per log entry: index, term, type (normal, conf_change, empty), size and a \
@@ -81,6 +88,18 @@ Examples:
   raftctl wal verify --data-dir d1
   # in a script: exit 0 when consistent, 1 otherwise
   raftctl -o json wal verify --data-dir d1 || echo \"d1 needs attention\"";
+
+const CONF_HISTORY_LONG_ABOUT: &str = "\
+Every membership change the log holds: its index and term, the change (add_voter, \
+add_learner, promote_learner, remove, with the URL it was added at), whether it is at or \
+below the commit index this member recorded, and the voters and learners after it. The \
+first line is the membership of the snapshot the log starts after: changes before it \
+were compacted away. A change above the commit index may never have taken effect.";
+
+const CONF_HISTORY_EXAMPLES: &str = "\
+Examples:
+  raftctl wal conf-history --data-dir d1
+  raftctl -o json wal conf-history --data-dir d1";
 
 /// `raftctl recover --data-dir DIR --id N`, or `raftctl recover plan DIR...`.
 #[derive(Debug, Args)]
