@@ -239,6 +239,7 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('dump', 'dump', [CompletionResultType]::ParameterValue, 'One row per log entry: index, term, type, size and a decoded summary')
             [CompletionResult]::new('hardstate', 'hardstate', [CompletionResultType]::ParameterValue, 'Term, vote, commit, applied, log bounds, snapshot, membership and ids')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the log and hard state for consistency; exit 1 naming each problem')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Where the logs of stopped members part ways; exit 1 when they do')
             [CompletionResult]::new('conf-history', 'conf-history', [CompletionResultType]::ParameterValue, 'Every membership change in the log, with the voters and learners after it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -294,6 +295,21 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'raftctl;wal;diff' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'PEM file of the cluster CA: it signed the members'' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'PEM file of the private key of --cert')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'raftctl;wal;conf-history' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The data dir of a stopped member (the --data-dir it ran with)')
             [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
@@ -314,6 +330,7 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('dump', 'dump', [CompletionResultType]::ParameterValue, 'One row per log entry: index, term, type, size and a decoded summary')
             [CompletionResult]::new('hardstate', 'hardstate', [CompletionResultType]::ParameterValue, 'Term, vote, commit, applied, log bounds, snapshot, membership and ids')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the log and hard state for consistency; exit 1 naming each problem')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Where the logs of stopped members part ways; exit 1 when they do')
             [CompletionResult]::new('conf-history', 'conf-history', [CompletionResultType]::ParameterValue, 'Every membership change in the log, with the voters and learners after it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -325,6 +342,9 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             break
         }
         'raftctl;wal;help;verify' {
+            break
+        }
+        'raftctl;wal;help;diff' {
             break
         }
         'raftctl;wal;help;conf-history' {
@@ -987,6 +1007,7 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('dump', 'dump', [CompletionResultType]::ParameterValue, 'One row per log entry: index, term, type, size and a decoded summary')
             [CompletionResult]::new('hardstate', 'hardstate', [CompletionResultType]::ParameterValue, 'Term, vote, commit, applied, log bounds, snapshot, membership and ids')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the log and hard state for consistency; exit 1 naming each problem')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Where the logs of stopped members part ways; exit 1 when they do')
             [CompletionResult]::new('conf-history', 'conf-history', [CompletionResultType]::ParameterValue, 'Every membership change in the log, with the voters and learners after it')
             break
         }
@@ -997,6 +1018,9 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             break
         }
         'raftctl;help;wal;verify' {
+            break
+        }
+        'raftctl;help;wal;diff' {
             break
         }
         'raftctl;help;wal;conf-history' {

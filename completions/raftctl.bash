@@ -235,6 +235,9 @@ _raftctl() {
             raftctl__subcmd__help__subcmd__wal,conf-history)
                 cmd="raftctl__subcmd__help__subcmd__wal__subcmd__conf__subcmd__history"
                 ;;
+            raftctl__subcmd__help__subcmd__wal,diff)
+                cmd="raftctl__subcmd__help__subcmd__wal__subcmd__diff"
+                ;;
             raftctl__subcmd__help__subcmd__wal,dump)
                 cmd="raftctl__subcmd__help__subcmd__wal__subcmd__dump"
                 ;;
@@ -361,6 +364,9 @@ _raftctl() {
             raftctl__subcmd__wal,conf-history)
                 cmd="raftctl__subcmd__wal__subcmd__conf__subcmd__history"
                 ;;
+            raftctl__subcmd__wal,diff)
+                cmd="raftctl__subcmd__wal__subcmd__diff"
+                ;;
             raftctl__subcmd__wal,dump)
                 cmd="raftctl__subcmd__wal__subcmd__dump"
                 ;;
@@ -375,6 +381,9 @@ _raftctl() {
                 ;;
             raftctl__subcmd__wal__subcmd__help,conf-history)
                 cmd="raftctl__subcmd__wal__subcmd__help__subcmd__conf__subcmd__history"
+                ;;
+            raftctl__subcmd__wal__subcmd__help,diff)
+                cmd="raftctl__subcmd__wal__subcmd__help__subcmd__diff"
                 ;;
             raftctl__subcmd__wal__subcmd__help,dump)
                 cmd="raftctl__subcmd__wal__subcmd__help__subcmd__dump"
@@ -1835,7 +1844,7 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__help__subcmd__wal)
-            opts="dump hardstate verify conf-history"
+            opts="dump hardstate verify diff conf-history"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1849,6 +1858,20 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__help__subcmd__wal__subcmd__conf__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__help__subcmd__wal__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3411,7 +3434,7 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__wal)
-            opts="-o -h -V --endpoints --output --timeout --cacert --cert --key --token --help --version dump hardstate verify conf-history help"
+            opts="-o -h -V --endpoints --output --timeout --cacert --cert --key --token --help --version dump hardstate verify diff conf-history help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3467,6 +3490,52 @@ _raftctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --endpoints)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__wal__subcmd__diff)
+            opts="-o -h -V --endpoints --output --timeout --cacert --cert --key --token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --endpoints)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3619,7 +3688,7 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__wal__subcmd__help)
-            opts="dump hardstate verify conf-history help"
+            opts="dump hardstate verify diff conf-history help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3633,6 +3702,20 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__wal__subcmd__help__subcmd__conf__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__wal__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -221,6 +221,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand dump 'One row per log entry: index, term, type, size and a decoded summary'
             cand hardstate 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
             cand verify 'Check the log and hard state for consistency; exit 1 naming each problem'
+            cand diff 'Where the logs of stopped members part ways; exit 1 when they do'
             cand conf-history 'Every membership change in the log, with the voters and learners after it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -272,6 +273,20 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'raftctl;wal;diff'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --cacert 'PEM file of the cluster CA: it signed the members'' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts'
+            cand --cert 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id'
+            cand --key 'PEM file of the private key of --cert'
+            cand --token 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'raftctl;wal;conf-history'= {
             cand --data-dir 'The data dir of a stopped member (the --data-dir it ran with)'
             cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
@@ -291,6 +306,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand dump 'One row per log entry: index, term, type, size and a decoded summary'
             cand hardstate 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
             cand verify 'Check the log and hard state for consistency; exit 1 naming each problem'
+            cand diff 'Where the logs of stopped members part ways; exit 1 when they do'
             cand conf-history 'Every membership change in the log, with the voters and learners after it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -299,6 +315,8 @@ set edit:completion:arg-completer[raftctl] = {|@words|
         &'raftctl;wal;help;hardstate'= {
         }
         &'raftctl;wal;help;verify'= {
+        }
+        &'raftctl;wal;help;diff'= {
         }
         &'raftctl;wal;help;conf-history'= {
         }
@@ -892,6 +910,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand dump 'One row per log entry: index, term, type, size and a decoded summary'
             cand hardstate 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
             cand verify 'Check the log and hard state for consistency; exit 1 naming each problem'
+            cand diff 'Where the logs of stopped members part ways; exit 1 when they do'
             cand conf-history 'Every membership change in the log, with the voters and learners after it'
         }
         &'raftctl;help;wal;dump'= {
@@ -899,6 +918,8 @@ set edit:completion:arg-completer[raftctl] = {|@words|
         &'raftctl;help;wal;hardstate'= {
         }
         &'raftctl;help;wal;verify'= {
+        }
+        &'raftctl;help;wal;diff'= {
         }
         &'raftctl;help;wal;conf-history'= {
         }

@@ -164,21 +164,22 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand health" -l token -d 'Bea
 complete -c raftctl -n "__fish_raftctl_using_subcommand health" -l cluster -d 'Check every member in the membership (found through the endpoints), and the cluster\'s quorum and failure tolerance; without it only the --endpoints are checked'
 complete -c raftctl -n "__fish_raftctl_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand health" -s V -l version -d 'Print version'
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify conf-history help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify conf-history help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify conf-history help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify conf-history help" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify conf-history help" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify conf-history help" -l key -d 'PEM file of the private key of --cert' -r -F
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify conf-history help" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify conf-history help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify conf-history help" -s V -l version -d 'Print version'
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify conf-history help" -f -a "dump" -d 'One row per log entry: index, term, type, size and a decoded summary'
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify conf-history help" -f -a "hardstate" -d 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify conf-history help" -f -a "verify" -d 'Check the log and hard state for consistency; exit 1 naming each problem'
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify conf-history help" -f -a "conf-history" -d 'Every membership change in the log, with the voters and learners after it'
-complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify conf-history help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -f -a "dump" -d 'One row per log entry: index, term, type, size and a decoded summary'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -f -a "hardstate" -d 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -f -a "verify" -d 'Check the log and hard state for consistency; exit 1 naming each problem'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -f -a "diff" -d 'Where the logs of stopped members part ways; exit 1 when they do'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -f -a "conf-history" -d 'Every membership change in the log, with the voters and learners after it'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and not __fish_seen_subcommand_from dump hardstate verify diff conf-history help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l data-dir -d 'The data dir of a stopped member (the --data-dir it ran with)' -r -F
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l from -d 'First index to show' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from dump" -l to -d 'Last index to show' -r
@@ -215,6 +216,16 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_sub
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from diff" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from diff" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from diff" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from diff" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from diff" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from diff" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from diff" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from conf-history" -l data-dir -d 'The data dir of a stopped member (the --data-dir it ran with)' -r -F
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from conf-history" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from conf-history" -s o -l output -d 'Output format' -r -f -a "table\t''
@@ -229,6 +240,7 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_sub
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "dump" -d 'One row per log entry: index, term, type, size and a decoded summary'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "hardstate" -d 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the log and hard state for consistency; exit 1 naming each problem'
+complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Where the logs of stopped members part ways; exit 1 when they do'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "conf-history" -d 'Every membership change in the log, with the voters and learners after it'
 complete -c raftctl -n "__fish_raftctl_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand bench; and not __fish_seen_subcommand_from put get mixed help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
@@ -641,6 +653,7 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_su
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "dump" -d 'One row per log entry: index, term, type, size and a decoded summary'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "hardstate" -d 'Term, vote, commit, applied, log bounds, snapshot, membership and ids'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "verify" -d 'Check the log and hard state for consistency; exit 1 naming each problem'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "diff" -d 'Where the logs of stopped members part ways; exit 1 when they do'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "conf-history" -d 'Every membership change in the log, with the voters and learners after it'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "put" -d 'Writes only: PUT /v1/kv/key%2F000123 with a --value-size body'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "get" -d 'Reads only: GET /v1/kv/key%2F000123'

@@ -1,5 +1,5 @@
 //! Offline reading of a data dir and snapshot files, for the `wal` (`conf_history.rs`
-//! for `wal conf-history`), `snapshot inspect`
+//! for `wal conf-history`, `diff.rs` for `wal diff`), `snapshot inspect`
 //! and `recover plan` commands: these open the store read-only, never write to a data
 //! dir, and report a dir held by a running node as in use. Two offline commands do
 //! write, and say what they wrote: `snapshot restore` (a new data dir) and `recover`
@@ -8,6 +8,7 @@
 //! Results are plain data with the JSON shapes of docs/serve-and-api.md; `cli` prints them.
 
 pub mod conf_history;
+pub mod diff;
 pub mod recover;
 pub mod snapshot;
 pub mod wal;
@@ -38,6 +39,7 @@ impl Error {
 }
 
 pub use conf_history::{conf_history, ConfHistory, ConfHistoryRow};
+pub use diff::{diff, DiffSide, WalDiff};
 pub use wal::{
     dump, hardstate, verify, DumpEntry, DumpOptions, HardStateReport, VerifyReport, WalDump,
 };
