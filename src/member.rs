@@ -90,16 +90,11 @@ pub async fn serve_opened(
     security: Security,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
-    let Listeners {
-        main: listener,
-        client_url,
-        peers: peer_listener,
-    } = listeners;
     let metrics = Metrics::new();
     // The URLs members serve their clients at, where they differ from their peer URLs.
     let client_urls = transport::ClientUrls::default();
-    if peer_listener.is_some() {
-        client_urls.record_own(config.id, &client_url);
+    if listeners.peers.is_some() {
+        client_urls.record_own(config.id, &listeners.client_url);
     }
     if let Some(auth) = &security.auth {
         auth.attach_metrics(metrics.clone());
@@ -132,55 +127,16 @@ pub async fn serve_opened(
     inbound.client_urls = client_urls.clone();
     let mut node = opened.start(transport, peer_rx, events_rx, metrics)?;
 
-    let peer_routes = transport::router(inbound);
     let (http_stop_tx, http_stop_rx) = watch::channel(false);
-    let mut http = crate::api::HttpSettings::from_env();
     let reloader = tokio::spawn(reload_on_change(security.clone(), http_stop_rx.clone()));
-    let serve_on = |listener: TcpListener, app, url: String, http| {
-        let (tls, auth, stop) = (
-            security.tls.clone(),
-            security.auth.clone(),
-            http_stop_rx.clone(),
-        );
-        async move { crate::api::serve_http(listener, app, &url, http, tls, auth, stop).await }
+    let apps = Apps {
+        node: node.handle.clone(),
+        peer_routes: transport::router(inbound),
+        client_urls,
     };
-    let (app, peer_server) = match peer_listener {
-        None => (
-            crate::api::router(node.handle.clone(), client_urls, Some(peer_routes)),
-            None,
-        ),
-        Some(peer_listener) => {
-            let mut peer_http = http;
-            peer_http.max_connections = PEER_ADDRESS_CONNECTIONS.min(http.max_connections / 2);
-            http.max_connections -= peer_http.max_connections;
-            let app = crate::api::peer_only_router(peer_routes);
-            let server = serve_on(peer_listener, app, config.advertise.clone(), peer_http);
-            (
-                crate::api::router(node.handle.clone(), client_urls, None),
-                Some(tokio::spawn(server)),
-            )
-        }
-    };
-    let mut server = tokio::spawn(serve_on(listener, app, client_url.clone(), http));
-    let over = match &security.tls {
-        Some(tls) => format!(" over TLS with {}", tls.summary()),
-        None => String::new(),
-    };
-    if peer_server.is_some() {
-        tracing::info!(url = %client_url, "serving clients{over}");
-        tracing::info!(url = %config.advertise, "serving peers on their own address{over}");
-    } else {
-        tracing::info!(url = %config.advertise, "serving clients and peers{over}");
-    }
-    let mut peer_server = peer_server;
-    let peer_server_failed = async {
-        match peer_server.as_mut() {
-            Some(s) => s.await,
-            None => std::future::pending().await,
-        }
-    };
+    let mut servers = Servers::spawn(&config, listeners, apps, &security, http_stop_rx);
 
-    // Whichever comes first: a signal, the node task failing, or the server failing.
+    // Whichever comes first: a signal, the node task failing, or a server failing.
     let mut shutdown = Box::pin(shutdown);
     let outcome = tokio::select! {
         () = &mut shutdown => Ok(()),
@@ -192,8 +148,7 @@ pub async fn serve_opened(
             }
             other => other.and(Err(Error::Task("the node task stopped".into()))),
         },
-        res = &mut server => server_ended(res),
-        res = peer_server_failed => server_ended(res),
+        res = servers.ended() => res,
     };
     // Stop accepting, let the node finish its in-flight batch, then close the database
     // (dropping the last storage handle).
@@ -202,14 +157,99 @@ pub async fn serve_opened(
     if outcome.is_ok() {
         stopped?;
     }
-    for server in std::iter::once(server).chain(peer_server) {
-        drain(server).await;
-    }
+    servers.drain().await;
     reloader.abort();
     if outcome.is_ok() {
         tracing::info!("stopped cleanly");
     }
     outcome
+}
+
+/// What the HTTP servers serve.
+struct Apps {
+    node: crate::node::NodeHandle,
+    peer_routes: axum::Router,
+    client_urls: transport::ClientUrls,
+}
+
+/// A member's HTTP servers: the main address, and the peer address when apart.
+struct Servers {
+    main: ServerTask,
+    peers: Option<ServerTask>,
+}
+
+impl Servers {
+    /// Starts serving: everything on `main`, or the peer routes on their own address.
+    fn spawn(
+        config: &NodeConfig,
+        listeners: Listeners,
+        apps: Apps,
+        security: &Security,
+        stop: watch::Receiver<bool>,
+    ) -> Servers {
+        let mut http = crate::api::HttpSettings::from_env();
+        let serve_on = |listener: TcpListener, app, url: String, http| {
+            let (tls, auth, stop) = (security.tls.clone(), security.auth.clone(), stop.clone());
+            tokio::spawn(async move {
+                crate::api::serve_http(listener, app, &url, http, tls, auth, stop).await
+            })
+        };
+        let Apps {
+            node,
+            peer_routes,
+            client_urls,
+        } = apps;
+        let over = match &security.tls {
+            Some(tls) => format!(" over TLS with {}", tls.summary()),
+            None => String::new(),
+        };
+        let Some(peer_listener) = listeners.peers else {
+            let app = crate::api::router(node, client_urls, Some(peer_routes));
+            tracing::info!(url = %config.advertise, "serving clients and peers{over}");
+            return Servers {
+                main: serve_on(listeners.main, app, listeners.client_url, http),
+                peers: None,
+            };
+        };
+        let mut peer_http = http;
+        peer_http.max_connections = PEER_ADDRESS_CONNECTIONS.min(http.max_connections / 2);
+        http.max_connections -= peer_http.max_connections;
+        let peer_app = crate::api::peer_only_router(peer_routes);
+        let app = crate::api::router(node, client_urls, None);
+        tracing::info!(url = %listeners.client_url, "serving clients{over}");
+        tracing::info!(url = %config.advertise, "serving peers on their own address{over}");
+        Servers {
+            main: serve_on(listeners.main, app, listeners.client_url, http),
+            peers: Some(serve_on(
+                peer_listener,
+                peer_app,
+                config.advertise.clone(),
+                peer_http,
+            )),
+        }
+    }
+
+    /// Resolves when a server stops by itself (which is always a failure).
+    async fn ended(&mut self) -> Result<(), Error> {
+        let peers = async {
+            match self.peers.as_mut() {
+                Some(s) => s.await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            res = &mut self.main => server_ended(res),
+            res = peers => server_ended(res),
+        }
+    }
+
+    /// Lets the stopped servers finish their open requests, for at most [`DRAIN_TIMEOUT`]
+    /// each.
+    async fn drain(self) {
+        for server in std::iter::once(self.main).chain(self.peers) {
+            drain(server).await;
+        }
+    }
 }
 
 type ServerTask = tokio::task::JoinHandle<std::io::Result<()>>;

@@ -151,33 +151,77 @@ pub fn run(args: &HealthArgs, global: &GlobalArgs, out: &mut Out) -> CliResult {
 
 /// The verdict over what each member answered.
 pub fn assess(answers: Vec<Answer>, cluster: bool) -> Report {
-    // The leader: the member that says it leads in the highest term, among those asked;
-    // else the one most members name.
+    let (leader, leader_commit) = leader_of(&answers);
+    let members: Vec<MemberHealth> = answers
+        .into_iter()
+        .map(|a| member_health(a, leader_commit))
+        .collect();
+    let mut reasons: Vec<String> = members
+        .iter()
+        .filter(|m| !m.healthy)
+        .map(|m| {
+            let who = m.id.map_or(m.url.clone(), |id| format!("member {id}"));
+            format!("{who} {}", m.reason.as_deref().unwrap_or("is unhealthy"))
+        })
+        .collect();
+    let mut verdict = if members.iter().all(|m| m.healthy) {
+        Verdict::Healthy
+    } else if members.iter().any(|m| m.healthy) {
+        Verdict::Degraded
+    } else {
+        Verdict::Unavailable
+    };
+    let cluster = cluster.then(|| cluster_health(&members, leader));
+    if let Some(c) = &cluster {
+        let leader_healthy =
+            leader.is_some_and(|l| members.iter().any(|m| m.id == Some(l) && m.healthy));
+        if let Some(why) = cluster_problem(c, leader_healthy) {
+            verdict = verdict.max(why.0);
+            reasons.insert(0, why.1);
+        }
+    }
+    Report {
+        verdict,
+        reasons,
+        members,
+        cluster,
+    }
+}
+
+/// The leader and its commit index: the member that says it leads in the highest term,
+/// among those asked; else the one every member that names a leader names (commit
+/// unknown then).
+fn leader_of(answers: &[Answer]) -> (Option<u64>, Option<u64>) {
     let leader_status = answers
         .iter()
         .filter_map(|a| a.status.as_ref().ok())
         .filter(|s| s.role == "leader")
         .max_by_key(|s| s.term);
-    let leader = leader_status.map(|s| s.id).or_else(|| {
-        let mut named: Vec<u64> = answers
-            .iter()
-            .filter_map(|a| a.status.as_ref().ok()?.leader)
-            .collect();
-        named.sort_unstable();
-        named.dedup();
-        (named.len() == 1).then(|| named[0])
-    });
-    let leader_commit = leader_status.map(|s| s.commit);
-    let mut members = Vec::new();
-    for Answer {
+    if let Some(s) = leader_status {
+        return (Some(s.id), Some(s.commit));
+    }
+    let mut named: Vec<u64> = answers
+        .iter()
+        .filter_map(|a| a.status.as_ref().ok()?.leader)
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    ((named.len() == 1).then(|| named[0]), None)
+}
+
+/// One member's row: healthy when it answered, calls itself healthy, and is at most
+/// [`LAG_LIMIT`] entries behind `leader_commit`.
+fn member_health(a: Answer, leader_commit: Option<u64>) -> MemberHealth {
+    let Answer {
         id,
         url,
         role,
         status,
-    } in answers
-    {
-        let row = match status {
-            Err(e) => MemberHealth {
+    } = a;
+    let s = match status {
+        Ok(s) => s,
+        Err(e) => {
+            return MemberHealth {
                 id,
                 url,
                 role,
@@ -188,102 +232,78 @@ pub fn assess(answers: Vec<Answer>, cluster: bool) -> Report {
                 term: None,
                 last_contact_ms: None,
                 lag: None,
-            },
-            Ok(s) => {
-                let lag = leader_commit.map(|c| c.saturating_sub(s.applied));
-                let verdict = s.health.clone();
-                let reason = match (&verdict, lag) {
-                    (Some(h), _) if !h.healthy => Some(
-                        h.reason
-                            .clone()
-                            .unwrap_or_else(|| "reports itself unhealthy".into()),
-                    ),
-                    (None, _) if s.leader.is_none() => Some("no leader is known".into()),
-                    (_, Some(lag)) if lag > LAG_LIMIT => Some(format!(
-                        "{lag} entries behind the leader's commit index (more than {LAG_LIMIT})"
-                    )),
-                    _ => None,
-                };
-                MemberHealth {
-                    id: Some(s.id),
-                    url,
-                    role: role.or(Some(s.role.clone())),
-                    reachable: true,
-                    healthy: reason.is_none(),
-                    reason,
-                    leader: s.leader,
-                    term: Some(s.term),
-                    last_contact_ms: s.leader_contact_ms,
-                    lag,
-                }
             }
-        };
-        members.push(row);
-    }
-    let mut reasons: Vec<String> = members
-        .iter()
-        .filter(|m| !m.healthy)
-        .map(|m| {
-            let who = m.id.map_or(m.url.clone(), |id| format!("member {id}"));
-            format!("{who} {}", m.reason.as_deref().unwrap_or("is unhealthy"))
-        })
-        .collect();
-    let leader_healthy =
-        leader.is_some_and(|l| members.iter().any(|m| m.id == Some(l) && m.healthy));
-    let mut verdict = if members.iter().all(|m| m.healthy) {
-        Verdict::Healthy
-    } else if members.iter().any(|m| m.healthy) {
-        Verdict::Degraded
-    } else {
-        Verdict::Unavailable
+        }
     };
-    let cluster = cluster.then(|| {
-        let voters: Vec<&MemberHealth> = members
-            .iter()
-            .filter(|m| m.role.as_deref() != Some("learner"))
-            .collect();
-        let healthy_voters = voters.iter().filter(|m| m.healthy).count();
-        let quorum = voters.len() / 2 + 1;
-        let failure_tolerance = healthy_voters as i64 - quorum as i64;
-        ClusterHealth {
-            leader,
-            voters: voters.len(),
-            quorum,
-            healthy_voters,
-            failure_tolerance,
-        }
-    });
-    if let Some(c) = &cluster {
-        if !leader_healthy || c.failure_tolerance < 0 {
-            verdict = Verdict::Unavailable;
-            if !leader_healthy {
-                reasons.insert(0, "no healthy leader".into());
-            } else {
-                reasons.insert(
-                    0,
-                    format!(
-                        "{} of {} voters healthy, below the quorum of {}",
-                        c.healthy_voters, c.voters, c.quorum
-                    ),
-                );
-            }
-        } else if c.failure_tolerance == 0 && c.voters > 1 {
-            verdict = verdict.max(Verdict::Degraded);
-            reasons.insert(
-                0,
-                format!(
-                    "failure tolerance 0: one more voter down and the cluster stops ({} of {} voters healthy, quorum {})",
-                    c.healthy_voters, c.voters, c.quorum
-                ),
-            );
-        }
+    let lag = leader_commit.map(|c| c.saturating_sub(s.applied));
+    let reason = match (&s.health, lag) {
+        (Some(h), _) if !h.healthy => Some(
+            h.reason
+                .clone()
+                .unwrap_or_else(|| "reports itself unhealthy".into()),
+        ),
+        (None, _) if s.leader.is_none() => Some("no leader is known".into()),
+        (_, Some(lag)) if lag > LAG_LIMIT => Some(format!(
+            "{lag} entries behind the leader's commit index (more than {LAG_LIMIT})"
+        )),
+        _ => None,
+    };
+    MemberHealth {
+        id: Some(s.id),
+        url,
+        role: role.or(Some(s.role.clone())),
+        reachable: true,
+        healthy: reason.is_none(),
+        reason,
+        leader: s.leader,
+        term: Some(s.term),
+        last_contact_ms: s.leader_contact_ms,
+        lag,
     }
-    Report {
-        verdict,
-        reasons,
-        members,
-        cluster,
+}
+
+fn cluster_health(members: &[MemberHealth], leader: Option<u64>) -> ClusterHealth {
+    let voters: Vec<&MemberHealth> = members
+        .iter()
+        .filter(|m| m.role.as_deref() != Some("learner"))
+        .collect();
+    let healthy_voters = voters.iter().filter(|m| m.healthy).count();
+    let quorum = voters.len() / 2 + 1;
+    ClusterHealth {
+        leader,
+        voters: voters.len(),
+        quorum,
+        healthy_voters,
+        failure_tolerance: healthy_voters as i64 - quorum as i64,
     }
+}
+
+/// What the cluster as a whole lacks, if anything: no healthy leader or quorum
+/// (unavailable), or no room for one more failure (degraded; not for a single voter,
+/// which never has any).
+fn cluster_problem(c: &ClusterHealth, leader_healthy: bool) -> Option<(Verdict, String)> {
+    if !leader_healthy {
+        return Some((Verdict::Unavailable, "no healthy leader".into()));
+    }
+    if c.failure_tolerance < 0 {
+        return Some((
+            Verdict::Unavailable,
+            format!(
+                "{} of {} voters healthy, below the quorum of {}",
+                c.healthy_voters, c.voters, c.quorum
+            ),
+        ));
+    }
+    (c.failure_tolerance == 0 && c.voters > 1).then(|| {
+        (
+            Verdict::Degraded,
+            format!(
+                "failure tolerance 0: one more voter down and the cluster stops \
+                 ({} of {} voters healthy, quorum {})",
+                c.healthy_voters, c.voters, c.quorum
+            ),
+        )
+    })
 }
 
 fn health_table(members: &[MemberHealth]) -> comfy_table::Table {

@@ -52,98 +52,15 @@ impl ServeSettings {
                 a.id
             )));
         }
-        let address = |flag: &str, text: &str| -> CliResult<SocketAddr> {
-            text.parse().map_err(|_| {
-                CliError::usage(format!(
-                    "{flag} {text:?} is not an IP address and port such as 127.0.0.1:7001"
-                ))
-            })
-        };
-        let listen = address("--listen", &a.listen)?;
-        let peer_listen = match &a.peer_listen {
-            Some(text) => Some(address("--peer-listen", text)?),
-            None => None,
-        };
-        if peer_listen == Some(listen) {
-            return Err(CliError::usage(format!(
-                "--peer-listen {listen} is the --listen address: give the peers another port, \
-                 or leave --peer-listen out to serve everything on one"
-            )));
-        }
         let tls = tls_files(a, g)?;
-        let listened = [("--listen", Some(listen)), ("--peer-listen", peer_listen)];
-        for (flag, addr) in listened {
-            let Some(addr) = addr else { continue };
-            if tls.is_none() && !a.insecure_plaintext && !addr.ip().is_loopback() {
-                return Err(CliError::usage(format!(
-                    "{flag} {addr} is not a loopback address: run with TLS (--cacert, --cert, --key; \
-                     see `raftctl cert`), or pass --insecure-plaintext to let anyone who reaches it act \
-                     as any member or operator"
-                )));
-            }
-        }
-        let (scheme, mode) = if tls.is_some() {
-            ("https", "with TLS (--cacert, --cert, --key)")
-        } else {
-            ("http", "without TLS")
-        };
-        // Every member this one talks to speaks TLS exactly when it does.
-        let check_scheme = |flag: &str, text: &str, url: &MemberUrl| -> CliResult {
-            if url.is_tls() != tls.is_some() {
-                return Err(CliError::usage(format!(
-                    "{flag} {text:?}: a member running {mode} is reached at {scheme}://"
-                )));
-            }
-            Ok(())
-        };
-        let member_url = |flag: &str, text: &str| -> CliResult<MemberUrl> {
-            let url = MemberUrl::parse(text)
-                .map_err(|e| CliError::usage(format!("{flag} {text:?}: {e}")))?;
-            check_scheme(flag, text, &url)?;
-            Ok(url)
-        };
-        let advertised =
-            |flag: &str, given: &Option<String>, listen_flag: &str, addr: SocketAddr| match given {
-                Some(text) => Ok(member_url(flag, text)?.to_string()),
-                None if addr.ip().is_unspecified() => Err(CliError::usage(format!(
-                    "{listen_flag} {addr} is not an address others can reach; give {flag} URL too"
-                ))),
-                None => Ok(format!("{scheme}://{addr}")),
-            };
-        let client_url = advertised("--advertise", &a.advertise, "--listen", listen)?;
-        // The member's URL in the membership: where its peers reach it.
-        let (advertise, advertise_flag) = match peer_listen {
-            Some(addr) => (
-                advertised("--advertise-peer", &a.advertise_peer, "--peer-listen", addr)?,
-                "--advertise-peer",
-            ),
-            None => (client_url.clone(), "--advertise"),
-        };
-        if peer_listen.is_some() && advertise == client_url {
-            return Err(CliError::usage(format!(
-                "--advertise-peer {advertise} is also the client URL (--advertise): peers and \
-                 clients need different URLs when --peer-listen is given"
-            )));
-        }
+        let schemes = Schemes { tls: tls.is_some() };
+        let addrs = addresses(a, &schemes)?;
         let initial_cluster = match &a.initial_cluster {
-            Some(text) => {
-                let cluster = initial_cluster(text, a.id)?;
-                for (id, url) in cluster.members() {
-                    let flag = format!("--initial-cluster member {id}");
-                    check_scheme(&flag, &url.to_string(), url)?;
-                }
-                if let Some(url) = cluster.url(a.id).filter(|u| u.to_string() != advertise) {
-                    return Err(CliError::usage(format!(
-                        "--initial-cluster gives member {} the URL {url}, but it advertises {advertise} (see {advertise_flag})",
-                        a.id
-                    )));
-                }
-                Some(cluster)
-            }
+            Some(text) => Some(checked_initial_cluster(a.id, text, &schemes, &addrs)?),
             None => None,
         };
         let join = match &a.join {
-            Some(text) => Some(member_url("--join", text)?),
+            Some(text) => Some(schemes.member_url("--join", text)?),
             None => None,
         };
         let public = parse_public(&a.public)
@@ -158,16 +75,16 @@ impl ServeSettings {
             usize::try_from(v).map_err(|_| CliError::usage(format!("{flag} {v} is too large")))
         };
         Ok(ServeSettings {
-            listen,
-            peer_listen,
-            client_url,
+            listen: addrs.listen,
+            peer_listen: addrs.peer_listen,
+            client_url: addrs.client_url,
             data_dir: a.data_dir.clone(),
             initial_cluster,
             join,
             log_level: a.log_level.clone(),
             node: NodeConfig {
                 id: a.id,
-                advertise,
+                advertise: addrs.advertise,
                 tick: Duration::from_millis(a.tick_ms),
                 election_ticks: ticks(a.election_ticks, "--election-ticks")?,
                 heartbeat_ticks: ticks(a.heartbeat_ticks, "--heartbeat-ticks")?,
@@ -182,6 +99,144 @@ impl ServeSettings {
             insecure_plaintext: a.insecure_plaintext,
         })
     }
+}
+
+/// Every member this one talks to speaks TLS exactly when it does.
+struct Schemes {
+    tls: bool,
+}
+
+impl Schemes {
+    fn scheme(&self) -> &'static str {
+        if self.tls {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
+    fn check(&self, flag: &str, text: &str, url: &MemberUrl) -> CliResult {
+        if url.is_tls() == self.tls {
+            return Ok(());
+        }
+        let mode = match self.tls {
+            true => "with TLS (--cacert, --cert, --key)",
+            false => "without TLS",
+        };
+        Err(CliError::usage(format!(
+            "{flag} {text:?}: a member running {mode} is reached at {}://",
+            self.scheme()
+        )))
+    }
+
+    fn member_url(&self, flag: &str, text: &str) -> CliResult<MemberUrl> {
+        let url =
+            MemberUrl::parse(text).map_err(|e| CliError::usage(format!("{flag} {text:?}: {e}")))?;
+        self.check(flag, text, &url)?;
+        Ok(url)
+    }
+
+    /// The URL given with `flag`, or the one `addr` is reached at.
+    fn advertised(
+        &self,
+        flag: &str,
+        given: &Option<String>,
+        listen_flag: &str,
+        addr: SocketAddr,
+    ) -> CliResult<String> {
+        match given {
+            Some(text) => Ok(self.member_url(flag, text)?.to_string()),
+            None if addr.ip().is_unspecified() => Err(CliError::usage(format!(
+                "{listen_flag} {addr} is not an address others can reach; give {flag} URL too"
+            ))),
+            None => Ok(format!("{}://{addr}", self.scheme())),
+        }
+    }
+}
+
+/// Where a member listens and the URLs it is reached at.
+struct Addresses {
+    listen: SocketAddr,
+    peer_listen: Option<SocketAddr>,
+    client_url: String,
+    /// The member's URL in the membership: where its peers reach it.
+    advertise: String,
+    /// The flag that sets `advertise`.
+    advertise_flag: &'static str,
+}
+
+/// --listen, --peer-listen and the URLs they are advertised at, checked.
+fn addresses(a: &ServeArgs, schemes: &Schemes) -> CliResult<Addresses> {
+    let address = |flag: &str, text: &str| -> CliResult<SocketAddr> {
+        text.parse().map_err(|_| {
+            CliError::usage(format!(
+                "{flag} {text:?} is not an IP address and port such as 127.0.0.1:7001"
+            ))
+        })
+    };
+    let listen = address("--listen", &a.listen)?;
+    let peer_listen = match &a.peer_listen {
+        Some(text) => Some(address("--peer-listen", text)?),
+        None => None,
+    };
+    if peer_listen == Some(listen) {
+        return Err(CliError::usage(format!(
+            "--peer-listen {listen} is the --listen address: give the peers another port, \
+             or leave --peer-listen out to serve everything on one"
+        )));
+    }
+    for (flag, addr) in [("--listen", Some(listen)), ("--peer-listen", peer_listen)] {
+        let Some(addr) = addr else { continue };
+        if !schemes.tls && !a.insecure_plaintext && !addr.ip().is_loopback() {
+            return Err(CliError::usage(format!(
+                "{flag} {addr} is not a loopback address: run with TLS (--cacert, --cert, --key; \
+                 see `raftctl cert`), or pass --insecure-plaintext to let anyone who reaches it act \
+                 as any member or operator"
+            )));
+        }
+    }
+    let client_url = schemes.advertised("--advertise", &a.advertise, "--listen", listen)?;
+    let (advertise, advertise_flag) = match peer_listen {
+        Some(addr) => (
+            schemes.advertised("--advertise-peer", &a.advertise_peer, "--peer-listen", addr)?,
+            "--advertise-peer",
+        ),
+        None => (client_url.clone(), "--advertise"),
+    };
+    if peer_listen.is_some() && advertise == client_url {
+        return Err(CliError::usage(format!(
+            "--advertise-peer {advertise} is also the client URL (--advertise): peers and \
+             clients need different URLs when --peer-listen is given"
+        )));
+    }
+    Ok(Addresses {
+        listen,
+        peer_listen,
+        client_url,
+        advertise,
+        advertise_flag,
+    })
+}
+
+/// --initial-cluster, which must list this member at the URL it advertises to peers.
+fn checked_initial_cluster(
+    id: u64,
+    text: &str,
+    schemes: &Schemes,
+    addrs: &Addresses,
+) -> CliResult<InitialCluster> {
+    let cluster = initial_cluster(text, id)?;
+    for (member, url) in cluster.members() {
+        let flag = format!("--initial-cluster member {member}");
+        schemes.check(&flag, &url.to_string(), url)?;
+    }
+    if let Some(url) = cluster.url(id).filter(|u| u.to_string() != addrs.advertise) {
+        return Err(CliError::usage(format!(
+            "--initial-cluster gives member {id} the URL {url}, but it advertises {} (see {})",
+            addrs.advertise, addrs.advertise_flag
+        )));
+    }
+    Ok(cluster)
 }
 
 /// The member's TLS files: all three of --cacert, --cert and --key, or none.

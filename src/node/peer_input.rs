@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::kv::Command;
 use crate::raft::{EntryType, Index, Message, MessageType, NodeId, Term};
+use crate::transport::SnapshotRefusal;
 
 /// Most entries in one forwarded proposal. A follower forwards each client write as a
 /// proposal of its own, so one is the norm; the slack allows batching later.
@@ -89,30 +90,37 @@ impl Following {
     /// leader this member follows in its current term (or from a higher term, whose
     /// leader the core will follow once it steps the message) and lies above the
     /// commit index. The core checks the same again when the message arrives.
-    pub(crate) fn admit_snapshot(&self, m: &Message) -> Result<(), String> {
+    pub(crate) fn admit_snapshot(&self, m: &Message) -> Result<(), SnapshotRefusal> {
         let term = self.term.load(Ordering::Acquire);
         let leader = self.leader.load(Ordering::Acquire);
         let commit = self.commit.load(Ordering::Acquire);
+        let refuse = |reason: String| SnapshotRefusal {
+            reason,
+            already_committed: false,
+        };
         let Some(snapshot) = &m.snapshot else {
-            return Err("the message carries no snapshot".into());
+            return Err(refuse("the message carries no snapshot".into()));
         };
         if m.term < term {
-            return Err(format!(
+            return Err(refuse(format!(
                 "it comes from term {}, this member is at term {term}",
                 m.term
-            ));
+            )));
         }
         if m.term == term && leader != 0 && leader != m.from {
-            return Err(format!(
+            return Err(refuse(format!(
                 "member {} is not the leader this member follows in term {term} (member {leader} is)",
                 m.from
-            ));
+            )));
         }
         if snapshot.meta.index <= commit {
-            return Err(format!(
-                "it is at index {}, at or below this member's commit index {commit}",
-                snapshot.meta.index
-            ));
+            return Err(SnapshotRefusal {
+                reason: format!(
+                    "it is at index {}, at or below this member's commit index {commit}",
+                    snapshot.meta.index
+                ),
+                already_committed: true,
+            });
         }
         Ok(())
     }
@@ -265,18 +273,13 @@ mod tests {
         f.publish(5, Some(2), 100);
         assert_eq!(f.admit_snapshot(&snap(2, 5, 101)), Ok(()));
         assert_eq!(f.admit_snapshot(&snap(3, 6, 101)), Ok(()), "a newer term");
-        assert!(f
-            .admit_snapshot(&snap(3, 5, 101))
-            .unwrap_err()
-            .contains("not the leader"));
-        assert!(f
-            .admit_snapshot(&snap(2, 4, 101))
-            .unwrap_err()
-            .contains("term 4"));
-        assert!(f
-            .admit_snapshot(&snap(2, 5, 100))
-            .unwrap_err()
-            .contains("commit"));
+        let refused = |m| f.admit_snapshot(&m).unwrap_err();
+        assert!(refused(snap(3, 5, 101)).reason.contains("not the leader"));
+        assert!(refused(snap(2, 4, 101)).reason.contains("term 4"));
+        let stale = refused(snap(2, 5, 100));
+        assert!(stale.reason.contains("commit"), "{stale:?}");
+        assert!(stale.already_committed, "the core answers a stale snapshot");
+        assert!(!refused(snap(3, 5, 101)).already_committed);
         let mut none = snap(2, 5, 101);
         none.snapshot = None;
         assert!(f.admit_snapshot(&none).is_err());

@@ -40,7 +40,7 @@ use crate::raft::{Index, Message, NodeId, Term};
 
 pub use client_urls::ClientUrls;
 pub use sender::{Transport, TransportConfig};
-pub use server::{router, Inbound, SnapshotGate, DEFAULT_MAX_BODY_BYTES};
+pub use server::{router, Inbound, SnapshotGate, SnapshotRefusal, DEFAULT_MAX_BODY_BYTES};
 
 /// What the sender side reports back to the node, which passes it on to the core
 /// (`report_unreachable`, `report_snapshot`).

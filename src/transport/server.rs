@@ -50,7 +50,18 @@ pub struct Inbound {
 }
 
 /// See [`Inbound::snapshot_gate`].
-pub type SnapshotGate = Arc<dyn Fn(&Message) -> Result<(), String> + Send + Sync>;
+pub type SnapshotGate = Arc<dyn Fn(&Message) -> Result<(), SnapshotRefusal> + Send + Sync>;
+
+/// Why a member will not take a snapshot it is offered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotRefusal {
+    pub reason: String,
+    /// The snapshot is at or below what this member already committed: it needs none.
+    /// Its `MsgSnapshot` (without a file) still goes to the node, whose core answers the
+    /// leader with its commit index, so that the leader replicates from there instead of
+    /// offering the same snapshot again and again.
+    pub already_committed: bool,
+}
 
 impl Inbound {
     /// Settings with no snapshot sink and the default body limit.
@@ -82,7 +93,7 @@ impl Inbound {
     /// Asks `gate` before receiving a snapshot (see [`Inbound::snapshot_gate`]).
     pub fn with_snapshot_gate(
         mut self,
-        gate: impl Fn(&Message) -> Result<(), String> + Send + Sync + 'static,
+        gate: impl Fn(&Message) -> Result<(), SnapshotRefusal> + Send + Sync + 'static,
     ) -> Inbound {
         self.snapshot_gate = Some(Arc::new(gate));
         self
@@ -353,13 +364,19 @@ async fn receive_snapshot(
         }
     };
     if let Some(gate) = &inbound.snapshot_gate {
-        if let Err(why) = gate(&message) {
+        if let Err(refusal) = gate(&message) {
+            let why = &refusal.reason;
             tracing::warn!(
                 from,
                 index = meta.index,
                 term = message.term,
                 "refused a snapshot before reading it: {why}"
             );
+            if refusal.already_committed {
+                // The core answers with its commit index (it never installs a snapshot
+                // at or below it, and this message carries no file).
+                inbound.deliver(message).await?;
+            }
             return Err(Refusal::new(
                 StatusCode::CONFLICT,
                 "conflict",

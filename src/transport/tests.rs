@@ -709,3 +709,50 @@ async fn snapshot_route_checks_like_the_batch_route() {
     assert_eq!(status(post(ours, "1", file.len(), file.clone()).await), 204);
     assert_eq!(recv(&mut n2.inbox).await, snapshot_message());
 }
+
+#[tokio::test]
+async fn a_snapshot_the_member_needs_none_of_is_refused_yet_reaches_the_core() {
+    let sink = FakeSink::default();
+    let mut n2 = node_with(|deliver| {
+        Inbound::new(CLUSTER, 2, |id| id == 1, deliver)
+            .with_snapshot_sink(sink)
+            .with_snapshot_gate(|m: &Message| {
+                let index = m.snapshot.as_ref().map_or(0, |s| s.meta.index);
+                Err(SnapshotRefusal {
+                    reason: format!(
+                        "it is at index {index}, at or below this member's commit index"
+                    ),
+                    already_committed: index <= 1_000,
+                })
+            })
+    })
+    .await;
+    let post = |message: &Message| {
+        reqwest::Client::new()
+            .post(format!("{}{}", n2.url, wire::SNAPSHOT_PATH))
+            .header(wire::HEADER_CLUSTER_ID, ClusterId(CLUSTER).to_string())
+            .header(wire::HEADER_FROM, "1")
+            .header(wire::HEADER_SNAPSHOT_SIZE, "4")
+            .header(
+                wire::HEADER_MESSAGE,
+                serde_json::to_string(message).unwrap(),
+            )
+            .body(b"tiny".to_vec())
+            .send()
+    };
+    // At or below the commit index: 409 to the sender, and the message (no file) to the
+    // node, whose core then tells the leader where it stands.
+    let stale = snapshot_message();
+    let r = post(&stale).await.unwrap();
+    assert_eq!(r.status().as_u16(), 409);
+    assert_eq!(recv(&mut n2.inbox).await, stale);
+    // Refused for any other reason: nothing reaches the node.
+    let mut other = snapshot_message();
+    if let Some(s) = other.snapshot.as_mut() {
+        s.meta.index = 5_000;
+    }
+    let r = post(&other).await.unwrap();
+    assert_eq!(r.status().as_u16(), 409);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(n2.inbox.try_recv().is_err());
+}
