@@ -207,8 +207,9 @@ impl<'p, T: ReadableTable<u64, LogValue>> Log<'p, T> {
         else {
             return Ok(None);
         };
+        // The context is built only on failure: this runs for every term lookup.
         let (term, _) = codec::decode_entry_header(v.value())
-            .map_err(self.ctx.undecodable(format!("log entry {index}")))?;
+            .map_err(|e| self.ctx.undecodable(format!("log entry {index}"))(e))?;
         Ok(Some(term))
     }
 
@@ -318,7 +319,7 @@ impl Record<'_, '_> {
     /// The entry; one that does not decode is an error naming the path and the index.
     pub(super) fn entry(&self) -> Result<Entry> {
         self.decode()
-            .map_err(self.ctx.undecodable(format!("log entry {}", self.index)))
+            .map_err(|e| self.ctx.undecodable(format!("log entry {}", self.index))(e))
     }
 }
 
