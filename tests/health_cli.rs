@@ -61,4 +61,10 @@ fn health_exits_by_what_the_cluster_can_still_do() {
     });
     assert_eq!(report["members"][0]["healthy"], false);
     assert!(err.contains("unavailable: "), "{err}");
+
+    // Nobody answers at all: unavailable too.
+    c.node(leader).kill();
+    let out = cli(&c.url(leader), &["health", "--cluster"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("unavailable: "), "{}", stderr(&out));
 }

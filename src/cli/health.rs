@@ -90,7 +90,19 @@ pub fn run(args: &HealthArgs, global: &GlobalArgs, out: &mut Out) -> CliResult {
     let report = rt.block_on(async {
         // (id, URL, role) of each member to ask.
         let targets: Vec<(Option<u64>, String, Option<String>)> = if args.cluster {
-            let (_, members) = client.members().await?;
+            let (_, members) = match client.members().await {
+                Ok(m) => m,
+                // Nobody to ask: as unavailable as a cluster gets (other errors, such as
+                // a refused credential, stay ordinary failures).
+                Err(e @ crate::client::ClientError::NoMemberAnswered { .. }) => {
+                    return Err(CliError {
+                        code: ExitCode::Usage,
+                        message: format!("unavailable: {e}"),
+                        detail: Vec::new(),
+                    })
+                }
+                Err(e) => return Err(e.into()),
+            };
             members
                 .members
                 .iter()
@@ -118,7 +130,7 @@ pub fn run(args: &HealthArgs, global: &GlobalArgs, out: &mut Out) -> CliResult {
                 status: s.map_err(|e| e.to_string()),
             })
             .collect::<Vec<_>>();
-        Ok::<_, crate::client::ClientError>(assess(answers, args.cluster))
+        Ok::<_, CliError>(assess(answers, args.cluster))
     })?;
     match global.output {
         OutputFormat::Json => out.json(&report)?,
