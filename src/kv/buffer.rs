@@ -123,7 +123,12 @@ impl Buffered {
     /// key: empty entries, conf changes, undecodable ones).
     pub fn note_applied(&mut self, index: Index) {
         self.applied = Some(self.applied.map_or(index, |a| a.max(index)));
-        self.last_apply = Some(Instant::now());
+    }
+
+    /// Records when entries were last applied, for the idle flush. The caller owns the
+    /// clock, so that a simulation can run the buffer on time of its own.
+    pub fn note_active(&mut self, now: Instant) {
+        self.last_apply = Some(now);
     }
 
     /// The applied index to record with the next flush, if anything was applied since
@@ -456,12 +461,11 @@ mod tests {
         assert!(buffer.read().is_empty());
         assert!(!buffer.read().wants_full_flush(now, 0));
         buffer.write().note_applied(5);
+        buffer.write().note_active(now);
         assert!(!buffer.read().is_empty());
         assert_eq!(buffer.read().applied(), Some(5));
-        assert!(!buffer.read().wants_full_flush(Instant::now(), 0));
-        assert!(buffer
-            .read()
-            .wants_full_flush(Instant::now() + IDLE_FLUSH, 0));
+        assert!(!buffer.read().wants_full_flush(now, 0));
+        assert!(buffer.read().wants_full_flush(now + IDLE_FLUSH, 0));
         buffer.write().note_applied(MAX_REPLAY + 5);
         assert!(buffer.read().wants_full_flush(Instant::now(), 5));
         assert!(!buffer.read().wants_full_flush(Instant::now(), 6));

@@ -177,7 +177,7 @@ impl NodeTask {
             }
             self.publish_following();
             self.maybe_snapshot()?;
-            self.persister.maybe_flush()?;
+            self.persister.maybe_flush(std::time::Instant::now())?;
             if self.ops_should_stop() {
                 self.persister.flush(true)?;
                 return Err(Error::Removed);
@@ -330,7 +330,9 @@ impl NodeTask {
         // A Ready with a snapshot carries no committed entries (the core holds them back
         // until the snapshot is applied); one with entries applies them over the state
         // the database holds now.
-        let mut applied = self.persister.apply(&rd.committed_entries)?;
+        let mut applied = self
+            .persister
+            .apply(&rd.committed_entries, std::time::Instant::now())?;
         if membership.is_none() && rd.snapshot.is_none() {
             self.waiters.answer(&mut applied);
         }

@@ -9,10 +9,12 @@
 //! together with the log. The runtime instead keeps applied changes in its apply buffer
 //! and writes them in chunks, and a Ready that only moves the commit index writes
 //! nothing; after a crash it applies again from the log what the buffer held. Those
-//! rules are covered by their own seeded simulation, which runs the real persister
-//! over a disk that loses what was not synced (`src/node/persist/crash_sim.rs`), and by
-//! the process tests (`tests/chaos.rs`, `tests/storage_crash.rs`,
-//! `tests/node_disk_faults.rs`); these seeds cover the core and the messages.
+//! rules are covered by two seeded simulations in the library, which run the real
+//! persister over a disk that loses what was not synced: alone with random Readies
+//! (`src/node/persist/crash_sim.rs`), and as three members of a cluster, each the real
+//! core over the real store (`src/node/persist/cluster_sim.rs`); and by the process
+//! tests (`tests/chaos.rs`, `tests/storage_crash.rs`, `tests/node_disk_faults.rs`).
+//! These seeds cover the core and the messages, with membership changes and snapshots.
 
 use bytes::Bytes;
 use raftctl::raft::{

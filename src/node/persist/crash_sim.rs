@@ -20,6 +20,7 @@ use std::io;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use rand::rngs::StdRng;
@@ -51,10 +52,10 @@ struct DiskState {
 
 /// The shared handle of one simulated disk.
 #[derive(Clone)]
-struct Disk(Arc<Mutex<DiskState>>);
+pub(super) struct Disk(Arc<Mutex<DiskState>>);
 
 /// redb's file backend, with a crash that rolls the file back to its last sync.
-struct CrashBackend {
+pub(super) struct CrashBackend {
     file: FileBackend,
     disk: Disk,
 }
@@ -64,7 +65,7 @@ fn crashed() -> io::Error {
 }
 
 impl Disk {
-    fn new(path: &Path) -> Disk {
+    pub(super) fn new(path: &Path) -> Disk {
         Disk(Arc::new(Mutex::new(DiskState {
             path: path.to_path_buf(),
             undo: Vec::new(),
@@ -74,14 +75,14 @@ impl Disk {
     }
 
     /// Crashes the machine now, unless a write already did.
-    fn crash(&self) {
+    pub(super) fn crash(&self) {
         let mut state = self.state();
         if !state.crashed {
             state.crash().expect("roll the file back");
         }
     }
 
-    fn wrap(&self) -> impl FnOnce(File) -> Result<CrashBackend, DatabaseError> {
+    pub(super) fn wrap(&self) -> impl FnOnce(File) -> Result<CrashBackend, DatabaseError> {
         let disk = self.clone();
         move |f| {
             Ok(CrashBackend {
@@ -95,8 +96,19 @@ impl Disk {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn crash_after_writes(&self, n: u64) {
+    /// The machine crashes during the `n`+1th write from now.
+    pub(super) fn crash_after_writes(&self, n: u64) {
         self.state().crash_after_writes = Some(n);
+    }
+
+    /// Takes back a crash set up by [`Disk::crash_after_writes`].
+    pub(super) fn cancel_crash(&self) {
+        self.state().crash_after_writes = None;
+    }
+
+    /// Whether the machine crashed (by [`Disk::crash`] or under a write).
+    pub(super) fn crashed(&self) -> bool {
+        self.state().crashed
     }
 }
 
@@ -321,6 +333,9 @@ struct Member {
     /// without emptying it (chunks written along with a transaction).
     most_buffered: usize,
     chunks: u32,
+    /// The simulation's clock: a millisecond per step, so that the buffer's idle flush
+    /// comes at the same step on every run of a seed.
+    now: Instant,
 }
 
 impl Member {
@@ -346,6 +361,7 @@ impl Member {
             model: Model::new(seed),
             most_buffered: 0,
             chunks: 0,
+            now: Instant::now(),
         }
     }
 
@@ -399,7 +415,8 @@ impl Member {
             let entries = store
                 .entries(applied + 1, hs.commit + 1, None)
                 .expect("the entries to apply again");
-            self.p_mut().apply(&entries).expect("apply again");
+            let now = self.now;
+            self.p_mut().apply(&entries, now).expect("apply again");
         }
         self.commit = hs.commit;
         self.visible = hs.commit;
@@ -442,7 +459,8 @@ impl Member {
                 .store()
                 .entries(self.visible + 1, self.commit + 1, None)
                 .expect("committed entries");
-            self.p_mut().apply(&committed)?;
+            let now = self.now;
+            self.p_mut().apply(&committed, now)?;
             self.visible = self.commit;
         }
         let m = changes_membership.then(membership);
@@ -497,9 +515,13 @@ fn run(seed: u64, steps: usize) -> Member {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut m = Member::new(seed);
     for _ in 0..steps {
+        m.now += Duration::from_millis(1);
         let step = match rng.gen_range(0..100) {
             0..=81 => m.ready(&mut rng),
-            82..=91 => m.p_mut().maybe_flush(),
+            82..=91 => {
+                let now = m.now;
+                m.p_mut().maybe_flush(now)
+            }
             92 => m.p_mut().flush(rng.gen_bool(0.5)),
             93 => m.snapshot(rng.gen_range(0..2_000)),
             94..=96 => {
