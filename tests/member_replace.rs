@@ -114,10 +114,16 @@ struct Background {
 
 impl Background {
     fn start(c: &Cluster, args: &[&str], name: &str) -> Background {
+        Background::start_with(c, &[], args, name)
+    }
+
+    /// With global flags `global` (e.g. TLS) before the command.
+    fn start_with(c: &Cluster, global: &[String], args: &[&str], name: &str) -> Background {
         let stdout = c.root.path().join(format!("{name}.out"));
         let stderr = c.root.path().join(format!("{name}.err"));
         let child = Command::new(common::raftctl_bin())
             .args(["--endpoints", &c.endpoints(), "--timeout", "10s"])
+            .args(global)
             .args(args)
             .stdin(Stdio::null())
             .stdout(File::create(&stdout).expect("stdout file"))
@@ -393,4 +399,89 @@ fn the_dry_run_shows_quorum_and_tolerance_per_step_and_refusals_change_nothing()
     );
     assert!(err.contains("already used by member 1"), "{err}");
     assert_eq!(members(&c).0, before, "refusals change nothing");
+}
+
+/// Runs the CLI against the TLS cluster `c` as client `who`.
+fn tls_cli(c: &Cluster, who: &str, args: &[&str]) -> std::process::Output {
+    Command::new(common::raftctl_bin())
+        .args(["--endpoints", &c.endpoints(), "--timeout", "10s"])
+        .args(c.pki().client_args(who))
+        .args(args)
+        .output()
+        .expect("run raftctl")
+}
+
+#[test]
+fn over_tls_only_an_admin_updates_or_replaces_and_the_replacement_joins_with_its_certificate() {
+    let mut c = Cluster::start_tls(3, &[]);
+    let leader = c.wait_leader();
+    let old = [1u64, 2, 3]
+        .into_iter()
+        .find(|id| *id != leader)
+        .expect("a follower");
+    let old_text = old.to_string();
+    let mut node = Node::new(4, c.root.path());
+    node.url = node.url.replace("http://", "https://");
+    let url4 = node.url.clone();
+    c.nodes.push(node);
+    for who in ["reader", "writer"] {
+        let o = tls_cli(
+            &c,
+            who,
+            &["member", "update", &old_text, &url4, "--dry-run"],
+        );
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains("forbidden"), "{who}: {}", stderr(&o));
+        let o = tls_cli(
+            &c,
+            who,
+            &["member", "replace", &old_text, "--id", "4", "--url", &url4],
+        );
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains("forbidden"), "{who}: {}", stderr(&o));
+    }
+    let plain = url4.replace("https://", "http://");
+    let o = tls_cli(&c, "admin", &["member", "update", &old_text, &plain]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("https://"), "{}", stderr(&o));
+    let o = tls_cli(
+        &c,
+        "admin",
+        &["member", "update", &old_text, &url4, "--dry-run"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let pki = c.pki();
+    let made = Command::new(common::raftctl_bin())
+        .args([
+            "cert",
+            "create-member",
+            "--id",
+            "4",
+            "--host",
+            "127.0.0.1",
+            "--ca",
+        ])
+        .arg(&pki.dir)
+        .output()
+        .expect("run raftctl cert");
+    assert!(made.status.success(), "{}", stderr(&made));
+    let args = ["member", "replace", &old_text, "--id", "4", "--url", &url4];
+    let mut cmd = Background::start_with(&c, &pki.client_args("admin"), &args, "tls");
+    wait_for("the serve line of member 4", || {
+        cmd.output()
+            .1
+            .contains("raftctl serve --id 4")
+            .then_some(())
+    });
+    let (_, err) = cmd.output();
+    assert!(
+        err.contains("--cert") && err.contains("member-4.crt"),
+        "{err}"
+    );
+    c.node(4).tls_args = pki.member_args(4);
+    start_when_added(&mut c, 4);
+    assert_eq!(cmd.wait(), Some(0), "{:?}", cmd.output());
+    assert_eq!(members(&c).0.get(&old), None);
+    assert_eq!(members(&c).0.get(&4).map(String::as_str), Some("voter"));
 }

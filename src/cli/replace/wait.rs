@@ -64,10 +64,11 @@ impl Seen {
             ),
             None => format!("{} of {} entries", self.matched, self.commit),
         };
-        if self.heard {
-            what
-        } else if self.matched == 0 {
+        // A learner just added counts as heard from before it ever answered.
+        if self.matched == 0 && self.snapshot.is_none() {
             format!("{what}; not heard from yet (is it running?)")
+        } else if self.heard {
+            what
         } else {
             format!("{what}; not heard from lately")
         }
@@ -182,8 +183,8 @@ impl Shown {
             bar.set_position(pos.min(len));
             let msg = match (s.snapshot, s.heard) {
                 (Some(_), _) => format!("member {id}: snapshot"),
+                (None, _) if s.matched == 0 => format!("member {id}: not heard from yet"),
                 (None, true) => format!("member {id}: catching up"),
-                (None, false) if s.matched == 0 => format!("member {id}: not heard from yet"),
                 (None, false) => format!("member {id}: not heard from lately"),
             };
             bar.set_message(msg);
@@ -258,7 +259,16 @@ mod tests {
             seen(0, 40, false).describe(),
             "0 of 40 entries; not heard from yet (is it running?)"
         );
+        assert_eq!(
+            seen(0, 40, true).describe(),
+            "0 of 40 entries; not heard from yet (is it running?)",
+            "a learner just added counts as heard from"
+        );
         assert_eq!(seen(12, 40, true).describe(), "12 of 40 entries");
+        assert_eq!(
+            seen(12, 40, false).describe(),
+            "12 of 40 entries; not heard from lately"
+        );
         let mut snap = seen(0, 40, true);
         snap.snapshot = Some((1024, 4096));
         assert_eq!(
