@@ -410,7 +410,23 @@ impl Run<'_> {
             }
             out.note(format_args!("step: {}", step.describe(self.t)));
             match self.step(step, &m, out).await {
-                Ok(()) => self.done.push(step),
+                Ok(()) => {
+                    // A change that succeeds must change what the leader reports; one
+                    // done three times running does not, and would go on for ever (a
+                    // wait may come again after a refused promotion).
+                    let tail = self.done.iter().rev().take(2);
+                    if step != Step::CatchUp
+                        && self.done.len() >= 2
+                        && tail.clone().all(|s| *s == step)
+                    {
+                        return Err(CliError::failure(format!(
+                            "{} succeeded three times but the membership does not show it; \
+                             check raftctl member list and run the same command again",
+                            step.describe(self.t)
+                        )));
+                    }
+                    self.done.push(step);
+                }
                 Err(StepError::Client(e)) if passing(&e) && Instant::now() < self.deadline => {
                     out.note(format_args!("{e}; trying again"));
                     if step == Step::Promote {
