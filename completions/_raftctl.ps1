@@ -76,6 +76,7 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'PEM file of the private key of --cert')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate')
+            [CompletionResult]::new('--moved', '--moved', [CompletionResultType]::ParameterName, 'This member was moved with `raftctl member update ID URL` while it was stopped: start it at the URL it now advertises although its data dir still records the old one (it learns the change from the leader)')
             [CompletionResult]::new('--no-pre-vote', '--no-pre-vote', [CompletionResultType]::ParameterName, 'Turn off PreVote')
             [CompletionResult]::new('--no-check-quorum', '--no-check-quorum', [CompletionResultType]::ParameterName, 'Turn off CheckQuorum (and the leader lease that goes with it)')
             [CompletionResult]::new('--insecure-plaintext', '--insecure-plaintext', [CompletionResultType]::ParameterName, 'Serve without TLS on an address other than loopback: anyone who reaches it can act as any member or operator. Without TLS flags (--cacert, --cert, --key) a member otherwise listens only on loopback')
@@ -586,6 +587,8 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a member, then print the `raftctl serve ... --join ...` line that starts it')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Make a caught-up learner a voter')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a member (the leader too: it hands leadership over first)')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Record that a member moved: its peers reach it at URL from now on')
+            [CompletionResult]::new('replace', 'replace', [CompletionResultType]::ParameterValue, 'Replace member OLD by a new member: add it as a learner, wait until it caught up, promote it, move leadership away from OLD, remove OLD')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -656,11 +659,48 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'raftctl;member;update' {
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'PEM file of the cluster CA: it signed the members'' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'PEM file of the private key of --cert')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the change and the voters, quorum and fault tolerance; change nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;member;replace' {
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'The new member''s id')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The new member''s URL (its peer URL when the cluster serves peers apart)')
+            [CompletionResult]::new('--catch-up-timeout', '--catch-up-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the new member to start and catch up before giving up (the command can be run again to go on waiting)')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'PEM file of the cluster CA: it signed the members'' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'PEM file of the private key of --cert')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the steps still to do, with the voters, quorum and fault tolerance after each; change nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'raftctl;member;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Members with their role; on the leader also MATCH, LAG and STATE')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a member, then print the `raftctl serve ... --join ...` line that starts it')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Make a caught-up learner a voter')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a member (the leader too: it hands leadership over first)')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Record that a member moved: its peers reach it at URL from now on')
+            [CompletionResult]::new('replace', 'replace', [CompletionResultType]::ParameterValue, 'Replace member OLD by a new member: add it as a learner, wait until it caught up, promote it, move leadership away from OLD, remove OLD')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -674,6 +714,12 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             break
         }
         'raftctl;member;help;remove' {
+            break
+        }
+        'raftctl;member;help;update' {
+            break
+        }
+        'raftctl;member;help;replace' {
             break
         }
         'raftctl;member;help;help' {
@@ -1065,6 +1111,8 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a member, then print the `raftctl serve ... --join ...` line that starts it')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Make a caught-up learner a voter')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a member (the leader too: it hands leadership over first)')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Record that a member moved: its peers reach it at URL from now on')
+            [CompletionResult]::new('replace', 'replace', [CompletionResultType]::ParameterValue, 'Replace member OLD by a new member: add it as a learner, wait until it caught up, promote it, move leadership away from OLD, remove OLD')
             break
         }
         'raftctl;help;member;list' {
@@ -1077,6 +1125,12 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             break
         }
         'raftctl;help;member;remove' {
+            break
+        }
+        'raftctl;help;member;update' {
+            break
+        }
+        'raftctl;help;member;replace' {
             break
         }
         'raftctl;help;leader' {

@@ -217,6 +217,12 @@ _raftctl() {
             raftctl__subcmd__help__subcmd__member,remove)
                 cmd="raftctl__subcmd__help__subcmd__member__subcmd__remove"
                 ;;
+            raftctl__subcmd__help__subcmd__member,replace)
+                cmd="raftctl__subcmd__help__subcmd__member__subcmd__replace"
+                ;;
+            raftctl__subcmd__help__subcmd__member,update)
+                cmd="raftctl__subcmd__help__subcmd__member__subcmd__update"
+                ;;
             raftctl__subcmd__help__subcmd__recover,plan)
                 cmd="raftctl__subcmd__help__subcmd__recover__subcmd__plan"
                 ;;
@@ -304,6 +310,12 @@ _raftctl() {
             raftctl__subcmd__member,remove)
                 cmd="raftctl__subcmd__member__subcmd__remove"
                 ;;
+            raftctl__subcmd__member,replace)
+                cmd="raftctl__subcmd__member__subcmd__replace"
+                ;;
+            raftctl__subcmd__member,update)
+                cmd="raftctl__subcmd__member__subcmd__update"
+                ;;
             raftctl__subcmd__member__subcmd__help,add)
                 cmd="raftctl__subcmd__member__subcmd__help__subcmd__add"
                 ;;
@@ -318,6 +330,12 @@ _raftctl() {
                 ;;
             raftctl__subcmd__member__subcmd__help,remove)
                 cmd="raftctl__subcmd__member__subcmd__help__subcmd__remove"
+                ;;
+            raftctl__subcmd__member__subcmd__help,replace)
+                cmd="raftctl__subcmd__member__subcmd__help__subcmd__replace"
+                ;;
+            raftctl__subcmd__member__subcmd__help,update)
+                cmd="raftctl__subcmd__member__subcmd__help__subcmd__update"
                 ;;
             raftctl__subcmd__recover,help)
                 cmd="raftctl__subcmd__recover__subcmd__help"
@@ -1634,7 +1652,7 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__help__subcmd__member)
-            opts="list add promote remove"
+            opts="list add promote remove update replace"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1690,6 +1708,34 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__help__subcmd__member__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__help__subcmd__member__subcmd__replace)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__help__subcmd__member__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2434,7 +2480,7 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__member)
-            opts="-o -h -V --endpoints --output --timeout --cacert --cert --key --token --help --version list add promote remove help"
+            opts="-o -h -V --endpoints --output --timeout --cacert --cert --key --token --help --version list add promote remove update replace help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2526,7 +2572,7 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__member__subcmd__help)
-            opts="list add promote remove help"
+            opts="list add promote remove update replace help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2596,6 +2642,34 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__member__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__member__subcmd__help__subcmd__replace)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__member__subcmd__help__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2703,6 +2777,110 @@ _raftctl() {
             ;;
         raftctl__subcmd__member__subcmd__remove)
             opts="-o -h -V --dry-run --force --endpoints --output --timeout --cacert --cert --key --token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --endpoints)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__member__subcmd__replace)
+            opts="-o -h -V --id --url --dry-run --catch-up-timeout --endpoints --output --timeout --cacert --cert --key --token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --catch-up-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoints)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__member__subcmd__update)
+            opts="-o -h -V --dry-run --endpoints --output --timeout --cacert --cert --key --token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2944,7 +3122,7 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__serve)
-            opts="-o -h -V --id --listen --advertise --peer-listen --advertise-peer --data-dir --initial-cluster --join --tick-ms --election-ticks --heartbeat-ticks --snapshot-threshold --keep-log --no-pre-vote --no-check-quorum --log-level --insecure-plaintext --tokens --public --revoked --endpoints --output --timeout --cacert --cert --key --token --help --version"
+            opts="-o -h -V --id --listen --advertise --peer-listen --advertise-peer --data-dir --initial-cluster --join --moved --tick-ms --election-ticks --heartbeat-ticks --snapshot-threshold --keep-log --no-pre-vote --no-check-quorum --log-level --insecure-plaintext --tokens --public --revoked --endpoints --output --timeout --cacert --cert --key --token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -72,6 +72,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand --cert 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id'
             cand --key 'PEM file of the private key of --cert'
             cand --token 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate'
+            cand --moved 'This member was moved with `raftctl member update ID URL` while it was stopped: start it at the URL it now advertises although its data dir still records the old one (it learns the change from the leader)'
             cand --no-pre-vote 'Turn off PreVote'
             cand --no-check-quorum 'Turn off CheckQuorum (and the leader lease that goes with it)'
             cand --insecure-plaintext 'Serve without TLS on an address other than loopback: anyone who reaches it can act as any member or operator. Without TLS flags (--cacert, --cert, --key) a member otherwise listens only on loopback'
@@ -535,6 +536,8 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand add 'Add a member, then print the `raftctl serve ... --join ...` line that starts it'
             cand promote 'Make a caught-up learner a voter'
             cand remove 'Remove a member (the leader too: it hands leadership over first)'
+            cand update 'Record that a member moved: its peers reach it at URL from now on'
+            cand replace 'Replace member OLD by a new member: add it as a learner, wait until it caught up, promote it, move leadership away from OLD, remove OLD'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'raftctl;member;list'= {
@@ -600,11 +603,46 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'raftctl;member;update'= {
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --cacert 'PEM file of the cluster CA: it signed the members'' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts'
+            cand --cert 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id'
+            cand --key 'PEM file of the private key of --cert'
+            cand --token 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate'
+            cand --dry-run 'Show the change and the voters, quorum and fault tolerance; change nothing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;member;replace'= {
+            cand --id 'The new member''s id'
+            cand --url 'The new member''s URL (its peer URL when the cluster serves peers apart)'
+            cand --catch-up-timeout 'How long to wait for the new member to start and catch up before giving up (the command can be run again to go on waiting)'
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --cacert 'PEM file of the cluster CA: it signed the members'' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts'
+            cand --cert 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id'
+            cand --key 'PEM file of the private key of --cert'
+            cand --token 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate'
+            cand --dry-run 'Print the steps still to do, with the voters, quorum and fault tolerance after each; change nothing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'raftctl;member;help'= {
             cand list 'Members with their role; on the leader also MATCH, LAG and STATE'
             cand add 'Add a member, then print the `raftctl serve ... --join ...` line that starts it'
             cand promote 'Make a caught-up learner a voter'
             cand remove 'Remove a member (the leader too: it hands leadership over first)'
+            cand update 'Record that a member moved: its peers reach it at URL from now on'
+            cand replace 'Replace member OLD by a new member: add it as a learner, wait until it caught up, promote it, move leadership away from OLD, remove OLD'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'raftctl;member;help;list'= {
@@ -614,6 +652,10 @@ set edit:completion:arg-completer[raftctl] = {|@words|
         &'raftctl;member;help;promote'= {
         }
         &'raftctl;member;help;remove'= {
+        }
+        &'raftctl;member;help;update'= {
+        }
+        &'raftctl;member;help;replace'= {
         }
         &'raftctl;member;help;help'= {
         }
@@ -953,6 +995,8 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand add 'Add a member, then print the `raftctl serve ... --join ...` line that starts it'
             cand promote 'Make a caught-up learner a voter'
             cand remove 'Remove a member (the leader too: it hands leadership over first)'
+            cand update 'Record that a member moved: its peers reach it at URL from now on'
+            cand replace 'Replace member OLD by a new member: add it as a learner, wait until it caught up, promote it, move leadership away from OLD, remove OLD'
         }
         &'raftctl;help;member;list'= {
         }
@@ -961,6 +1005,10 @@ set edit:completion:arg-completer[raftctl] = {|@words|
         &'raftctl;help;member;promote'= {
         }
         &'raftctl;help;member;remove'= {
+        }
+        &'raftctl;help;member;update'= {
+        }
+        &'raftctl;help;member;replace'= {
         }
         &'raftctl;help;leader'= {
             cand transfer 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader'

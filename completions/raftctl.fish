@@ -74,6 +74,7 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l cacert -d 'PEM
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l key -d 'PEM file of the private key of --cert' -r -F
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l moved -d 'This member was moved with `raftctl member update ID URL` while it was stopped: start it at the URL it now advertises although its data dir still records the old one (it learns the change from the leader)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l no-pre-vote -d 'Turn off PreVote'
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l no-check-quorum -d 'Turn off CheckQuorum (and the leader lease that goes with it)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand serve" -l insecure-plaintext -d 'Serve without TLS on an address other than loopback: anyone who reaches it can act as any member or operator. Without TLS flags (--cacert, --cert, --key) a member otherwise listens only on loopback'
@@ -386,21 +387,23 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_see
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Offline: index, term, membership, key count, size and checksum of a snapshot file'
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Offline: make a new data dir that starts a NEW cluster from a snapshot file'
 complete -c raftctl -n "__fish_raftctl_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
-complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
-complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
-complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
-complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
-complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -l key -d 'PEM file of the private key of --cert' -r -F
-complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
-complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -s V -l version -d 'Print version'
-complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -f -a "list" -d 'Members with their role; on the leader also MATCH, LAG and STATE'
-complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -f -a "add" -d 'Add a member, then print the `raftctl serve ... --join ...` line that starts it'
-complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -f -a "promote" -d 'Make a caught-up learner a voter'
-complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -f -a "remove" -d 'Remove a member (the leader too: it hands leadership over first)'
-complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -f -a "list" -d 'Members with their role; on the leader also MATCH, LAG and STATE'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -f -a "add" -d 'Add a member, then print the `raftctl serve ... --join ...` line that starts it'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -f -a "promote" -d 'Make a caught-up learner a voter'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -f -a "remove" -d 'Remove a member (the leader too: it hands leadership over first)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -f -a "update" -d 'Record that a member moved: its peers reach it at URL from now on'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -f -a "replace" -d 'Replace member OLD by a new member: add it as a learner, wait until it caught up, promote it, move leadership away from OLD, remove OLD'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and not __fish_seen_subcommand_from list add promote remove update replace help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
@@ -448,10 +451,37 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -l force -d 'Go past the guard rails that allow it (a lagging learner, no reachable quorum)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from update" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from update" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from update" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from update" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from update" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from update" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from update" -l dry-run -d 'Show the change and the voters, quorum and fault tolerance; change nothing'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from replace" -l id -d 'The new member\'s id' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from replace" -l url -d 'The new member\'s URL (its peer URL when the cluster serves peers apart)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from replace" -l catch-up-timeout -d 'How long to wait for the new member to start and catch up before giving up (the command can be run again to go on waiting)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from replace" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from replace" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from replace" -l timeout -d 'How long to wait for each request (e.g. 500ms, 5s, 2m)' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from replace" -l cacert -d 'PEM file of the cluster CA: it signed the members\' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from replace" -l cert -d 'PEM file of this process\'s certificate, for mutual TLS (with --key); for `serve`, the member\'s own certificate, which names its --id' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from replace" -l key -d 'PEM file of the private key of --cert' -r -F
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from replace" -l token -d 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate' -r
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from replace" -l dry-run -d 'Print the steps still to do, with the voters, quorum and fault tolerance after each; change nothing'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from replace" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from replace" -s V -l version -d 'Print version'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from help" -f -a "list" -d 'Members with their role; on the leader also MATCH, LAG and STATE'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a member, then print the `raftctl serve ... --join ...` line that starts it'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from help" -f -a "promote" -d 'Make a caught-up learner a voter'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a member (the leader too: it hands leadership over first)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from help" -f -a "update" -d 'Record that a member moved: its peers reach it at URL from now on'
+complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from help" -f -a "replace" -d 'Replace member OLD by a new member: add it as a learner, wait until it caught up, promote it, move leadership away from OLD, remove OLD'
 complete -c raftctl -n "__fish_raftctl_using_subcommand member; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -l endpoints -d 'Members to talk to, tried in order (comma-separated URLs)' -r
 complete -c raftctl -n "__fish_raftctl_using_subcommand leader; and not __fish_seen_subcommand_from transfer help" -s o -l output -d 'Output format' -r -f -a "table\t''
@@ -666,6 +696,8 @@ complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_su
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from member" -f -a "add" -d 'Add a member, then print the `raftctl serve ... --join ...` line that starts it'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from member" -f -a "promote" -d 'Make a caught-up learner a voter'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from member" -f -a "remove" -d 'Remove a member (the leader too: it hands leadership over first)'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from member" -f -a "update" -d 'Record that a member moved: its peers reach it at URL from now on'
+complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from member" -f -a "replace" -d 'Replace member OLD by a new member: add it as a learner, wait until it caught up, promote it, move leadership away from OLD, remove OLD'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from leader" -f -a "transfer" -d 'Hand leadership to voter ID, or to the most caught-up voter; prints old and new leader'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from recover" -f -a "plan" -d 'Offline, read-only: which survivor is most up to date and which entries are at risk'
 complete -c raftctl -n "__fish_raftctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "create-ca" -d 'Make a new cluster CA: DIR/ca.crt and DIR/ca.key (DIR is created if missing)'

@@ -35,6 +35,7 @@ fn config(addr: SocketAddr) -> NodeConfig {
         keep_log: 0,
         pre_vote: true,
         check_quorum: false,
+        moved: false,
     }
 }
 

@@ -1,5 +1,5 @@
-//! Operator routes: membership changes with `?dry_run=true` and `?force=true`,
-//! leader transfer, and snapshots.
+//! Operator routes: membership changes (add, promote, remove, and a member's URL
+//! update) with `?dry_run=true` and `?force=true`, leader transfer, and snapshots.
 //!
 //! Writes go to the leader: a follower answers `not_leader` naming it, and the client
 //! follows. A refusal by a guard rail is a 409 (or 404) whose body also carries the
@@ -80,7 +80,10 @@ pub(crate) struct ChangeQuery {
 pub(crate) fn routes() -> Router<ApiState> {
     Router::new()
         .route("/v1/members/{id}/promote", post(promote))
-        .route("/v1/members/{id}", axum::routing::delete(remove))
+        .route(
+            "/v1/members/{id}",
+            axum::routing::delete(remove).put(update),
+        )
         .route("/v1/leader/transfer", post(transfer))
         .route("/v1/snapshot", post(take_snapshot).get(download_snapshot))
 }
@@ -212,40 +215,10 @@ pub(crate) async fn add(
     if let Err(e) = parse_id(&req.id.to_string()) {
         return e.into_response();
     }
-    let parsed = match crate::member_url::MemberUrl::parse(&req.url) {
-        Ok(u) => u,
-        Err(why) => {
-            return ApiError::BadRequest(format!("url {:?}: {why}", req.url)).into_response()
-        }
+    let url = match check_member_url(&node, req.id, &req.url).await {
+        Ok(url) => url,
+        Err(e) => return e.into_response(),
     };
-    let url = parsed.to_string();
-    // Two members at one URL would receive each other's messages.
-    match node.members().await {
-        Ok(m) => {
-            // One cluster speaks one way: TLS between all members, or plaintext.
-            let own = m
-                .url_of(node.id())
-                .and_then(|u| crate::member_url::MemberUrl::parse(u).ok());
-            if let Some(own) = own.filter(|own| own.is_tls() != parsed.is_tls()) {
-                let scheme = if own.is_tls() { "https" } else { "http" };
-                return ApiError::BadRequest(format!(
-                    "url {url}: this cluster's members are reached at {scheme}:// (member {} is at {own})",
-                    node.id()
-                ))
-                .into_response();
-            }
-            let taken = m
-                .voters
-                .iter()
-                .chain(m.learners.iter())
-                .find(|(id, u)| **id != req.id && same_url(u, &url));
-            if let Some((id, _)) = taken {
-                return ApiError::Conflict(format!("url {url} is already used by member {id}"))
-                    .into_response();
-            }
-        }
-        Err(e) => return ApiError::from(e).into_response(),
-    }
     let change = MemberChange::Add {
         id: req.id,
         url,
@@ -254,6 +227,79 @@ pub(crate) async fn add(
     run_change(&node, &client_urls, change, q)
         .await
         .unwrap_or_else(|e| e)
+}
+
+/// `url` in normal form if member `id` may be reached there: a member URL as
+/// [`crate::member_url::MemberUrl`] accepts it, with the scheme the cluster speaks, and
+/// no other member's (two members at one URL would receive each other's messages).
+async fn check_member_url(node: &NodeHandle, id: u64, url: &str) -> Result<String, ApiError> {
+    let parsed = crate::member_url::MemberUrl::parse(url)
+        .map_err(|why| ApiError::BadRequest(format!("url {url:?}: {why}")))?;
+    let url = parsed.to_string();
+    let m = node.members().await.map_err(ApiError::from)?;
+    // One cluster speaks one way: TLS between all members, or plaintext.
+    let own = m
+        .url_of(node.id())
+        .and_then(|u| crate::member_url::MemberUrl::parse(u).ok());
+    if let Some(own) = own.filter(|own| own.is_tls() != parsed.is_tls()) {
+        let scheme = if own.is_tls() { "https" } else { "http" };
+        return Err(ApiError::BadRequest(format!(
+            "url {url}: this cluster's members are reached at {scheme}:// (member {} is at {own})",
+            node.id()
+        )));
+    }
+    let taken = m
+        .voters
+        .iter()
+        .chain(m.learners.iter())
+        .find(|(other, u)| **other != id && same_url(u, &url));
+    if let Some((other, _)) = taken {
+        return Err(ApiError::Conflict(format!(
+            "url {url} is already used by member {other}"
+        )));
+    }
+    Ok(url)
+}
+
+/// `PUT /v1/members/{id}` body: the URL member `id` is now reached at.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UpdateMemberRequest {
+    pub url: String,
+}
+
+/// The member moved: its peers reach it at the URL of the body from when the change is
+/// applied (`raftctl member update`).
+async fn update(
+    State(node): State<NodeHandle>,
+    State(client_urls): State<ClientUrls>,
+    Path(id): Path<String>,
+    q: Result<Query<ChangeQuery>, QueryRejection>,
+    body: Bytes,
+) -> Response {
+    let (id, q) = match parse_id(&id).and_then(|id| Ok((id, query(q)?))) {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
+    let req: UpdateMemberRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return ApiError::BadRequest(format!(
+                "bad JSON body (expected {{\"url\": \"http://...\"}}): {e}"
+            ))
+            .into_response()
+        }
+    };
+    let url = match check_member_url(&node, id, &req.url).await {
+        Ok(url) => url,
+        Err(e) => return e.into_response(),
+    };
+    let dry_run = q.dry_run;
+    let answer = run_change(&node, &client_urls, MemberChange::Update { id, url }, q).await;
+    if answer.is_ok() && !dry_run {
+        // Where clients reached it before is stale too; it says the new one itself.
+        client_urls.forget(id);
+    }
+    answer.unwrap_or_else(|e| e)
 }
 
 /// A member URL as [`crate::member_url::MemberUrl`] accepts it.

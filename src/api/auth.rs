@@ -332,6 +332,7 @@ mod tests {
         assert_eq!(required_role(&get, "/v1/members"), Role::Read);
         assert_eq!(required_role(&Method::POST, "/v1/members"), Role::Admin);
         assert_eq!(required_role(&Method::DELETE, "/v1/members/3"), Role::Admin);
+        assert_eq!(required_role(&Method::PUT, "/v1/members/3"), Role::Admin);
         assert_eq!(
             required_role(&Method::POST, "/v1/leader/transfer"),
             Role::Admin

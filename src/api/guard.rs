@@ -77,7 +77,12 @@ fn origin_of(url: &str) -> String {
 
 /// Routes whose body is a JSON document.
 fn is_json_route(method: &Method, path: &str) -> bool {
-    *method == Method::POST && (path == "/v1/members" || path == "/v1/leader/transfer")
+    let member_update = *method == Method::PUT
+        && path
+            .strip_prefix("/v1/members/")
+            .is_some_and(|id| !id.is_empty() && !id.contains('/'));
+    member_update
+        || (*method == Method::POST && (path == "/v1/members" || path == "/v1/leader/transfer"))
 }
 
 fn is_json_media_type(value: &str) -> bool {

@@ -283,6 +283,8 @@ pub(crate) fn status_json(s: &NodeStatus) -> StatusResponse {
                     next: f.next,
                     state: f.state.to_string(),
                     recent_active: f.recent_active,
+                    snapshot_sent_bytes: f.snapshot_sending.map(|(sent, _)| sent),
+                    snapshot_size_bytes: f.snapshot_sending.map(|(_, size)| size),
                 })
                 .collect()
         }),

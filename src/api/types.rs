@@ -65,6 +65,11 @@ pub struct ProgressEntry {
     /// `probe`, `replicate` or `snapshot`.
     pub state: String,
     pub recent_active: bool,
+    /// While a snapshot is being streamed to it: bytes sent so far and the file's size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_sent_bytes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_size_bytes: Option<u64>,
 }
 
 /// `GET /v1/status`.

@@ -1,5 +1,6 @@
-//! `raftctl member list|add|promote|remove`: one membership change at a time, through
-//! the leader, with the guard rails and `--dry-run` preview of `node::membership`.
+//! `raftctl member list|add|promote|remove|update`: one membership change at a time,
+//! through the leader, with the guard rails and `--dry-run` preview of
+//! `node::membership`. `member replace` chains them (`super::replace`).
 
 use std::path::{Path, PathBuf};
 
@@ -85,6 +86,25 @@ pub fn run(cmd: MemberCommand, global: &GlobalArgs, out: &mut Out) -> CliResult 
             let r = rt.block_on(client.remove_member(id, flags(change)))?;
             report(global.output, &r, out)
         }
+        MemberCommand::Update { id, url, dry_run } => {
+            let url = MemberUrl::parse(&url)
+                .map_err(|why| CliError::usage(format!("URL {url:?}: {why}")))?;
+            let flags = ChangeFlags {
+                dry_run,
+                force: false,
+            };
+            let r = rt.block_on(client.update_member(id, &url.to_string(), flags))?;
+            report(global.output, &r, out)?;
+            if !r.dry_run && global.output == OutputFormat::Table {
+                writeln!(
+                    out,
+                    "its peers now send to {url}; start member {id} there with its \
+                     --data-dir and --moved if it is not running yet"
+                )?;
+            }
+            Ok(())
+        }
+        MemberCommand::Replace(args) => super::replace::run(&args, &client, &rt, global, out),
     }
 }
 
@@ -96,7 +116,7 @@ fn flags(c: ChangeArgs) -> ChangeFlags {
 }
 
 /// Where a client reaches member `id`.
-fn url_of(m: &MembersResponse, id: u64) -> Option<String> {
+pub(super) fn url_of(m: &MembersResponse, id: u64) -> Option<String> {
     m.members
         .iter()
         .find(|x| x.id == id)
@@ -104,7 +124,7 @@ fn url_of(m: &MembersResponse, id: u64) -> Option<String> {
 }
 
 /// Whether the cluster's members serve their peers on addresses of their own.
-fn peers_apart(m: &MembersResponse) -> bool {
+pub(super) fn peers_apart(m: &MembersResponse) -> bool {
     m.members.iter().any(|x| x.client_url.is_some())
 }
 
@@ -143,7 +163,7 @@ pub fn serve_line(
 }
 
 /// How to make the certificate the TLS serve line names.
-fn certificate_hint(id: u64, url: &MemberUrl, cacert: &Path) -> String {
+pub(super) fn certificate_hint(id: u64, url: &MemberUrl, cacert: &Path) -> String {
     let host = url.host();
     let dir = ca_dir(cacert).unwrap_or(Path::new("."));
     format!(
@@ -214,7 +234,7 @@ fn p_refusal(p: &Preview) -> Option<String> {
     p.refused_by.as_ref().map(|r| r.line())
 }
 
-fn ids(v: &[u64]) -> String {
+pub(super) fn ids(v: &[u64]) -> String {
     if v.is_empty() {
         return "-".into();
     }
@@ -251,7 +271,10 @@ fn print_preview(p: &Preview, out: &mut Out) -> CliResult {
     }
 }
 
-fn members_table(m: &MembersResponse, leader: Option<&StatusResponse>) -> comfy_table::Table {
+pub(super) fn members_table(
+    m: &MembersResponse,
+    leader: Option<&StatusResponse>,
+) -> comfy_table::Table {
     let progress = leader.and_then(|s| s.progress.as_ref().map(|p| (s.last_index, p)));
     let apart = peers_apart(m);
     let mut headers = vec!["ID", "URL", "ROLE"];

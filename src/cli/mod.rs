@@ -14,6 +14,7 @@ pub mod member;
 pub mod output;
 pub mod playground;
 pub mod recover;
+pub mod replace;
 pub mod serve;
 pub mod snapshot;
 pub mod status;

@@ -92,6 +92,7 @@ impl ServeSettings {
                 keep_log: a.keep_log,
                 pre_vote: !a.no_pre_vote,
                 check_quorum: !a.no_check_quorum,
+                moved: a.moved,
             },
             tls,
             tokens: a.tokens.clone(),

@@ -13,6 +13,7 @@ use super::{
 };
 use crate::api::admin::{
     AddMemberRequest, ChangeResponse, SnapshotResponse, TransferRequest, TransferResponse,
+    UpdateMemberRequest,
 };
 
 /// Flags of a membership change.
@@ -100,6 +101,33 @@ impl Client {
                 &["v1", "members", &id],
                 &flags.query(),
                 None,
+                flags.retry(),
+            )
+            .await?;
+        parse_json(&a)
+    }
+
+    /// `PUT /v1/members/{id}`: member `id` is now reached at `url`.
+    pub async fn update_member(
+        &self,
+        id: u64,
+        url: &str,
+        flags: ChangeFlags,
+    ) -> Result<ChangeResponse, ClientError> {
+        let req = UpdateMemberRequest {
+            url: url.to_string(),
+        };
+        let body = serde_json::to_vec(&req).map_err(|e| ClientError::BadResponse {
+            url: String::new(),
+            detail: format!("cannot encode the request: {e}"),
+        })?;
+        let id = id.to_string();
+        let a = self
+            .send(
+                Method::PUT,
+                &["v1", "members", &id],
+                &flags.query(),
+                Some(Bytes::from(body)),
                 flags.retry(),
             )
             .await?;

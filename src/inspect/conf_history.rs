@@ -21,7 +21,8 @@ pub struct ConfHistoryRow {
     pub index: Index,
     #[serde(serialize_with = "json_u64")]
     pub term: Term,
-    /// `add_voter 2 http://...`, `add_learner 4 ...`, `promote_learner 4`, `remove 3`.
+    /// `add_voter 2 http://...`, `add_learner 4 ...`, `promote_learner 4`, `remove 3`,
+    /// `update_url 3 http://...`.
     pub change: String,
     /// At or below the commit index the member recorded: the change took effect in the
     /// cluster. Above it, the change may have been replaced by another leader's log.
@@ -82,16 +83,19 @@ impl Sets {
             }
             ConfChangeType::PromoteLearner => {}
             ConfChangeType::Remove => self.set(id, Role::Absent),
+            // A member that moved keeps its role.
+            ConfChangeType::UpdateUrl => {}
         }
     }
 }
 
-/// The role `cc` leaves its member in.
-fn role_after(cc: &ConfChange) -> Role {
+/// The role `cc` leaves its member in; `None` for a URL update, which keeps it.
+fn role_after(cc: &ConfChange) -> Option<Role> {
     match cc.change_type {
-        ConfChangeType::AddVoter | ConfChangeType::PromoteLearner => Role::Voter,
-        ConfChangeType::AddLearner => Role::Learner,
-        ConfChangeType::Remove => Role::Absent,
+        ConfChangeType::AddVoter | ConfChangeType::PromoteLearner => Some(Role::Voter),
+        ConfChangeType::AddLearner => Some(Role::Learner),
+        ConfChangeType::Remove => Some(Role::Absent),
+        ConfChangeType::UpdateUrl => None,
     }
 }
 
@@ -101,18 +105,23 @@ fn role_after(cc: &ConfChange) -> Role {
 /// in the first membership, as a voter unless it was promoted.
 fn undo_applied(now: Sets, changes: &[Change], applied: Index) -> Sets {
     let mut sets = now;
-    let applied_changes: Vec<&Change> = changes.iter().filter(|c| c.index <= applied).collect();
+    // A URL update changes no role: there is nothing to undo.
+    let applied_changes: Vec<&Change> = changes
+        .iter()
+        .filter(|c| c.index <= applied && role_after(&c.cc).is_some())
+        .collect();
     for (k, Change { cc, .. }) in applied_changes.iter().enumerate().rev() {
         let earlier = applied_changes[..k]
             .iter()
             .rev()
             .find(|c| c.cc.node_id == cc.node_id)
-            .map(|c| role_after(&c.cc));
+            .and_then(|c| role_after(&c.cc));
         let before = match (earlier, cc.change_type) {
             (Some(role), _) => role,
             (None, ConfChangeType::PromoteLearner) => Role::Learner,
             (None, ConfChangeType::Remove) => Role::Voter,
             (None, ConfChangeType::AddVoter | ConfChangeType::AddLearner) => Role::Absent,
+            (None, ConfChangeType::UpdateUrl) => continue,
         };
         sets.set(cc.node_id, before);
     }

@@ -66,7 +66,8 @@ pub fn summarize(entry: &Entry) -> String {
     }
 }
 
-/// `add_voter 2 http://...`, `add_learner 4 http://...`, `promote_learner 4`, `remove 3`.
+/// `add_voter 2 http://...`, `add_learner 4 http://...`, `promote_learner 4`, `remove 3`,
+/// `update_url 3 http://...`.
 pub fn conf_change_summary(cc: &ConfChange) -> String {
     let url = String::from_utf8_lossy(&cc.context);
     let with_url = |verb: &str| {
@@ -81,6 +82,7 @@ pub fn conf_change_summary(cc: &ConfChange) -> String {
         ConfChangeType::AddLearner => with_url("add_learner"),
         ConfChangeType::PromoteLearner => format!("promote_learner {}", cc.node_id),
         ConfChangeType::Remove => format!("remove {}", cc.node_id),
+        ConfChangeType::UpdateUrl => with_url("update_url"),
     }
 }
 

@@ -6,7 +6,8 @@
 //! The rules, each named in the refusal it produces:
 //! - `one-change-at-a-time`: a change is already proposed and not yet applied;
 //! - `known-member` / `new-member` / `learner-only` / `last-voter`: the change makes no sense
-//!   for the member as it is;
+//!   for the member as it is (a URL update, `member update`, needs only `known-member`:
+//!   it changes no voter, so no quorum rule applies);
 //! - `learner-caught-up`: a learner is promoted only once it is within
 //!   [`PROMOTE_MAX_LAG`] entries of the leader, has acknowledged entries, and the leader
 //!   heard from it lately;
@@ -39,6 +40,11 @@ pub enum MemberChange {
     Remove {
         id: NodeId,
     },
+    /// The member moved: record `url` for it (`member update`).
+    Update {
+        id: NodeId,
+        url: String,
+    },
 }
 
 impl MemberChange {
@@ -46,7 +52,8 @@ impl MemberChange {
         match self {
             MemberChange::Add { id, .. }
             | MemberChange::Promote { id }
-            | MemberChange::Remove { id } => *id,
+            | MemberChange::Remove { id }
+            | MemberChange::Update { id, .. } => *id,
         }
     }
 
@@ -63,6 +70,10 @@ impl MemberChange {
             ),
             MemberChange::Promote { .. } => (ConfChangeType::PromoteLearner, bytes::Bytes::new()),
             MemberChange::Remove { .. } => (ConfChangeType::Remove, bytes::Bytes::new()),
+            MemberChange::Update { url, .. } => (
+                ConfChangeType::UpdateUrl,
+                bytes::Bytes::from(url.clone().into_bytes()),
+            ),
         };
         ConfChange {
             change_type,
@@ -71,7 +82,8 @@ impl MemberChange {
         }
     }
 
-    /// `add voter 4 http://...`, `promote learner 4`, `remove member 3`.
+    /// `add voter 4 http://...`, `promote learner 4`, `remove member 3`, `update member 3
+    /// to http://...`.
     pub fn describe(&self) -> String {
         match self {
             MemberChange::Add { id, url, learner } => {
@@ -80,6 +92,7 @@ impl MemberChange {
             }
             MemberChange::Promote { id } => format!("promote learner {id}"),
             MemberChange::Remove { id } => format!("remove member {id}"),
+            MemberChange::Update { id, url } => format!("update member {id} to {url}"),
         }
     }
 
@@ -92,6 +105,7 @@ impl MemberChange {
             }
             MemberChange::Promote { id } => format!("raftctl member promote {id}"),
             MemberChange::Remove { id } => format!("raftctl member remove {id}"),
+            MemberChange::Update { id, url } => format!("raftctl member update {id} {url}"),
         };
         format!("{base}{extra}")
     }
@@ -203,7 +217,7 @@ pub fn decide(view: &ClusterView, change: &MemberChange, force: bool) -> Preview
         MemberChange::Remove { .. } => {
             after.remove(&id);
         }
-        MemberChange::Add { learner: true, .. } => {}
+        MemberChange::Add { learner: true, .. } | MemberChange::Update { .. } => {}
     }
     let reachable_now = before.iter().filter(|v| view.hears_from(**v)).count();
     let reachable_after = after
@@ -279,7 +293,11 @@ fn rule_check(
                 format!("pick an unused id, or remove it first: raftctl member remove {id}"),
             );
         }
-        MemberChange::Promote { .. } | MemberChange::Remove { .. } if !is_voter && !is_learner => {
+        MemberChange::Promote { .. }
+        | MemberChange::Remove { .. }
+        | MemberChange::Update { .. }
+            if !is_voter && !is_learner =>
+        {
             return refuse(
                 "known-member",
                 NotFound,
@@ -465,6 +483,26 @@ mod tests {
     }
 
     #[test]
+    fn a_url_update_keeps_the_voters_and_needs_no_reachable_quorum() {
+        // Member 3 is down (it is being moved): the update still goes ahead.
+        let v = view(&[1, 2, 3], &[4], &[1, 2]);
+        for id in [3, 4] {
+            let change = MemberChange::Update {
+                id,
+                url: "http://127.0.0.1:7013".into(),
+            };
+            let p = decide(&v, &change, false);
+            assert!(p.allowed, "{p:?}");
+            assert_eq!(p.voters_before, p.voters_after);
+            assert_eq!((p.quorum_after, p.fault_tolerance_after), (2, 1));
+            assert_eq!(
+                p.change,
+                format!("update member {id} to http://127.0.0.1:7013")
+            );
+        }
+    }
+
+    #[test]
     fn nonsense_changes_are_refused_even_with_force() {
         let v = view(&[1, 2, 3], &[4], &[1, 2, 3, 4]);
         let cases = [
@@ -472,6 +510,13 @@ mod tests {
             (MemberChange::Promote { id: 9 }, "known-member"),
             (MemberChange::Remove { id: 9 }, "known-member"),
             (MemberChange::Promote { id: 2 }, "learner-only"),
+            (
+                MemberChange::Update {
+                    id: 9,
+                    url: "http://127.0.0.1:7009".into(),
+                },
+                "known-member",
+            ),
         ];
         for (change, expected) in cases {
             let p = decide(&v, &change, true);

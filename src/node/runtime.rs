@@ -429,6 +429,15 @@ impl NodeTask {
                     m.voters.remove(&cc.node_id);
                     m.learners.remove(&cc.node_id);
                 }
+                ConfChangeType::UpdateUrl => {
+                    // The core refused a non-member, so it is in one of the two maps; the
+                    // transport is re-pointed below, with the membership of this Ready.
+                    for urls in [&mut m.voters, &mut m.learners] {
+                        if let Some(recorded) = urls.get_mut(&cc.node_id) {
+                            *recorded = url.clone();
+                        }
+                    }
+                }
             }
             tracing::info!(index = e.index, change = ?cc.change_type, node = cc.node_id, "membership changed");
         }

@@ -43,6 +43,9 @@ pub struct NodeConfig {
     pub keep_log: u64,
     pub pre_vote: bool,
     pub check_quorum: bool,
+    /// The member was moved (`member update`) while stopped: its data dir may record
+    /// another URL than `advertise` until it applies the change (`serve --moved`).
+    pub moved: bool,
 }
 
 /// How the data dir is set up before the node starts.
@@ -87,8 +90,8 @@ pub enum Error {
          advertise {advertised}: its peers would not reach it. Start it at the recorded \
          address (--listen, or --advertise {recorded} if that address reaches this \
          listener; --peer-listen and --advertise-peer when it serves its peers apart), or \
-         move it: `raftctl member remove {id}`, then `raftctl member add \
-         {id} {advertised}` and start it with a fresh --data-dir and --join"
+         move it: `raftctl member update {id} {advertised}`, then start it again with \
+         --moved"
     )]
     MovedMember {
         id: NodeId,
@@ -163,6 +166,14 @@ fn check_advertised_url(config: &NodeConfig, m: &Membership) -> Result<(), Error
         // Removed, or restored from a snapshot taken before it joined: nothing to match.
         return Ok(());
     };
+    if config.moved {
+        tracing::info!(
+            recorded,
+            advertised = %config.advertise,
+            "started with --moved: advertising a new URL until the membership change reaches this member"
+        );
+        return Ok(());
+    }
     let same = match (
         MemberUrl::parse(recorded),
         MemberUrl::parse(&config.advertise),
@@ -418,6 +429,7 @@ mod tests {
             keep_log: 0,
             pre_vote: true,
             check_quorum: true,
+            moved: false,
         }
     }
 
@@ -441,7 +453,13 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("http://127.0.0.1:7003"), "{err}");
-        assert!(err.contains("raftctl member remove 3"), "{err}");
+        assert!(
+            err.contains("raftctl member update 3 http://127.0.0.1:7013"),
+            "{err}"
+        );
+        let mut moved = config("http://127.0.0.1:7013", 100, 10);
+        moved.moved = true;
+        assert!(check_advertised_url(&moved, &m).is_ok(), "--moved");
         m.voters.clear();
         assert!(
             check_advertised_url(&config("http://127.0.0.1:7013", 100, 10), &m).is_ok(),

@@ -36,6 +36,8 @@ pub struct FollowerProgress {
     /// `probe`, `replicate` or `snapshot`.
     pub state: &'static str,
     pub recent_active: bool,
+    /// A snapshot being streamed to it: bytes sent so far, and the file's size.
+    pub snapshot_sending: Option<(u64, u64)>,
 }
 
 /// Everything `/v1/status` reports about this member.

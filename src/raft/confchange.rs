@@ -70,6 +70,9 @@ impl<S: Storage> Raft<S> {
                 trk.progress.remove(&id);
                 trk.votes.remove(&id);
             }
+            // The URL is the runtime's business (it travels in the context); the
+            // voters, learners and their progress stay as they are.
+            ConfChangeType::UpdateUrl => {}
         }
         let cs = self.trk.conf_state();
         if self.role != Role::Leader {
@@ -119,6 +122,11 @@ impl<S: Storage> Raft<S> {
             }
             ConfChangeType::Remove if trk.voters.contains(&id) && trk.voters.len() == 1 => {
                 Some("cannot remove the last voter")
+            }
+            ConfChangeType::UpdateUrl
+                if !trk.voters.contains(&id) && !trk.learners.contains(&id) =>
+            {
+                Some("not a member: only a member's URL can be updated")
             }
             _ => None,
         }

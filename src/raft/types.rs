@@ -313,6 +313,10 @@ impl ConfState {
 }
 
 /// A single-step membership change.
+///
+/// Entries are JSON with the variant's snake_case name, so entries written before a
+/// variant was added still decode. `UpdateUrl` is the newest: a binary older than it
+/// cannot decode such an entry (it logs and skips it, leaving the member at its old URL).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConfChangeType {
@@ -320,6 +324,9 @@ pub enum ConfChangeType {
     AddLearner,
     PromoteLearner,
     Remove,
+    /// The member moved: its URL (the context) replaces the recorded one. The voter and
+    /// learner sets stay as they are.
+    UpdateUrl,
 }
 
 /// A membership change as proposed and carried by a `ConfChange` entry. `context` is
@@ -442,5 +449,17 @@ mod tests {
         };
         assert_eq!(ConfChange::decode(&cc.encode()).unwrap(), cc);
         assert!(ConfChange::decode(b"not json").is_err());
+        let update = ConfChange {
+            change_type: ConfChangeType::UpdateUrl,
+            node_id: 3,
+            context: Bytes::from_static(b"http://127.0.0.1:7013"),
+        };
+        assert_eq!(ConfChange::decode(&update.encode()).unwrap(), update);
+        // Entries written before `update_url` existed decode as they did.
+        let old = br#"{"change_type":"promote_learner","node_id":4}"#;
+        assert_eq!(
+            ConfChange::decode(old).unwrap().change_type,
+            ConfChangeType::PromoteLearner
+        );
     }
 }

@@ -59,6 +59,15 @@ impl ClientUrls {
         known.set(id, url, true);
     }
 
+    /// Forgets the client URL of member `id`: it moved (`member update`), and says its
+    /// new one when it talks again.
+    pub fn forget(&self, id: NodeId) {
+        let mut known = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        if known.urls.remove(&id).is_some() {
+            known.version += 1;
+        }
+    }
+
     /// The client URL of member `id`, if known.
     pub fn get(&self, id: NodeId) -> Option<String> {
         let known = self.0.read().unwrap_or_else(PoisonError::into_inner);
@@ -184,6 +193,22 @@ mod tests {
         urls.record_own(1, "http://a:7001");
         urls.absorb(3, "1=http://forged:1");
         assert_eq!(urls.get(1).as_deref(), Some("http://a:7001"));
+    }
+
+    #[test]
+    fn a_moved_member_is_forgotten_until_it_says_its_new_url() {
+        let urls = ClientUrls::default();
+        urls.absorb(3, "3=http://old:7003");
+        let mut cache = HeaderCache::default();
+        assert!(urls.header(&mut cache).is_some());
+        urls.forget(3);
+        assert_eq!(urls.get(3), None);
+        assert!(
+            urls.header(&mut cache).is_none(),
+            "the header says it no more"
+        );
+        urls.absorb(3, "3=http://new:7013");
+        assert_eq!(urls.get(3).as_deref(), Some("http://new:7013"));
     }
 
     #[test]

@@ -24,6 +24,7 @@
 
 mod client_urls;
 mod sender;
+mod sending;
 mod server;
 pub mod wire;
 
@@ -40,6 +41,7 @@ use crate::raft::{Index, Message, NodeId, Term};
 
 pub use client_urls::ClientUrls;
 pub use sender::{Transport, TransportConfig};
+pub use sending::SnapshotSending;
 pub use server::{router, Inbound, SnapshotGate, SnapshotRefusal, DEFAULT_MAX_BODY_BYTES};
 
 /// What the sender side reports back to the node, which passes it on to the core

@@ -112,6 +112,8 @@ struct Shared {
     client: reqwest::Client,
     events: mpsc::Sender<TransportEvent>,
     config: TransportConfig,
+    /// Snapshot streams in flight, for the status report.
+    sending: super::sending::Sending,
 }
 
 impl Shared {
@@ -195,12 +197,18 @@ impl Transport {
                 client,
                 events,
                 config,
+                sending: Default::default(),
             }),
             runtime,
             peers: Mutex::new(BTreeMap::new()),
         };
         transport.set_peers(peers);
         Ok(transport)
+    }
+
+    /// The snapshot streams in flight: bytes sent so far and the file's size, per peer.
+    pub fn snapshots_sending(&self) -> BTreeMap<NodeId, super::SnapshotSending> {
+        self.shared.sending.snapshot()
     }
 
     /// Queues messages for their peers and returns at once. A message to a peer whose
@@ -533,6 +541,7 @@ async fn send_snapshot(
         snapshot.data = bytes::Bytes::new();
     }
     let result = stream_snapshot(&shared, &client, &base, &message, index, term).await;
+    shared.sending.end(peer);
     let ok = match result {
         Ok(size) => {
             tracing::info!(peer, index, term, bytes = size, "sent snapshot");
@@ -566,14 +575,20 @@ async fn stream_snapshot(
         .as_ref()
         .ok_or(SendError::NoSource)?;
     let (reader, size) = source.open(index, term).map_err(SendError::Source)?;
+    let (sending, peer) = (shared.sending.clone(), message.to);
+    sending.start(peer, size);
     let header_json =
         serde_json::to_string(message).map_err(|e| SendError::Header(e.to_string()))?;
     let header_value =
         HeaderValue::from_str(&header_json).map_err(|e| SendError::Header(e.to_string()))?;
-    let chunks = futures_util::stream::try_unfold(reader, |mut reader| async move {
-        let mut buf = BytesMut::with_capacity(64 * 1024);
-        let n = reader.read_buf(&mut buf).await?;
-        Ok::<_, std::io::Error>((n > 0).then(|| (buf.freeze(), reader)))
+    let chunks = futures_util::stream::try_unfold(reader, move |mut reader| {
+        let sending = sending.clone();
+        async move {
+            let mut buf = BytesMut::with_capacity(64 * 1024);
+            let n = reader.read_buf(&mut buf).await?;
+            sending.add(peer, n as u64);
+            Ok::<_, std::io::Error>((n > 0).then(|| (buf.freeze(), reader)))
+        }
     });
     let timeout = SNAPSHOT_BASE_TIMEOUT + Duration::from_secs(SNAPSHOT_SECS_PER_MIB * (size >> 20));
     let response = client

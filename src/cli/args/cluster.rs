@@ -1,9 +1,12 @@
-//! `raftctl status`, `raftctl member list|add|promote|remove` and `raftctl leader
-//! transfer`: the commands that read and change the cluster itself. Flags and help texts.
+//! `raftctl status`, `raftctl member list|add|promote|remove|update|replace` and
+//! `raftctl leader transfer`: the commands that read and change the cluster itself. Flags
+//! and help texts.
+
+use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use super::member_id;
+use super::{member_id, parse_timeout};
 
 /// `raftctl status --help` (the command has no flags of its own: attached in `mod.rs`).
 pub(super) const STATUS_LONG_ABOUT: &str = "\
@@ -97,6 +100,52 @@ pub enum MemberCommand {
         #[command(flatten)]
         change: ChangeArgs,
     },
+    /// Record that a member moved: its peers reach it at URL from now on.
+    #[command(
+        long_about = UPDATE_LONG_ABOUT,
+        after_help = UPDATE_EXAMPLES,
+        after_long_help = UPDATE_EXAMPLES
+    )]
+    Update {
+        #[arg(value_parser = member_id())]
+        id: u64,
+        /// Its new URL (its peer URL, --advertise-peer, when the cluster serves peers
+        /// apart with --peer-listen).
+        url: String,
+        /// Show the change and the voters, quorum and fault tolerance; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Replace member OLD by a new member: add it as a learner, wait until it caught up,
+    /// promote it, move leadership away from OLD, remove OLD.
+    #[command(
+        long_about = REPLACE_LONG_ABOUT,
+        after_help = REPLACE_EXAMPLES,
+        after_long_help = REPLACE_EXAMPLES
+    )]
+    Replace(ReplaceArgs),
+}
+
+/// Flags of `raftctl member replace`.
+#[derive(Debug, Clone, Args)]
+pub struct ReplaceArgs {
+    /// The member to replace.
+    #[arg(value_parser = member_id())]
+    pub old: u64,
+    /// The new member's id.
+    #[arg(long = "id", value_name = "NEW", value_parser = member_id())]
+    pub new: u64,
+    /// The new member's URL (its peer URL when the cluster serves peers apart).
+    #[arg(long)]
+    pub url: String,
+    /// Print the steps still to do, with the voters, quorum and fault tolerance after
+    /// each; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How long to wait for the new member to start and catch up before giving up (the
+    /// command can be run again to go on waiting).
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_timeout)]
+    pub catch_up_timeout: Duration,
 }
 
 pub(super) const MEMBER_EXAMPLES: &str = "\
@@ -104,7 +153,9 @@ Examples:
   raftctl member list
   raftctl member add 4 http://127.0.0.1:7004 --learner
   raftctl member promote 4
-  raftctl member remove 4";
+  raftctl member remove 4
+  raftctl member update 3 http://127.0.0.1:7013
+  raftctl member replace 3 --id 4 --url http://127.0.0.1:7004";
 
 const LIST_EXAMPLES: &str = "\
 Examples:
@@ -132,6 +183,48 @@ Examples:
   raftctl member remove 3
   # what removing member 3 would do to quorum and fault tolerance
   raftctl member remove 3 --dry-run";
+
+const UPDATE_LONG_ABOUT: &str = "\
+Record that member ID moved to URL, like etcd's `member update`: once the change is \
+applied, its peers send to URL. The URL is checked like `member add` checks it, and one \
+that another member has is refused. The voters and learners stay as they are.
+
+To move a member: stop it, run this command, then start it again with the same \
+--data-dir listening at the new address, with --moved (its data dir still records the \
+old URL until it hears of the change from the leader). Members older than this command \
+cannot read the change: upgrade every member before using it.";
+
+const UPDATE_EXAMPLES: &str = "\
+Examples:
+  # member 3 moves from port 7003 to 7013
+  raftctl member update 3 http://127.0.0.1:7013
+  raftctl serve --id 3 --listen 127.0.0.1:7013 --data-dir d3 --moved
+  # show the change, change nothing
+  raftctl member update 3 http://127.0.0.1:7013 --dry-run";
+
+const REPLACE_LONG_ABOUT: &str = "\
+Replace member OLD by member NEW at URL, one checked step at a time: (1) add NEW as a \
+learner and print the `raftctl serve` line that starts it; (2) wait until NEW has \
+caught up with the leader (a progress bar of entries, and of snapshot bytes while it \
+receives one; plain lines when standard error is not a terminal); (3) promote NEW; \
+(4) if OLD leads, hand leadership to NEW (or another voter); (5) remove OLD.
+
+Each step first reads the membership and skips what is already done, so the state is \
+the cluster's membership itself: after Ctrl-C, a timeout or a lost connection, the same \
+command again goes on where it stopped. --dry-run prints the steps still to do with the \
+voters, quorum and fault tolerance after each, and changes nothing.
+
+Refused: NEW equal to OLD; OLD not a member (unless NEW already replaced it); NEW \
+already a member at another URL; a URL another member has.";
+
+const REPLACE_EXAMPLES: &str = "\
+Examples:
+  # what would happen, step by step, with quorum and fault tolerance
+  raftctl member replace 3 --id 4 --url http://127.0.0.1:7004 --dry-run
+  # do it; start member 4 with the printed serve line when asked
+  raftctl member replace 3 --id 4 --url http://127.0.0.1:7004
+  # interrupted? the same command goes on where it stopped
+  raftctl member replace 3 --id 4 --url http://127.0.0.1:7004";
 
 #[derive(Debug, Subcommand)]
 pub enum LeaderCommand {

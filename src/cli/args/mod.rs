@@ -22,7 +22,7 @@ pub use bench::{
     BenchArgs, BenchCommand, BenchLoadArgs, BenchReadArgs, BenchTarget, ReadConsistency,
 };
 pub use cert::{CertCommand, CertWriteArgs, RoleArg};
-pub use cluster::{ChangeArgs, HealthArgs, LeaderCommand, MemberCommand};
+pub use cluster::{ChangeArgs, HealthArgs, LeaderCommand, MemberCommand, ReplaceArgs};
 pub use kv::KvCommand;
 pub use offline::{RecoverArgs, RecoverCommand, WalCommand};
 pub use serve::{PlaygroundArgs, ServeArgs};

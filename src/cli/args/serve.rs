@@ -39,6 +39,11 @@ pub struct ServeArgs {
     /// Join an existing cluster through this member's URL (after `raftctl member add`).
     #[arg(long)]
     pub join: Option<String>,
+    /// This member was moved with `raftctl member update ID URL` while it was stopped:
+    /// start it at the URL it now advertises although its data dir still records the
+    /// old one (it learns the change from the leader).
+    #[arg(long)]
+    pub moved: bool,
     /// Milliseconds per tick.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
     pub tick_ms: u64,
@@ -102,6 +107,8 @@ Examples:
       --initial-cluster 1=http://127.0.0.1:7001,2=http://127.0.0.1:7002,3=http://127.0.0.1:7003
   # a new member joining a running cluster, after `raftctl member add 4 http://127.0.0.1:7004`
   raftctl serve --id 4 --listen 127.0.0.1:7004 --data-dir d4 --join http://127.0.0.1:7001
+  # member 3 restarted at a new address, after `raftctl member update 3 http://127.0.0.1:7013`
+  raftctl serve --id 3 --listen 127.0.0.1:7013 --data-dir d3 --moved
   # with TLS: the cluster CA, this member's certificate (naming id 1) and key
   raftctl serve --id 1 --listen 10.0.0.1:7001 --data-dir d1 \\
       --cacert pki/ca.crt --cert pki/member-1.crt --key pki/member-1.key \\

@@ -28,6 +28,7 @@ impl NodeTask {
         let m = self.store().membership();
         let snap = self.store().snapshot_meta();
         let progress = (self.role == Role::Leader).then(|| {
+            let sending = self.transport.snapshots_sending();
             st.progress
                 .iter()
                 .map(|(id, p)| FollowerProgress {
@@ -40,6 +41,7 @@ impl NodeTask {
                         raft::ProgressState::Snapshot => "snapshot",
                     },
                     recent_active: self.heard_lately(*id, p.recent_active),
+                    snapshot_sending: sending.get(id).map(|s| (s.sent_bytes, s.size_bytes)),
                 })
                 .collect()
         });

@@ -218,6 +218,51 @@ fn one_conf_change_at_a_time() {
     assert_eq!(net.nodes[&1].status().conf_state.learners, vec![4, 5]);
 }
 
+/// A URL update is a conf change like the others (one at a time, applied everywhere) that
+/// changes no voter or learner set; updating a non-member is refused up front and at
+/// apply time, with the reason.
+#[test]
+fn url_update_keeps_the_membership_and_refuses_strangers() {
+    let mut net = Network::new(&[1, 2, 3]);
+    net.campaign(1);
+    add_node_4(&mut net, true);
+    for id in [2, 4] {
+        let mut update = cc(ConfChangeType::UpdateUrl, id);
+        update.context = Bytes::from(format!("http://127.0.0.1:80{id:02}"));
+        let before = net.committed(3);
+        net.node(1).propose_conf_change(update).unwrap();
+        net.drain();
+        assert!(net.committed(3) > before, "the update commits");
+        for n in [1, 2, 3, 4] {
+            let cs = net.nodes[&n].status().conf_state;
+            assert_eq!((cs.voters, cs.learners), (vec![1, 2, 3], vec![4]), "on {n}");
+        }
+    }
+    net.propose(1, b"after").unwrap();
+    assert_eq!(
+        net.applied_data(2).last(),
+        Some(&Bytes::from_static(b"after"))
+    );
+    assert_eq!(
+        net.applied_data(4).last(),
+        Some(&Bytes::from_static(b"after"))
+    );
+    let refused = net
+        .node(1)
+        .propose_conf_change(cc(ConfChangeType::UpdateUrl, 9));
+    match refused {
+        Err(Error::InvalidConfChange { node_id: 9, reason }) => {
+            assert!(reason.contains("not a member"), "{reason}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(net
+        .node(2)
+        .apply_conf_change(&cc(ConfChangeType::UpdateUrl, 9))
+        .is_err());
+    assert_eq!(net.nodes[&2].status().conf_state.voters, vec![1, 2, 3]);
+}
+
 /// Removing a voter recomputes the quorum: entries waiting for the removed node's
 /// acknowledgement commit at once.
 #[test]

@@ -67,8 +67,8 @@ impl World {
     }
 
     /// A membership change chosen against the leader's view: add a learner or a voter
-    /// (fresh ids only), promote a learner, or remove a member while a majority of the
-    /// original members stays.
+    /// (fresh ids only), promote a learner, remove a member while a majority of the
+    /// original members stays, or update a member's URL.
     pub(super) fn random_conf_change(&mut self) {
         let Some(leader) = self.leader() else { return };
         let cs = self.status_conf(leader);
@@ -98,6 +98,10 @@ impl World {
         }
         for &l in &cs.learners {
             options.push((ConfChangeType::Remove, l));
+        }
+        // A member that moved: the sets stay, the entry still takes the one change slot.
+        if let Some(&m) = cs.voters.iter().chain(&cs.learners).last() {
+            options.push((ConfChangeType::UpdateUrl, m));
         }
         if options.is_empty() {
             return;
