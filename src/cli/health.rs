@@ -382,6 +382,9 @@ mod tests {
                 healthy: leader.is_some(),
                 reason: leader.is_none().then(|| "no leader is known".into()),
             }),
+            leader_changes: None,
+            leader_change_ages_ms: None,
+            storage: None,
         }
     }
 
