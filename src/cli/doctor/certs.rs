@@ -65,8 +65,9 @@ pub(super) fn read(
     let identity = Identity::of_certificate(der).ok().flatten();
     let fix = match (&identity, source) {
         (_, Source::CaFile(file)) => Some(format!(
-            "make a new CA (raftctl cert create-ca NEW_DIR) and move every member and \
-             client to it before {file} expires (docs/certificates.md)"
+            "make a new CA (raftctl cert create-ca NEW_DIR) and issue every member and \
+             client a certificate from it (raftctl cert create-member|create-client --ca \
+             NEW_DIR) before {file} expires: nothing signed by it is trusted after"
         )),
         (Some(Identity::Member(id)), _) => Some(format!(
             "raftctl cert create-member --id {id} --host {} --ca {ca_dir} --force, then put \
@@ -153,7 +154,12 @@ pub(super) fn check(seen: &[Seen], problems: &[String], t: &Thresholds) -> Check
     if let Some(p) = problems.first() {
         return Check::new(NAME, Level::Fail, p.clone())
             .evidence(evidence)
-            .fix(Some("renew that certificate: raftctl cert create-member ... --force (see raftctl cert --help)".into()));
+            .fix(Some(
+                "see what is wrong with it: raftctl cert inspect FILE --ca CA_DIR on that \
+                 member's --cert; renew it: raftctl cert create-member --id ID --host HOST \
+                 --ca CA_DIR --force"
+                    .into(),
+            ));
     }
     let Some(w) = worst else {
         return Check::new(
