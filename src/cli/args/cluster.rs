@@ -113,8 +113,7 @@ the command that fixes it:
   leader-changes    --leader-changes-warn or more leader changes within --leader-window
   disk              less free disk than --disk-free-warn / --disk-free-fail
   data-file         a data file much larger than its live data
-  certificates      --cacert, --cert and the members' certificates expiring within \
---cert-warn-days, or expired
+  certificates      --cacert, --cert and the members' certificates near expiry
   membership        members that disagree on who the members are
 
 A check that cannot be made (no leader answered, a member too old to report a number) \
