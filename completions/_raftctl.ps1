@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('kv', 'kv', [CompletionResultType]::ParameterValue, 'Read and write keys')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every member''s state, one row per member')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded, 2 unavailable')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find what is wrong or about to go wrong, with the evidence and the command that fixes it: exit 0 all ok, 1 degraded, 2 unavailable')
             [CompletionResult]::new('wal', 'wal', [CompletionResultType]::ParameterValue, 'Read a stopped node''s log and hard state offline')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load-test the cluster: throughput, latency percentiles and errors by kind')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Take, download, inspect and restore snapshots')
@@ -218,6 +219,29 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'PEM file of the private key of --cert')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Check every member in the membership (found through the endpoints), and the cluster''s quorum and failure tolerance; without it only the --endpoints are checked')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;doctor' {
+            [CompletionResult]::new('--fsync-p99-warn', '--fsync-p99-warn', [CompletionResultType]::ParameterName, 'Warn when a member''s fsync p99 (since it started, from /metrics) is above this')
+            [CompletionResult]::new('--disk-free-warn', '--disk-free-warn', [CompletionResultType]::ParameterName, 'Warn when the disk under a member''s data dir has less than this share free')
+            [CompletionResult]::new('--disk-free-fail', '--disk-free-fail', [CompletionResultType]::ParameterName, 'Fail when the disk under a member''s data dir has less than this share free')
+            [CompletionResult]::new('--data-file-ratio-warn', '--data-file-ratio-warn', [CompletionResultType]::ParameterName, 'Warn when a member''s data file is more than this many times its live data ...')
+            [CompletionResult]::new('--data-file-min-mib', '--data-file-min-mib', [CompletionResultType]::ParameterName, '... and at least this many MiB (smaller files are never worth a warning)')
+            [CompletionResult]::new('--leader-changes-warn', '--leader-changes-warn', [CompletionResultType]::ParameterName, 'Warn when a member saw at least this many leader changes within --leader-window')
+            [CompletionResult]::new('--leader-window', '--leader-window', [CompletionResultType]::ParameterName, 'How far back leader changes count')
+            [CompletionResult]::new('--cert-warn-days', '--cert-warn-days', [CompletionResultType]::ParameterName, 'Warn when a certificate expires within this many days (fail once it has expired)')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'PEM file of the cluster CA: it signed the members'' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'PEM file of the private key of --cert')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -1008,6 +1032,7 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('kv', 'kv', [CompletionResultType]::ParameterValue, 'Read and write keys')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every member''s state, one row per member')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded, 2 unavailable')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find what is wrong or about to go wrong, with the evidence and the command that fixes it: exit 0 all ok, 1 degraded, 2 unavailable')
             [CompletionResult]::new('wal', 'wal', [CompletionResultType]::ParameterValue, 'Read a stopped node''s log and hard state offline')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load-test the cluster: throughput, latency percentiles and errors by kind')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Take, download, inspect and restore snapshots')
@@ -1047,6 +1072,9 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             break
         }
         'raftctl;help;health' {
+            break
+        }
+        'raftctl;help;doctor' {
             break
         }
         'raftctl;help;wal' {

@@ -34,6 +34,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand kv 'Read and write keys'
             cand status 'Show every member''s state, one row per member'
             cand health 'Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded, 2 unavailable'
+            cand doctor 'Find what is wrong or about to go wrong, with the evidence and the command that fixes it: exit 0 all ok, 1 degraded, 2 unavailable'
             cand wal 'Read a stopped node''s log and hard state offline'
             cand bench 'Load-test the cluster: throughput, latency percentiles and errors by kind'
             cand snapshot 'Take, download, inspect and restore snapshots'
@@ -201,6 +202,28 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand --key 'PEM file of the private key of --cert'
             cand --token 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate'
             cand --cluster 'Check every member in the membership (found through the endpoints), and the cluster''s quorum and failure tolerance; without it only the --endpoints are checked'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;doctor'= {
+            cand --fsync-p99-warn 'Warn when a member''s fsync p99 (since it started, from /metrics) is above this'
+            cand --disk-free-warn 'Warn when the disk under a member''s data dir has less than this share free'
+            cand --disk-free-fail 'Fail when the disk under a member''s data dir has less than this share free'
+            cand --data-file-ratio-warn 'Warn when a member''s data file is more than this many times its live data ...'
+            cand --data-file-min-mib '... and at least this many MiB (smaller files are never worth a warning)'
+            cand --leader-changes-warn 'Warn when a member saw at least this many leader changes within --leader-window'
+            cand --leader-window 'How far back leader changes count'
+            cand --cert-warn-days 'Warn when a certificate expires within this many days (fail once it has expired)'
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --cacert 'PEM file of the cluster CA: it signed the members'' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts'
+            cand --cert 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id'
+            cand --key 'PEM file of the private key of --cert'
+            cand --token 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -916,6 +939,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand kv 'Read and write keys'
             cand status 'Show every member''s state, one row per member'
             cand health 'Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded, 2 unavailable'
+            cand doctor 'Find what is wrong or about to go wrong, with the evidence and the command that fixes it: exit 0 all ok, 1 degraded, 2 unavailable'
             cand wal 'Read a stopped node''s log and hard state offline'
             cand bench 'Load-test the cluster: throughput, latency percentiles and errors by kind'
             cand snapshot 'Take, download, inspect and restore snapshots'
@@ -947,6 +971,8 @@ set edit:completion:arg-completer[raftctl] = {|@words|
         &'raftctl;help;status'= {
         }
         &'raftctl;help;health'= {
+        }
+        &'raftctl;help;doctor'= {
         }
         &'raftctl;help;wal'= {
             cand dump 'One row per log entry: index, term, type, size and a decoded summary'

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::error::ApiError;
 use super::types::{
     DeleteResponse, HealthResponse, ListResponse, Member, MemberUrl, MembersResponse,
-    ProgressEntry, PutResponse, SnapshotRef, StatusResponse,
+    ProgressEntry, PutResponse, SnapshotRef, StatusResponse, StorageStatus,
 };
 use crate::cluster_id::ClusterId;
 use crate::kv::{Key, Op};
@@ -294,6 +294,14 @@ pub(crate) fn status_json(s: &NodeStatus) -> StatusResponse {
             .and(s.leader_contact)
             .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
         health: Some(health_json(s)),
+        leader_changes: Some(s.leader_changes),
+        leader_change_ages_ms: Some(
+            s.leader_change_ages
+                .iter()
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+                .collect(),
+        ),
+        storage: None,
     }
 }
 
@@ -311,9 +319,35 @@ fn health_json(s: &NodeStatus) -> HealthResponse {
     }
 }
 
-async fn status(State(node): State<NodeHandle>) -> Result<Json<StatusResponse>, ApiError> {
+#[derive(Debug, Deserialize)]
+struct StatusQuery {
+    /// Also measure the data dir (a walk of the database's pages: see `storage::Usage`).
+    #[serde(default)]
+    storage: bool,
+}
+
+async fn status(
+    State(node): State<NodeHandle>,
+    query: Result<Query<StatusQuery>, QueryRejection>,
+) -> Result<Json<StatusResponse>, ApiError> {
+    let Query(q) = query.map_err(|e| {
+        ApiError::BadRequest(format!(
+            "bad query string (storage takes true or false): {}",
+            e.body_text()
+        ))
+    })?;
     let s = node.status().await?;
-    Ok(Json(status_json(&s)))
+    let mut body = status_json(&s);
+    if q.storage {
+        let u = node.storage_usage().await?;
+        body.storage = Some(StorageStatus {
+            db_file_bytes: u.db_file_bytes,
+            live_bytes: u.live_bytes,
+            disk_free_bytes: u.disk.map(|d| d.free_bytes),
+            disk_total_bytes: u.disk.map(|d| d.total_bytes),
+        });
+    }
+    Ok(Json(body))
 }
 
 /// The JSON form of the member list, with the client URLs of members that serve their

@@ -108,6 +108,42 @@ pub struct StatusResponse {
     /// What `GET /health` would answer (absent from members older than this field).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<HealthResponse>,
+    /// Leaders this member learned of since it started (absent from older members).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader_changes: Option<u64>,
+    /// Milliseconds since each of the latest leader changes (at most 32), most recent
+    /// first (absent from older members).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader_change_ages_ms: Option<Vec<u64>>,
+    /// Only with `?storage=true`: the data dir's file, live data and disk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<StorageStatus>,
+}
+
+/// The `storage` object of `GET /v1/status?storage=true`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageStatus {
+    /// Size of the database file.
+    #[serde(with = "json_u64")]
+    pub db_file_bytes: u64,
+    /// Bytes its tables hold (keys, values and their B-tree pages); the rest of the
+    /// file is free or fragmented pages.
+    #[serde(with = "json_u64")]
+    pub live_bytes: u64,
+    /// Space an unprivileged writer has left on the data dir's file system.
+    #[serde(
+        default,
+        with = "json_u64_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disk_free_bytes: Option<u64>,
+    /// Size of that file system.
+    #[serde(
+        default,
+        with = "json_u64_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disk_total_bytes: Option<u64>,
 }
 
 /// One row of `GET /v1/members`.

@@ -88,36 +88,7 @@ pub fn run(args: &HealthArgs, global: &GlobalArgs, out: &mut Out) -> CliResult {
     let client = global.client()?;
     let rt = runtime()?;
     let report = rt.block_on(async {
-        // (id, URL, role) of each member to ask.
-        let targets: Vec<(Option<u64>, String, Option<String>)> = if args.cluster {
-            let (_, members) = match client.members().await {
-                Ok(m) => m,
-                // Nobody to ask: as unavailable as a cluster gets (other errors, such as
-                // a refused credential, stay ordinary failures).
-                Err(e @ crate::client::ClientError::NoMemberAnswered { .. }) => {
-                    return Err(CliError {
-                        code: ExitCode::Usage,
-                        message: format!("unavailable: {e}"),
-                        detail: Vec::new(),
-                    })
-                }
-                Err(e) => return Err(e.into()),
-            };
-            members
-                .members
-                .iter()
-                .map(|m| {
-                    let url = m.url_for_clients().to_string();
-                    (Some(m.id), url, Some(m.role.clone()))
-                })
-                .collect()
-        } else {
-            client
-                .endpoints()
-                .into_iter()
-                .map(|url| (None, url, None))
-                .collect()
-        };
+        let targets = targets(&client, args.cluster).await?;
         let asked = targets.iter().map(|(_, url, _)| client.status_of(url));
         let statuses = futures_util::future::join_all(asked).await;
         let answers = targets
@@ -149,8 +120,50 @@ pub fn run(args: &HealthArgs, global: &GlobalArgs, out: &mut Out) -> CliResult {
             }
         }
     }
-    let line = |what: &str| format!("{what}: {}", report.reasons.join("; "));
-    match report.verdict {
+    exit(report.verdict, &report.reasons)
+}
+
+/// (id, URL, role) of each member to ask: with `cluster` every member in the membership
+/// (found through the endpoints), else the endpoints themselves.
+pub(crate) async fn targets(
+    client: &crate::client::Client,
+    cluster: bool,
+) -> Result<Vec<(Option<u64>, String, Option<String>)>, CliError> {
+    if !cluster {
+        return Ok(client
+            .endpoints()
+            .into_iter()
+            .map(|url| (None, url, None))
+            .collect());
+    }
+    let (_, members) = match client.members().await {
+        Ok(m) => m,
+        // Nobody to ask: as unavailable as a cluster gets (other errors, such as a
+        // refused credential, stay ordinary failures).
+        Err(e @ crate::client::ClientError::NoMemberAnswered { .. }) => {
+            return Err(CliError {
+                code: ExitCode::Usage,
+                message: format!("unavailable: {e}"),
+                detail: Vec::new(),
+            })
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(members
+        .members
+        .iter()
+        .map(|m| {
+            let url = m.url_for_clients().to_string();
+            (Some(m.id), url, Some(m.role.clone()))
+        })
+        .collect())
+}
+
+/// How a verdict ends the command: 0 healthy, 1 degraded, 2 unavailable, with the
+/// reasons on the error line.
+pub(crate) fn exit(verdict: Verdict, reasons: &[String]) -> CliResult {
+    let line = |what: &str| format!("{what}: {}", reasons.join("; "));
+    match verdict {
         Verdict::Healthy => Ok(()),
         Verdict::Degraded => Err(CliError::failure(line("degraded"))),
         Verdict::Unavailable => Err(CliError {
@@ -293,7 +306,10 @@ fn cluster_health(members: &[MemberHealth], leader: Option<u64>) -> ClusterHealt
 /// What the cluster as a whole lacks, if anything: no healthy leader or quorum
 /// (unavailable), or no room for one more failure (degraded; not for a single voter,
 /// which never has any).
-fn cluster_problem(c: &ClusterHealth, leader_healthy: bool) -> Option<(Verdict, String)> {
+pub(crate) fn cluster_problem(
+    c: &ClusterHealth,
+    leader_healthy: bool,
+) -> Option<(Verdict, String)> {
     if !leader_healthy {
         return Some((Verdict::Unavailable, "no healthy leader".into()));
     }
@@ -382,6 +398,9 @@ mod tests {
                 healthy: leader.is_some(),
                 reason: leader.is_none().then(|| "no leader is known".into()),
             }),
+            leader_changes: None,
+            leader_change_ages_ms: None,
+            storage: None,
         }
     }
 

@@ -6,6 +6,7 @@ pub mod args;
 pub mod bench;
 pub mod cert;
 pub mod docs;
+pub mod doctor;
 pub mod error;
 pub mod health;
 pub mod kv;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli, out: &mut Out) -> CliResult {
         Command::Kv(cmd) => kv::run(cmd, global, out),
         Command::Status => status::run(global, out),
         Command::Health(args) => health::run(&args, global, out),
+        Command::Doctor(args) => doctor::run(&args, global, out),
         Command::Wal(cmd) => wal::run(cmd, global, out),
         Command::Snapshot(cmd) => snapshot::run(cmd, global, out),
         Command::Recover(args) => recover::run(args, global, out),

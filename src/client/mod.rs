@@ -8,6 +8,7 @@
 
 mod admin;
 pub mod connect;
+mod probe;
 
 use std::time::Duration;
 
@@ -20,9 +21,7 @@ use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
-use crate::api::types::{
-    DeleteResponse, ListResponse, MembersResponse, PutResponse, StatusResponse,
-};
+use crate::api::types::{DeleteResponse, ListResponse, MembersResponse, PutResponse};
 use crate::api::ErrorBody;
 
 pub use admin::ChangeFlags;
@@ -237,26 +236,6 @@ impl Client {
             )
             .await?;
         Ok((a.url.clone(), parse_json(&a)?))
-    }
-
-    /// `GET /v1/status` of exactly the member at `url` (no failover).
-    pub async fn status_of(&self, url: &str) -> Result<StatusResponse, ClientError> {
-        let base = parse_endpoint(url)?;
-        let deadline = Instant::now() + self.timeout;
-        let a = self
-            .send_once(&base, Method::GET, &["v1", "status"], &[], None, deadline)
-            .await
-            .map_err(|e| match e {
-                Attempt::Failed(e) => e,
-                Attempt::Tls(line) => ClientError::Tls(line),
-                Attempt::Unreachable(cause) | Attempt::NoAnswer(cause) => {
-                    ClientError::NoMemberAnswered {
-                        endpoints: display_url(&base),
-                        cause,
-                    }
-                }
-            })?;
-        parse_json(&a)
     }
 
     async fn send(

@@ -241,6 +241,16 @@ impl NodeHandle {
             .await
     }
 
+    /// The data dir's file, live data and disk, measured off the node task and off the
+    /// async workers (it reads every page of the database once).
+    pub async fn storage_usage(&self) -> Result<crate::storage::Usage, NodeError> {
+        let storage = self.storage.clone();
+        tokio::task::spawn_blocking(move || storage.usage())
+            .await
+            .map_err(|e| NodeError::Storage(format!("the measuring task failed: {e}")))?
+            .map_err(|e| NodeError::Storage(e.to_string()))
+    }
+
     /// Members and the known leader.
     pub async fn members(&self) -> Result<MembersInfo, NodeError> {
         self.ask(

@@ -40,6 +40,7 @@ mod operator;
 mod report;
 mod snapshots;
 
+use report::LeaderChanges;
 use snapshots::MadeSnapshot;
 
 /// Capacity of the peer message inbox (backpressure on the transport beyond it).
@@ -100,6 +101,8 @@ pub(crate) struct NodeTask {
     /// The tick at which this member last heard from the leader it follows (an append,
     /// heartbeat or snapshot), for `/health`.
     leader_contact_tick: Option<u64>,
+    /// Leaders learned of since start, and when the latest few were (`report.rs`).
+    leader_changes: LeaderChanges,
 }
 
 impl NodeTask {
@@ -135,6 +138,7 @@ impl NodeTask {
             refusals_logged: LogLimiter::new(std::time::Duration::from_secs(1)),
             following: shared.following,
             leader_contact_tick: None,
+            leader_changes: LeaderChanges::default(),
         };
         task.publish_following();
         task
@@ -372,6 +376,9 @@ impl NodeTask {
         let term = self.raw.status().hard_state.term;
         if leader != self.leader {
             self.metrics.leader_changed(leader);
+            if leader.is_some() {
+                self.leader_changes.record(std::time::Instant::now());
+            }
             match leader {
                 Some(id) if id == self.config.id => {
                     tracing::info!(term, "became leader")

@@ -65,6 +65,10 @@ pub struct NodeStatus {
     /// On the leader: whether a quorum of voters answered within an election timeout.
     pub quorum_active: bool,
     pub election_timeout: Duration,
+    /// Leaders this member learned of since it started.
+    pub leader_changes: u64,
+    /// How long ago the latest of those changes were (at most 32), most recent first.
+    pub leader_change_ages: Vec<Duration>,
 }
 
 impl NodeStatus {
@@ -154,6 +158,8 @@ mod health_tests {
             leader_contact: Some(Duration::from_millis(100)),
             quorum_active: false,
             election_timeout: Duration::from_secs(1),
+            leader_changes: 0,
+            leader_change_ages: Vec::new(),
         }
     }
 

@@ -87,6 +87,6 @@ pub use snapshot_file::{
     SnapshotFileInfo, SnapshotFileMeta, SnapshotReader, SnapshotWriter, SNAPSHOT_FORMAT_VERSION,
 };
 pub use store::{
-    AppliedState, InitialState, Membership, RedbStorage, StoredSnapshot, WriteBatch, DB_FILE,
-    FORMAT_VERSION, SNAPSHOT_DIR,
+    AppliedState, Disk, InitialState, Membership, RedbStorage, StoredSnapshot, Usage, WriteBatch,
+    DB_FILE, FORMAT_VERSION, SNAPSHOT_DIR,
 };

@@ -1,12 +1,12 @@
-//! `raftctl status`, `raftctl member list|add|promote|remove|update|replace` and
-//! `raftctl leader transfer`: the commands that read and change the cluster itself. Flags
-//! and help texts.
+//! `raftctl status`, `raftctl health`, `raftctl doctor`, `raftctl member
+//! list|add|promote|remove|update|replace` and `raftctl leader transfer`: the commands
+//! that read and change the cluster itself. Flags and help texts.
 
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use super::{member_id, parse_timeout};
+use super::{member_id, parse_duration, parse_timeout};
 
 /// `raftctl status --help` (the command has no flags of its own: attached in `mod.rs`).
 pub(super) const STATUS_LONG_ABOUT: &str = "\
@@ -52,6 +52,86 @@ Examples:
   raftctl --endpoints https://10.0.0.2:7001 health
   # in a script or a monitor
   raftctl health --cluster -o json || echo \"cluster not healthy (exit $?)\"";
+
+/// Flags of `raftctl doctor`: the thresholds of its checks.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct DoctorArgs {
+    /// Warn when a member's fsync p99 (since it started, from /metrics) is above this.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "50ms")]
+    pub fsync_p99_warn: Duration,
+    /// Warn when the disk under a member's data dir has less than this share free.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, default_value = "10%")]
+    pub disk_free_warn: f64,
+    /// Fail when the disk under a member's data dir has less than this share free.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, default_value = "2%")]
+    pub disk_free_fail: f64,
+    /// Warn when a member's data file is more than this many times its live data ...
+    #[arg(long, value_name = "RATIO", value_parser = clap::value_parser!(u64).range(2..=1000), default_value_t = 4)]
+    pub data_file_ratio_warn: u64,
+    /// ... and at least this many MiB (smaller files are never worth a warning).
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(0..=1 << 40), default_value_t = 64)]
+    pub data_file_min_mib: u64,
+    /// Warn when a member saw at least this many leader changes within --leader-window.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1000), default_value_t = 3)]
+    pub leader_changes_warn: u64,
+    /// How far back leader changes count.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
+    pub leader_window: Duration,
+    /// Warn when a certificate expires within this many days (fail once it has expired).
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36500), default_value_t = 30)]
+    pub cert_warn_days: u32,
+}
+
+/// A share such as `10%`, `2.5%` or `10` (percent either way), from 0 to 100.
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let n: f64 = t
+        .strip_suffix('%')
+        .unwrap_or(t)
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a percentage (expected e.g. 10% or 2.5%)"))?;
+    if !(0.0..=100.0).contains(&n) {
+        return Err(format!("{s:?} is not between 0% and 100%"));
+    }
+    Ok(n)
+}
+
+pub(super) const DOCTOR_LONG_ABOUT: &str = "\
+Look for what is wrong with the cluster or about to go wrong, and say how to fix it. Every \
+member in the membership (found through the endpoints) and every endpoint is asked for \
+its status (with its data dir's size and free disk), its member list and its metrics; \
+with https:// endpoints, for the certificate it presents. Each check prints a verdict \
+(ok, warn or fail), one line of finding, the numbers behind it and, where there is one, \
+the command that fixes it:
+
+  quorum            a healthy leader, and voters to spare (failure tolerance)
+  members           every member reachable, in touch with the leader and caught up
+  snapshot-needed   a member so far behind that the entries it needs were compacted
+  learners          learners caught up and ready to promote (never more than ok)
+  fsync             fsync p99 over --fsync-p99-warn on a member
+  leader-changes    --leader-changes-warn or more leader changes within --leader-window
+  disk              less free disk than --disk-free-warn / --disk-free-fail
+  data-file         a data file much larger than its live data
+  certificates      --cacert, --cert and the members' certificates near expiry
+  membership        members that disagree on who the members are
+
+A check that cannot be made (no leader answered, a member too old to report a number) \
+says so and stays ok. The thresholds are in the JSON output with the evidence.
+
+Exit codes, as `raftctl health`: 0 every check ok; 1 degraded (a check warns); 2 \
+unavailable (a check fails: no healthy leader or quorum, a full disk, an expired \
+certificate). The last line on standard error names the checks that did not pass.";
+
+pub(super) const DOCTOR_EXAMPLES: &str = "\
+Examples:
+  raftctl doctor
+  raftctl --endpoints https://10.0.0.1:7001 --cacert pki/ca.crt \\
+    --cert pki/client-ops.crt --key pki/client-ops.key doctor
+  # for a monitor: exit 0, 1 or 2, and the checks as JSON
+  raftctl doctor -o json
+  # stricter thresholds
+  raftctl doctor --fsync-p99-warn 20ms --disk-free-warn 20% --cert-warn-days 60";
 
 /// Flags shared by `member add|promote|remove`.
 #[derive(Debug, Clone, Copy, Args)]
@@ -247,3 +327,19 @@ Examples:
   raftctl leader transfer
   # to member 2
   raftctl leader transfer 2";
+
+#[cfg(test)]
+mod tests {
+    use super::parse_percent;
+
+    #[test]
+    fn percentages_take_a_sign_or_not_and_stay_within_0_and_100() {
+        assert_eq!(parse_percent("10%"), Ok(10.0));
+        assert_eq!(parse_percent("2.5"), Ok(2.5));
+        assert_eq!(parse_percent(" 0 % "), Ok(0.0));
+        assert!(parse_percent("101%").is_err());
+        assert!(parse_percent("-1%").is_err());
+        assert!(parse_percent("NaN").is_err());
+        assert!(parse_percent("lots").is_err());
+    }
+}

@@ -220,6 +220,29 @@ impl Connector {
         }
     }
 
+    /// The end-entity certificate (DER) the member at `url` presents, from one TLS
+    /// handshake within `timeout`; `None` for an `http://` URL. The handshake verifies
+    /// it as every request does: a certificate the CA did not sign, or an expired one,
+    /// is the error that says so.
+    pub async fn peer_certificate(
+        &self,
+        url: &Url,
+        timeout: Duration,
+    ) -> Result<Option<Vec<u8>>, ConnectError> {
+        if url.scheme() != "https" {
+            return Ok(None);
+        }
+        match self.connect(url, timeout).await? {
+            Stream::Tls(s) => Ok(s
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|chain| chain.first())
+                .map(|c| c.as_ref().to_vec())),
+            Stream::Plain(..) => Ok(None),
+        }
+    }
+
     async fn open(&self, url: &Url) -> Result<Stream, ConnectError> {
         let unreachable = |cause: String| ConnectError::Unreachable {
             endpoint: shown(url),

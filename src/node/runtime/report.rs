@@ -1,10 +1,45 @@
-//! What the node task reports about itself: `/v1/status` and `/v1/members`.
+//! What the node task reports about itself: `/v1/status` and `/v1/members`, and the
+//! record of leader changes it keeps for them.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
 
 use crate::raft::{self, Role};
 use crate::storage::Membership;
 
 use super::super::status::{FollowerProgress, MembersInfo, NodeStatus, RoleView};
 use super::NodeTask;
+
+/// How many of the latest leader changes keep their time.
+pub(crate) const LEADER_CHANGES_KEPT: usize = 32;
+
+/// Leaders this member learned of since it started (as `raftctl_leader_changes_total`
+/// counts them), with the times of the latest [`LEADER_CHANGES_KEPT`]. Touched only when
+/// the leader changes, never on the write path.
+#[derive(Debug, Default)]
+pub(crate) struct LeaderChanges {
+    total: u64,
+    latest: VecDeque<Instant>,
+}
+
+impl LeaderChanges {
+    pub(crate) fn record(&mut self, at: Instant) {
+        self.total = self.total.saturating_add(1);
+        if self.latest.len() == LEADER_CHANGES_KEPT {
+            self.latest.pop_front();
+        }
+        self.latest.push_back(at);
+    }
+
+    /// How long ago each kept change was, most recent first.
+    fn ages(&self, now: Instant) -> Vec<Duration> {
+        self.latest
+            .iter()
+            .rev()
+            .map(|t| now.saturating_duration_since(*t))
+            .collect()
+    }
+}
 
 fn to_u32(n: u64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -72,6 +107,8 @@ impl NodeTask {
                 .config
                 .tick
                 .saturating_mul(to_u32(self.config.election_ticks as u64)),
+            leader_changes: self.leader_changes.total,
+            leader_change_ages: self.leader_changes.ages(Instant::now()),
         }
     }
 
@@ -100,5 +137,26 @@ impl NodeTask {
             learners: m.learners,
             leader: self.leader,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leader_changes_keep_the_latest_times_and_count_them_all() {
+        let start = Instant::now();
+        let mut c = LeaderChanges::default();
+        for i in 0..(LEADER_CHANGES_KEPT as u64 + 5) {
+            c.record(start + Duration::from_secs(i));
+        }
+        assert_eq!(c.total, LEADER_CHANGES_KEPT as u64 + 5);
+        let now = start + Duration::from_secs(100);
+        let ages = c.ages(now);
+        assert_eq!(ages.len(), LEADER_CHANGES_KEPT);
+        // Most recent first: the last change was at second 36.
+        assert_eq!(ages[0], Duration::from_secs(100 - 36));
+        assert!(ages.windows(2).all(|w| w[0] <= w[1]));
     }
 }

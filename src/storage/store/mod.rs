@@ -11,6 +11,7 @@
 //! - `schema`: the tables, the meta table's keys and its JSON records.
 //! - `tables`: transactions and tables wrapped with the path, so each redb failure and
 //!   each undecodable record becomes one error naming the path and the operation.
+//! - `usage`: the file's size, the bytes its tables hold, the free space of the disk.
 //!
 //! The durability rules are written once, in the `storage` module's header.
 
@@ -32,9 +33,11 @@ mod open;
 mod read;
 mod schema;
 mod tables;
+mod usage;
 
 pub use batch::WriteBatch;
 pub use schema::{Membership, StoredSnapshot};
+pub use usage::{Disk, Usage};
 
 /// The data format this build writes and the newest it reads.
 pub const FORMAT_VERSION: u32 = 1;
