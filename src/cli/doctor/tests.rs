@@ -48,6 +48,8 @@ fn progress(id: u64, matched: u64, state: &str, recent_active: bool) -> Progress
         next: matched + 1,
         state: state.into(),
         recent_active,
+        snapshot_sent_bytes: None,
+        snapshot_size_bytes: None,
     }
 }
 
