@@ -225,3 +225,191 @@ fn a_taken_port_is_refused_with_the_flag_to_change() {
     assert!(stderr.contains(&format!("port {port}")), "{stderr}");
     assert!(stderr.contains("--base-port"), "{stderr}");
 }
+
+/// The README's tour: its shell block, after the lines the playground prints under "In
+/// another terminal", run by bash with `set -e` on ports of the test's own. Lines the
+/// README marks `# refused` must fail; every other line must succeed.
+#[test]
+fn the_readme_tour_runs_as_written() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("read README.md");
+    let tour = tour_block(&readme);
+    let base = free_port_run(4);
+    let mut child = Command::new(raftctl_bin())
+        .args(["playground", "--base-port", &base.to_string()])
+        .env_remove("RAFTCTL_ENDPOINTS")
+        .env_remove("RAFTCTL_CERT")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start raftctl playground");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut pg = Playground {
+        child,
+        members: Vec::new(),
+        lines: rx,
+        seen: Vec::new(),
+    };
+    let members = pg.wait_for_line("members:");
+    pg.members = members
+        .split_whitespace()
+        .map(|p| p.parse().expect("a pid"))
+        .collect();
+    let dir = PathBuf::from(pg.wait_for_line("directory:"));
+    pg.wait_for_line("In another terminal:");
+    // What an operator pastes: the alias and export lines, as printed.
+    let mut pasted = Vec::new();
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let line = pg.next_line(deadline);
+        let line = line.trim();
+        if line.starts_with("alias ") || line.starts_with("export ") {
+            pasted.push(line.to_string());
+        } else if !pasted.is_empty() {
+            break;
+        }
+    }
+    assert!(
+        pasted.iter().any(|l| l.starts_with("export PLAYGROUND=")),
+        "the playground prints PLAYGROUND: {pasted:?}"
+    );
+
+    let script = format!(
+        "set -euo pipefail\nshopt -s expand_aliases\n{}\n{}\n",
+        pasted.join("\n"),
+        runnable(&tour, base)
+    );
+    let mut shell = Tour::run(&script, &dir);
+    let status = shell.wait(Duration::from_secs(240));
+    assert!(
+        status.success(),
+        "the tour failed ({status}):\n{}",
+        shell.output()
+    );
+    assert!(
+        shell.output().contains("hello"),
+        "the tour's output:\n{}",
+        shell.output()
+    );
+
+    let sent = Command::new("kill")
+        .args(["-INT", &pg.child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success());
+    let deadline = Instant::now() + DEADLINE;
+    while pg.child.try_wait().expect("wait").is_none() {
+        assert!(Instant::now() < deadline, "playground did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!dir.exists(), "{} was not removed", dir.display());
+}
+
+/// The shell block of the README's tour (the one after "Terminal 2").
+fn tour_block(readme: &str) -> String {
+    let from = readme
+        .find("Terminal 2, in the same directory")
+        .expect("the README has a tour with a terminal 2");
+    let rest = &readme[from..];
+    let start = rest.find("```sh\n").expect("a shell block") + "```sh\n".len();
+    let end = rest[start..].find("```").expect("the block ends");
+    rest[start..start + end].to_string()
+}
+
+/// The tour with its ports moved to `base..base + 4`, and each line marked
+/// `# refused` turned into a check that it fails, and for want of a certificate or a role
+/// (not, say, because the command was not found).
+fn runnable(tour: &str, base: u16) -> String {
+    let mut out = String::new();
+    for line in tour.lines() {
+        let mut line = line.to_string();
+        for (i, port) in (7001..=7004).enumerate() {
+            line = line.replace(
+                &format!("127.0.0.1:{port}"),
+                &format!("127.0.0.1:{}", base + i as u16),
+            );
+        }
+        match line.split_once("  # refused") {
+            Some((command, _)) => {
+                let shown = command.replace('\'', "");
+                out.push_str(&format!(
+                    "if {command} 2> refused.err; then echo 'tour: not refused: {shown}' >&2; exit 1; fi\n\
+                     cat refused.err >&2\n\
+                     grep -Eq 'unauthenticated|forbidden' refused.err || \
+                     {{ echo 'tour: refused for another reason: {shown}' >&2; exit 1; }}\n"
+                ));
+            }
+            None => {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// The tour's bash, in a process group of its own so that whatever it started in the
+/// background (member 4) goes with it; output in a file.
+struct Tour {
+    child: Child,
+    log: tempfile::NamedTempFile,
+}
+
+impl Tour {
+    fn run(script: &str, dir: &std::path::Path) -> Tour {
+        use std::os::unix::process::CommandExt;
+        let log = tempfile::NamedTempFile::new().expect("a log file");
+        let child = Command::new("bash")
+            .args(["-c", script])
+            .current_dir(dir)
+            .env_remove("RAFTCTL_ENDPOINTS")
+            .env_remove("RAFTCTL_CERT")
+            .env_remove("RAFTCTL_KEY")
+            .env_remove("RAFTCTL_CACERT")
+            .stdin(Stdio::null())
+            .stdout(log.reopen().expect("log"))
+            .stderr(log.reopen().expect("log"))
+            .process_group(0)
+            .spawn()
+            .expect("run bash");
+        Tour { child, log }
+    }
+
+    fn wait(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for bash") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the tour did not finish in {limit:?}:\n{}",
+                self.output()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn output(&self) -> String {
+        std::fs::read_to_string(self.log.path()).unwrap_or_default()
+    }
+}
+
+impl Drop for Tour {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-9", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.wait();
+    }
+}
