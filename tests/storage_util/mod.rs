@@ -3,7 +3,11 @@
 //! backend that injects disk faults.
 #![allow(dead_code)]
 
+#[path = "../bin_util/mod.rs"]
+mod bin_util;
 pub mod faulty;
+
+pub use bin_util::raftctl_bin;
 
 use std::collections::BTreeMap;
 use std::path::Path;
