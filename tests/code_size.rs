@@ -59,9 +59,9 @@ fn is_fn_line(code: &str) -> bool {
                 Some(i) => i + 1,
                 None => return false,
             }
-        } else if rest.starts_with("extern \"") {
-            match rest[8..].find('"') {
-                Some(i) => 8 + i + 1,
+        } else if let Some(abi) = rest.strip_prefix("extern \"") {
+            match abi.find('"') {
+                Some(i) => rest.len() - abi.len() + i + 1,
                 None => return false,
             }
         } else {
@@ -239,6 +239,7 @@ fn the_checker_measures_functions_and_skips_tests() {
     assert!(long_functions(declared).is_empty());
     assert!(is_fn_line("pub async unsafe fn x() {"));
     assert!(is_fn_line("pub(super) const fn x() {"));
+    assert!(is_fn_line("pub unsafe extern \"C\" fn x() {"));
     assert!(!is_fn_line("let fn_name = 1;"));
     assert_eq!(counted_lines("fn a() {}\n#[cfg(test)]\nmod tests;\n"), 1);
 }

@@ -19,6 +19,8 @@ pub const DEADLINE: Duration = Duration::from_secs(30);
 
 #[path = "../bin_util/mod.rs"]
 mod bin_util;
+// Not every test file that includes this module runs the binary.
+#[allow(unused_imports)]
 pub use bin_util::raftctl_bin;
 
 /// A loopback port nobody listens on right now, and that this test process has not

@@ -5,6 +5,8 @@
 
 #[path = "../bin_util/mod.rs"]
 mod bin_util;
+// Not every test file that includes this module runs the binary.
+#[allow(unused_imports)]
 pub use bin_util::raftctl_bin;
 
 use std::collections::BTreeMap;

@@ -7,6 +7,8 @@
 mod bin_util;
 pub mod faulty;
 
+// Not every test file that includes this module runs the binary.
+#[allow(unused_imports)]
 pub use bin_util::raftctl_bin;
 
 use std::collections::BTreeMap;

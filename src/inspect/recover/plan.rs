@@ -160,6 +160,9 @@ pub fn plan(dirs: &[PathBuf]) -> Result<RecoverPlan, Error> {
     })
 }
 
+/// The dirs that pass the checks of `wal verify`, each with its store open read-only.
+type Survivors = Vec<(PathBuf, RedbStorage)>;
+
 /// Refuses a data dir given twice. Checked before opening: a second open of the same
 /// database would report it as in use, which is not the problem.
 fn check_given_once(dirs: &[PathBuf]) -> Result<(), Error> {
@@ -180,9 +183,7 @@ fn check_given_once(dirs: &[PathBuf]) -> Result<(), Error> {
 /// Opens every dir read-only and checks it as `wal verify` does: a damaged one is never
 /// recommended, and its numbers are not compared with the others'. A dir that cannot
 /// be opened at all is refused as before, in one line.
-fn verified_stores(
-    dirs: &[PathBuf],
-) -> Result<(Vec<(PathBuf, RedbStorage)>, Vec<RejectedDir>), Error> {
+fn verified_stores(dirs: &[PathBuf]) -> Result<(Survivors, Vec<RejectedDir>), Error> {
     let mut stores = Vec::new();
     let mut rejected = Vec::new();
     for dir in dirs {
