@@ -105,19 +105,7 @@ pub async fn serve_opened(
         config.id,
         opened.peers(),
         events_tx,
-        TransportConfig {
-            snapshot_source: Some(opened.snapshot_source()),
-            metrics: metrics.clone(),
-            request_timeout: opened.peer_request_timeout(),
-            // A connection attempt to a peer that was cut off gives up as soon as a
-            // request would, so that the sender retries soon after the heal.
-            connect_timeout: opened
-                .peer_request_timeout()
-                .min(TransportConfig::default().connect_timeout),
-            tls: security.tls.clone(),
-            client_urls: client_urls.clone(),
-            ..TransportConfig::default()
-        },
+        transport_config(&opened, &security, &metrics, &client_urls),
     )?;
     let (peer_tx, peer_rx) = mpsc::channel(node::PEER_INBOX);
     let mut inbound = opened.inbound(peer_tx);
@@ -163,6 +151,28 @@ pub async fn serve_opened(
         tracing::info!("stopped cleanly");
     }
     outcome
+}
+
+/// How the member's transport sends to its peers.
+fn transport_config(
+    opened: &node::Opened,
+    security: &Security,
+    metrics: &Metrics,
+    client_urls: &transport::ClientUrls,
+) -> TransportConfig {
+    TransportConfig {
+        snapshot_source: Some(opened.snapshot_source()),
+        metrics: metrics.clone(),
+        request_timeout: opened.peer_request_timeout(),
+        // A connection attempt to a peer that was cut off gives up as soon as a
+        // request would, so that the sender retries soon after the heal.
+        connect_timeout: opened
+            .peer_request_timeout()
+            .min(TransportConfig::default().connect_timeout),
+        tls: security.tls.clone(),
+        client_urls: client_urls.clone(),
+        ..TransportConfig::default()
+    }
 }
 
 /// What the HTTP servers serve.

@@ -20,7 +20,7 @@ use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
-use prometheus_client::registry::Registry;
+use prometheus_client::registry::{Metric, Registry};
 use tokio::sync::mpsc;
 
 use crate::raft::{NodeId, Ready};
@@ -102,24 +102,135 @@ impl std::fmt::Debug for Metrics {
 /// are resolved at creation, so counting them is one atomic add.
 pub struct Inner {
     registry: Registry,
-
-    // Set from the node's status at scrape time.
-    term: Gauge<u64, std::sync::atomic::AtomicU64>,
-    commit_index: Gauge<u64, std::sync::atomic::AtomicU64>,
-    applied_index: Gauge<u64, std::sync::atomic::AtomicU64>,
-    last_index: Gauge<u64, std::sync::atomic::AtomicU64>,
-    first_index: Gauge<u64, std::sync::atomic::AtomicU64>,
-    is_leader: Gauge,
-    db_size_bytes: Gauge<u64, std::sync::atomic::AtomicU64>,
-    peer_queue_depth: Family<PeerLabel, Gauge>,
+    positions: PositionGauges,
     peer_queues: Mutex<BTreeMap<NodeId, QueueProbe>>,
+    clients: ClientCounts,
+    /// What each Ready cost and carried.
+    pub batches: ReadyBatches,
+    /// What went to and came from peers.
+    pub peers: PeerCounts,
+    requests_unauthenticated: Counter,
+    requests_forbidden: Counter,
+}
 
+/// Registers `metric` under `name` with `help`, and gives it back to count into.
+fn registered<M: Metric + Clone>(r: &mut Registry, name: &str, help: &str, metric: M) -> M {
+    r.register(name, help, metric.clone());
+    metric
+}
+
+type U64Gauge = Gauge<u64, std::sync::atomic::AtomicU64>;
+
+/// The gauges set from the node's status (and the peer queues) at scrape time.
+struct PositionGauges {
+    term: U64Gauge,
+    commit_index: U64Gauge,
+    applied_index: U64Gauge,
+    last_index: U64Gauge,
+    first_index: U64Gauge,
+    is_leader: Gauge,
+    db_size_bytes: U64Gauge,
+    peer_queue_depth: Family<PeerLabel, Gauge>,
+}
+
+impl PositionGauges {
+    fn register(r: &mut Registry) -> Self {
+        let mut gauge = |name, help| registered(r, name, help, U64Gauge::default());
+        let term = gauge("term", "Current Raft term");
+        let commit_index = gauge(
+            "commit_index",
+            "Highest log index known committed (persisted hard state)",
+        );
+        let applied_index = gauge(
+            "applied_index",
+            "Highest log index applied to the key-value store",
+        );
+        let last_index = gauge("last_index", "Last index in the local log");
+        let first_index = gauge(
+            "first_index",
+            "First index still in the local log (after compaction)",
+        );
+        let is_leader = registered(
+            r,
+            "is_leader",
+            "1 while this member is the leader, else 0",
+            Gauge::default(),
+        );
+        let db_size_bytes = registered(
+            r,
+            "db_size_bytes",
+            "Size of the database file",
+            U64Gauge::default(),
+        );
+        let peer_queue_depth = registered(
+            r,
+            "peer_queue_depth",
+            "Messages queued for a peer, not yet sent",
+            Family::default(),
+        );
+        PositionGauges {
+            term,
+            commit_index,
+            applied_index,
+            last_index,
+            first_index,
+            is_leader,
+            db_size_bytes,
+            peer_queue_depth,
+        }
+    }
+}
+
+/// What clients asked of this member: leaders seen, writes by outcome, reads by
+/// consistency.
+struct ClientCounts {
     leader_changes: Counter,
     proposals_ok: Counter,
     proposals_failed: Counter,
     proposals_dropped: Counter,
     reads_linearizable: Counter,
     reads_stale: Counter,
+}
+
+impl ClientCounts {
+    fn register(r: &mut Registry) -> Self {
+        let leader_changes = registered(
+            r,
+            "leader_changes",
+            "Times this member learned of a new leader",
+            Counter::default(),
+        );
+        let proposals = registered(
+            r,
+            "proposals",
+            "Writes proposed through this member, by outcome: ok (applied and answered), \
+             failed (error or timeout), dropped (refused by the core, e.g. no leader)",
+            Family::<ResultLabel, Counter>::default(),
+        );
+        let reads = registered(
+            r,
+            "reads",
+            "Reads (get and list) served by this member, by consistency",
+            Family::<ConsistencyLabel, Counter>::default(),
+        );
+        let consistency = |c| reads.get_or_create_owned(&ConsistencyLabel { consistency: c });
+        ClientCounts {
+            leader_changes,
+            proposals_ok: with_result(&proposals, "ok"),
+            proposals_failed: with_result(&proposals, "failed"),
+            proposals_dropped: with_result(&proposals, "dropped"),
+            reads_linearizable: consistency("linearizable"),
+            reads_stale: consistency("stale"),
+        }
+    }
+}
+
+fn with_result(family: &Family<ResultLabel, Counter>, result: &'static str) -> Counter {
+    family.get_or_create_owned(&ResultLabel { result })
+}
+
+/// The histograms of one Ready's persisting and applying.
+pub struct ReadyBatches {
     /// The redb commit (fsync) of each Ready that wrote anything.
     pub fsync_seconds: Histogram,
     /// Applying one Ready's committed entries to the KV (inside the transaction).
@@ -132,6 +243,65 @@ pub struct Inner {
     pub ready_bytes: Histogram,
     /// Committed entries applied by one Ready.
     pub ready_committed_entries: Histogram,
+}
+
+impl ReadyBatches {
+    fn register(r: &mut Registry) -> Self {
+        let mut histogram = |name, help, start, factor, length| {
+            registered(
+                r,
+                name,
+                help,
+                Histogram::new(exponential_buckets(start, factor, length)),
+            )
+        };
+        ReadyBatches {
+            // 100 us .. ~1.6 s, doubling.
+            fsync_seconds: histogram(
+                "fsync_duration_seconds",
+                "Time to commit (fsync) the write transaction of one Ready",
+                0.0001,
+                2.0,
+                15,
+            ),
+            // 10 us .. ~160 ms, doubling.
+            apply_seconds: histogram(
+                "apply_duration_seconds",
+                "Time to apply one Ready's committed entries to the key-value store",
+                0.00001,
+                2.0,
+                15,
+            ),
+            // 1 .. 4096, powers of 2.
+            ready_entries: histogram(
+                "ready_entries",
+                "Log entries made durable per fsync that appended any (group commit batch size)",
+                1.0,
+                2.0,
+                13,
+            ),
+            // 256 B .. 64 MiB, powers of 4.
+            ready_bytes: histogram(
+                "ready_bytes",
+                "Entry payload bytes made durable per fsync that appended entries",
+                256.0,
+                4.0,
+                10,
+            ),
+            ready_committed_entries: histogram(
+                "ready_committed_entries",
+                "Committed entries applied per Ready",
+                1.0,
+                2.0,
+                13,
+            ),
+        }
+    }
+}
+
+/// The traffic with peers: sends lost, snapshots streamed and installed, messages
+/// refused.
+pub struct PeerCounts {
     peer_send_failures: Family<PeerLabel, Counter>,
     snapshot_sends_ok: Counter,
     snapshot_sends_failed: Counter,
@@ -140,175 +310,66 @@ pub struct Inner {
     /// Peer messages refused by the node's checks or the core (forged, malformed or
     /// beyond the limits).
     pub peer_messages_refused: Counter,
-    requests_unauthenticated: Counter,
-    requests_forbidden: Counter,
+}
+
+impl PeerCounts {
+    fn register(r: &mut Registry) -> Self {
+        let peer_send_failures = registered(
+            r,
+            "peer_send_failures",
+            "Messages to a peer lost: its queue was full or a request to it failed",
+            Family::default(),
+        );
+        let snapshot_sends = registered(
+            r,
+            "snapshot_sends",
+            "Snapshots streamed to peers, by result (ok or failed)",
+            Family::<ResultLabel, Counter>::default(),
+        );
+        let snapshot_installs = registered(
+            r,
+            "snapshot_installs",
+            "Snapshots received from a leader and installed",
+            Counter::default(),
+        );
+        let peer_messages_refused = registered(
+            r,
+            "peer_messages_refused",
+            "Peer messages refused: malformed, beyond the limits, or not for this member",
+            Counter::default(),
+        );
+        PeerCounts {
+            peer_send_failures,
+            snapshot_sends_ok: with_result(&snapshot_sends, "ok"),
+            snapshot_sends_failed: with_result(&snapshot_sends, "failed"),
+            snapshot_installs,
+            peer_messages_refused,
+        }
+    }
 }
 
 impl Metrics {
-    /// A fresh set of metrics with its own registry.
+    /// A fresh set of metrics with its own registry. The families are registered (and
+    /// so written) in this order.
     pub fn new() -> Metrics {
         let mut r = Registry::with_prefix("raftctl");
-
-        let term = Gauge::default();
-        r.register("term", "Current Raft term", term.clone());
-        let commit_index = Gauge::default();
-        r.register(
-            "commit_index",
-            "Highest log index known committed (persisted hard state)",
-            commit_index.clone(),
-        );
-        let applied_index = Gauge::default();
-        r.register(
-            "applied_index",
-            "Highest log index applied to the key-value store",
-            applied_index.clone(),
-        );
-        let last_index = Gauge::default();
-        r.register(
-            "last_index",
-            "Last index in the local log",
-            last_index.clone(),
-        );
-        let first_index = Gauge::default();
-        r.register(
-            "first_index",
-            "First index still in the local log (after compaction)",
-            first_index.clone(),
-        );
-        let is_leader = Gauge::default();
-        r.register(
-            "is_leader",
-            "1 while this member is the leader, else 0",
-            is_leader.clone(),
-        );
-        let db_size_bytes = Gauge::default();
-        r.register(
-            "db_size_bytes",
-            "Size of the database file",
-            db_size_bytes.clone(),
-        );
-        let peer_queue_depth = Family::<PeerLabel, Gauge>::default();
-        r.register(
-            "peer_queue_depth",
-            "Messages queued for a peer, not yet sent",
-            peer_queue_depth.clone(),
-        );
-
-        let leader_changes = Counter::default();
-        r.register(
-            "leader_changes",
-            "Times this member learned of a new leader",
-            leader_changes.clone(),
-        );
-        let proposals = Family::<ResultLabel, Counter>::default();
-        r.register(
-            "proposals",
-            "Writes proposed through this member, by outcome: ok (applied and answered), \
-             failed (error or timeout), dropped (refused by the core, e.g. no leader)",
-            proposals.clone(),
-        );
-        let reads = Family::<ConsistencyLabel, Counter>::default();
-        r.register(
-            "reads",
-            "Reads (get and list) served by this member, by consistency",
-            reads.clone(),
-        );
-        // 100 us .. ~1.6 s, doubling.
-        let fsync_seconds = Histogram::new(exponential_buckets(0.0001, 2.0, 15));
-        r.register(
-            "fsync_duration_seconds",
-            "Time to commit (fsync) the write transaction of one Ready",
-            fsync_seconds.clone(),
-        );
-        // 10 us .. ~160 ms, doubling.
-        let apply_seconds = Histogram::new(exponential_buckets(0.00001, 2.0, 15));
-        r.register(
-            "apply_duration_seconds",
-            "Time to apply one Ready's committed entries to the key-value store",
-            apply_seconds.clone(),
-        );
-        // 1 .. 4096, powers of 2.
-        let ready_entries = Histogram::new(exponential_buckets(1.0, 2.0, 13));
-        r.register(
-            "ready_entries",
-            "Log entries made durable per fsync that appended any (group commit batch size)",
-            ready_entries.clone(),
-        );
-        // 256 B .. 64 MiB, powers of 4.
-        let ready_bytes = Histogram::new(exponential_buckets(256.0, 4.0, 10));
-        r.register(
-            "ready_bytes",
-            "Entry payload bytes made durable per fsync that appended entries",
-            ready_bytes.clone(),
-        );
-        let ready_committed_entries = Histogram::new(exponential_buckets(1.0, 2.0, 13));
-        r.register(
-            "ready_committed_entries",
-            "Committed entries applied per Ready",
-            ready_committed_entries.clone(),
-        );
-        let peer_send_failures = Family::<PeerLabel, Counter>::default();
-        r.register(
-            "peer_send_failures",
-            "Messages to a peer lost: its queue was full or a request to it failed",
-            peer_send_failures.clone(),
-        );
-        let snapshot_sends = Family::<ResultLabel, Counter>::default();
-        r.register(
-            "snapshot_sends",
-            "Snapshots streamed to peers, by result (ok or failed)",
-            snapshot_sends.clone(),
-        );
-        let snapshot_installs = Counter::default();
-        r.register(
-            "snapshot_installs",
-            "Snapshots received from a leader and installed",
-            snapshot_installs.clone(),
-        );
-        let peer_messages_refused = Counter::default();
-        r.register(
-            "peer_messages_refused",
-            "Peer messages refused: malformed, beyond the limits, or not for this member",
-            peer_messages_refused.clone(),
-        );
-
-        let requests_refused = Family::<ReasonLabel, Counter>::default();
-        r.register(
+        let positions = PositionGauges::register(&mut r);
+        let clients = ClientCounts::register(&mut r);
+        let batches = ReadyBatches::register(&mut r);
+        let peers = PeerCounts::register(&mut r);
+        let requests_refused = registered(
+            &mut r,
             "requests_refused",
             "Requests refused for their credentials before their route ran: unauthenticated (none) or forbidden (too little role, or not a member certificate on a peer route)",
-            requests_refused.clone(),
+            Family::<ReasonLabel, Counter>::default(),
         );
         let reason = |reason| requests_refused.get_or_create_owned(&ReasonLabel { reason });
-        let result = |family: &Family<ResultLabel, Counter>, result| {
-            family.get_or_create_owned(&ResultLabel { result })
-        };
-        let consistency = |c| reads.get_or_create_owned(&ConsistencyLabel { consistency: c });
         Metrics(Arc::new(Inner {
-            term,
-            commit_index,
-            applied_index,
-            last_index,
-            first_index,
-            is_leader,
-            db_size_bytes,
-            peer_queue_depth,
+            positions,
             peer_queues: Mutex::new(BTreeMap::new()),
-            leader_changes,
-            proposals_ok: result(&proposals, "ok"),
-            proposals_failed: result(&proposals, "failed"),
-            proposals_dropped: result(&proposals, "dropped"),
-            reads_linearizable: consistency("linearizable"),
-            reads_stale: consistency("stale"),
-            fsync_seconds,
-            apply_seconds,
-            ready_entries,
-            ready_bytes,
-            ready_committed_entries,
-            peer_send_failures,
-            snapshot_sends_ok: result(&snapshot_sends, "ok"),
-            snapshot_sends_failed: result(&snapshot_sends, "failed"),
-            snapshot_installs,
-            peer_messages_refused,
+            clients,
+            batches,
+            peers,
             requests_unauthenticated: reason("unauthenticated"),
             requests_forbidden: reason("forbidden"),
             registry: r,
@@ -329,37 +390,38 @@ impl Metrics {
     /// handle's own timeout).
     pub fn count_proposal(&self, outcome: Proposal) {
         match outcome {
-            Proposal::Ok => self.proposals_ok.inc(),
-            Proposal::Dropped => self.proposals_dropped.inc(),
-            Proposal::Failed => self.proposals_failed.inc(),
+            Proposal::Ok => self.clients.proposals_ok.inc(),
+            Proposal::Dropped => self.clients.proposals_dropped.inc(),
+            Proposal::Failed => self.clients.proposals_failed.inc(),
         };
     }
 
     /// The leader this member follows changed to `leader` (counted once one is known).
     pub fn leader_changed(&self, leader: Option<NodeId>) {
         if leader.is_some() {
-            self.leader_changes.inc();
+            self.clients.leader_changes.inc();
         }
     }
 
     /// Counts one read: linearizable, or stale.
     pub fn count_read(&self, linearizable: bool) {
         if linearizable {
-            self.reads_linearizable.inc();
+            self.clients.reads_linearizable.inc();
         } else {
-            self.reads_stale.inc();
+            self.clients.reads_stale.inc();
         }
     }
 
     /// Records one persisted Ready: the fsync that started at `fsync_started`, the
     /// entries it made durable and the committed entries it applied.
     pub fn observe_persisted(&self, fsync_started: Instant, rd: &Ready) {
-        self.fsync_seconds
+        self.batches
+            .fsync_seconds
             .observe(fsync_started.elapsed().as_secs_f64());
         if !rd.entries.is_empty() {
             let bytes: usize = rd.entries.iter().map(|e| e.data.len()).sum();
-            self.ready_entries.observe(rd.entries.len() as f64);
-            self.ready_bytes.observe(bytes as f64);
+            self.batches.ready_entries.observe(rd.entries.len() as f64);
+            self.batches.ready_bytes.observe(bytes as f64);
         }
         self.observe_committed(rd);
     }
@@ -367,19 +429,21 @@ impl Metrics {
     /// Records how many committed entries a Ready brought.
     pub fn observe_committed(&self, rd: &Ready) {
         if !rd.committed_entries.is_empty() {
-            self.ready_committed_entries
+            self.batches
+                .ready_committed_entries
                 .observe(rd.committed_entries.len() as f64);
         }
     }
 
     /// Records the time one Ready's apply took.
     pub fn observe_apply(&self, took: Duration) {
-        self.apply_seconds.observe(took.as_secs_f64());
+        self.batches.apply_seconds.observe(took.as_secs_f64());
     }
 
     /// A message or batch to `peer` was lost.
     pub fn peer_send_failure(&self, peer: NodeId) {
-        self.peer_send_failures
+        self.peers
+            .peer_send_failures
             .get_or_create(&PeerLabel { peer })
             .inc();
     }
@@ -387,9 +451,9 @@ impl Metrics {
     /// The outcome of streaming one snapshot.
     pub fn snapshot_sent(&self, ok: bool) {
         if ok {
-            self.snapshot_sends_ok.inc();
+            self.peers.snapshot_sends_ok.inc();
         } else {
-            self.snapshot_sends_failed.inc();
+            self.peers.snapshot_sends_failed.inc();
         }
     }
 
@@ -410,26 +474,27 @@ impl Metrics {
     /// Sets the scrape-time gauges and writes every metric in the text format.
     pub fn encode(&self, positions: Option<&Positions>) -> String {
         if let Some(p) = positions {
-            self.term.set(p.term);
-            self.commit_index.set(p.commit);
-            self.applied_index.set(p.applied);
-            self.last_index.set(p.last_index);
-            self.first_index.set(p.first_index);
-            self.is_leader.set(i64::from(p.is_leader));
-            self.db_size_bytes.set(p.db_size_bytes);
+            self.positions.term.set(p.term);
+            self.positions.commit_index.set(p.commit);
+            self.positions.applied_index.set(p.applied);
+            self.positions.last_index.set(p.last_index);
+            self.positions.first_index.set(p.first_index);
+            self.positions.is_leader.set(i64::from(p.is_leader));
+            self.positions.db_size_bytes.set(p.db_size_bytes);
         }
         {
             let mut queues = self.peer_queues.lock().unwrap_or_else(|e| e.into_inner());
             queues.retain(|&peer, probe| match probe() {
                 Some(depth) => {
                     let depth = i64::try_from(depth).unwrap_or(i64::MAX);
-                    self.peer_queue_depth
+                    self.positions
+                        .peer_queue_depth
                         .get_or_create(&PeerLabel { peer })
                         .set(depth);
                     true
                 }
                 None => {
-                    self.peer_queue_depth.remove(&PeerLabel { peer });
+                    self.positions.peer_queue_depth.remove(&PeerLabel { peer });
                     false
                 }
             });

@@ -2,11 +2,14 @@
 //! writes, what `inspect` says about them, refusals that leave files alone, usage errors,
 //! tokens, and a TLS handshake in both directions with the certificates it made.
 
+mod bin_util;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use assert_cmd::Command;
+use bin_util::raftctl_bin;
 use raftctl::tls::cert::{self, Options, Validity};
 use raftctl::tls::tokens::Tokens;
 use raftctl::tls::{pem, Identity, Role};
@@ -18,8 +21,7 @@ struct Run {
 }
 
 fn raftctl(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::cargo_bin("raftctl")
-        .unwrap()
+    let out = Command::new(raftctl_bin())
         .current_dir(dir)
         .env_remove("RAFTCTL_ENDPOINTS")
         .args(args)

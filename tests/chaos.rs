@@ -28,6 +28,8 @@
 //! Another test binary can reuse the harness by including `net`, `client` and `cluster`
 //! the same way (`#[path = "chaos/net.rs"] mod net;` ...).
 
+#[path = "bin_util/mod.rs"]
+mod bin_util;
 #[path = "chaos/checker.rs"]
 mod checker;
 #[path = "chaos/checker_tests.rs"]

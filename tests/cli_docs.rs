@@ -6,16 +6,15 @@
 //!
 //!     RAFTCTL_REGENERATE_DOCS=1 cargo test --test cli_docs
 
+mod bin_util;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use bin_util::raftctl_bin;
 use clap::CommandFactory;
 use raftctl::cli::{docs, Cli};
-
-fn raftctl_bin() -> &'static str {
-    env!("CARGO_BIN_EXE_raftctl")
-}
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

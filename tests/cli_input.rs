@@ -1,14 +1,16 @@
 //! Command-line input refused before anything is sent: a snapshot destination that
 //! cannot be written, timeouts too short to send a request, ids JSON cannot carry.
 
+mod bin_util;
+
 use std::net::TcpListener;
 use std::process::Output;
 
 use assert_cmd::Command;
+use bin_util::raftctl_bin;
 
 fn raftctl(args: &[&str]) -> Output {
-    Command::cargo_bin("raftctl")
-        .unwrap()
+    Command::new(raftctl_bin())
         .env_remove("RAFTCTL_ENDPOINTS")
         .args(args)
         .output()

@@ -1,13 +1,16 @@
 //! The TLS flags on the command line: refused before anything is sent when they cannot
 //! work, with one line and the exit code of other connection errors.
 
+mod bin_util;
+
 use std::net::TcpListener;
 use std::process::Output;
 
 use assert_cmd::Command;
+use bin_util::raftctl_bin;
 
 fn raftctl(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::cargo_bin("raftctl").unwrap();
+    let mut cmd = Command::new(raftctl_bin());
     for name in [
         "RAFTCTL_ENDPOINTS",
         "RAFTCTL_CACERT",

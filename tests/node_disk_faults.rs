@@ -6,6 +6,8 @@
 //! The member runs in this process over `storage_util::faulty::FaultyBackend`, so that
 //! the test can fail the disk under it at the moment it chooses.
 
+mod bin_util;
+
 #[path = "storage_util/faulty.rs"]
 #[allow(dead_code)]
 mod faulty;
@@ -17,6 +19,7 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use bin_util::raftctl_bin;
 use faulty::Faults;
 use raftctl::member::{serve_opened, Listeners, Security};
 use raftctl::node::{self, NodeConfig, Opened, StartMode};
@@ -223,7 +226,7 @@ fn check_after_restart(dir: &Path, addr_listener: std::net::TcpListener, acked: 
         );
     }
     m.stop();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_raftctl"))
+    let out = std::process::Command::new(raftctl_bin())
         .args(["wal", "verify", "--data-dir"])
         .arg(dir)
         .output()

@@ -1,6 +1,9 @@
 //! `raftctl playground`: a three-member cluster started as a child, used through another
 //! `raftctl` process, then stopped with SIGINT: every member gone, the temp dir removed.
 
+mod bin_util;
+
+use bin_util::raftctl_bin;
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -9,10 +12,6 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const DEADLINE: Duration = Duration::from_secs(60);
-
-fn raftctl_bin() -> &'static str {
-    env!("CARGO_BIN_EXE_raftctl")
-}
 
 /// A base port with `n` consecutive free ports on 127.0.0.1 (bound and released).
 fn free_port_run(n: u16) -> u16 {

@@ -2,6 +2,9 @@
 //! it to u64::MAX): the term is brought back to the log's, the result passes `wal
 //! verify`, and the member starts and writes entries with a sane term.
 
+// `common` and `offline_util` each load `bin_util` (the one way to find the binary).
+#![allow(clippy::duplicate_mod)]
+
 mod common;
 mod offline_util;
 

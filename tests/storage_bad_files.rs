@@ -17,7 +17,7 @@ fn assert_wal_fails(dir: &Path, expect: &str) {
     let before = fs::read(&db).ok();
     for sub in ["dump", "hardstate", "verify"] {
         for json in [false, true] {
-            let mut cmd = Command::cargo_bin("raftctl").unwrap();
+            let mut cmd = Command::new(raftctl_bin());
             cmd.args(["wal", sub, "--data-dir"]).arg(dir);
             if json {
                 cmd.args(["-o", "json"]);
@@ -193,8 +193,7 @@ fn a_redb_database_of_another_program() {
 fn a_dir_in_use_by_a_running_node() {
     let dir = tempfile::tempdir().unwrap();
     let running = write_sample_dir(dir.path());
-    let out = Command::cargo_bin("raftctl")
-        .unwrap()
+    let out = Command::new(raftctl_bin())
         .args(["wal", "hardstate", "--data-dir"])
         .arg(dir.path())
         .output()

@@ -18,6 +18,7 @@ use bytes::Bytes;
 use raftctl::raft::{Entry, EntryType, HardState, Index, SnapshotMeta, Storage};
 use raftctl::storage::RedbStorage;
 use rand::{rngs::StdRng, Rng, SeedableRng};
+use storage_util::raftctl_bin;
 
 const CHILD_ENV: &str = "RAFTCTL_CRASH_CHILD_DIR";
 /// The hard state's term: above every entry's term, so verify's term check holds.
@@ -199,8 +200,7 @@ fn every_index_reported_durable_survives_sigkill() {
             let report = raftctl::inspect::verify(&ro).unwrap();
             assert!(report.ok, "{ctx}: {:?}", report.problems);
         }
-        let out = assert_cmd::Command::cargo_bin("raftctl")
-            .unwrap()
+        let out = assert_cmd::Command::new(raftctl_bin())
             .args(["wal", "verify", "--data-dir"])
             .arg(dir)
             .output()

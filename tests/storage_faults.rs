@@ -20,6 +20,7 @@ use raftctl::raft::{Entry, EntryType, HardState, Index, Storage};
 use raftctl::storage::{Error, RedbStorage};
 use storage_util::faulty::Faults;
 use storage_util::init;
+use storage_util::raftctl_bin;
 
 /// What the base batch commits: entries 1..=5 of term 1, commit 5, applied 3.
 const BASE_LAST: Index = 5;
@@ -142,7 +143,7 @@ fn outcome(store: &RedbStorage, doomed_last: Index) -> Outcome {
 }
 
 fn wal_verify(dir: &Path) {
-    let out = Command::new(env!("CARGO_BIN_EXE_raftctl"))
+    let out = Command::new(raftctl_bin())
         .args(["wal", "verify", "--data-dir"])
         .arg(dir)
         .output()

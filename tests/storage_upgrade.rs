@@ -3,10 +3,13 @@
 //! keeps every entry, key, hard state and snapshot, and the offline tools refuse it
 //! until then with one line that says what to do.
 
+mod bin_util;
+
 use std::fs;
 use std::path::Path;
 use std::process::Command as Process;
 
+use bin_util::raftctl_bin;
 use raftctl::kv::{Command, Op};
 use raftctl::raft::{EntryType, Storage};
 use raftctl::storage::upgrade::{BACKUP_FILE, UPGRADING_FILE};
@@ -35,7 +38,7 @@ fn fixture_copy() -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 fn raftctl(args: &[&str], dir: &Path) -> std::process::Output {
-    Process::new(env!("CARGO_BIN_EXE_raftctl"))
+    Process::new(raftctl_bin())
         .args(args)
         .arg("--data-dir")
         .arg(dir)

@@ -21,8 +21,7 @@ struct Run {
 fn wal(dir: &Path, args: &[&str]) -> Run {
     let db = dir.join("raftctl.redb");
     let before = fs::read(&db).unwrap();
-    let out = Command::cargo_bin("raftctl")
-        .unwrap()
+    let out = Command::new(raftctl_bin())
         .arg("wal")
         .args(args)
         .arg("--data-dir")
@@ -501,7 +500,7 @@ fn dir_with(id: u64, entries: &[raftctl::raft::Entry], commit: u64) -> tempfile:
 }
 
 fn wal_diff(dirs: &[&Path], json: bool) -> Run {
-    let mut cmd = Command::cargo_bin("raftctl").unwrap();
+    let mut cmd = Command::new(raftctl_bin());
     if json {
         cmd.args(["-o", "json"]);
     }

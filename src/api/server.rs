@@ -179,41 +179,7 @@ pub async fn serve_http(
     auth: Option<Arc<super::auth::AuthPolicy>>,
     mut stop: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
-    let tls = match tls {
-        Some(t) => {
-            let config = t.server_config().map_err(std::io::Error::other)?;
-            Some((tokio_rustls::TlsAcceptor::from(config), t))
-        }
-        None => None,
-    };
-    let guard = Arc::new(Guard::new(advertise, settings.body));
-    let mut router = app.layer(axum::middleware::from_fn_with_state(guard, guard::guard));
-    // Who may ask is settled first: a caller without the right gets 401 or 403 and
-    // learns nothing else about the route.
-    if let Some(policy) = auth {
-        router = router.layer(axum::middleware::from_fn_with_state(
-            policy,
-            super::auth::authorize,
-        ));
-    }
-    let cap = ConnectionCap::new(settings.max_connections);
-    tracing::info!(
-        max_connections = cap.total,
-        reserve = cap.reserve,
-        header_timeout = %humantime::format_duration(settings.header_timeout),
-        "HTTP limits"
-    );
-    let shared = Arc::new(Shared {
-        router,
-        tls,
-        settings,
-        stats: Stats::default(),
-        registry: Registry::default(),
-        total: Arc::new(Semaphore::new(cap.total)),
-        shared: Arc::new(Semaphore::new(cap.total - cap.reserve)),
-        waiting: Arc::new(Semaphore::new(MAX_WAITING)),
-        cap,
-    });
+    let shared = Shared::new(app, advertise, settings, tls, auth)?;
     let mut connections = JoinSet::new();
     let reporter = tokio::spawn(report(shared.clone()));
     let mut backoff = ACCEPT_BACKOFF_MIN;
@@ -243,44 +209,100 @@ pub async fn serve_http(
             }
         };
         let _ = stream.set_nodelay(true);
-        match shared.total.clone().try_acquire_owned() {
-            Ok(total) => {
-                connections.spawn(admit(shared.clone(), stream, total, stop.clone()));
-            }
-            Err(_) => match shared.waiting.clone().try_acquire_owned() {
-                // At the cap: close an idle connection and take its place, using a few of
-                // the descriptors kept out of the cap while it goes.
-                Ok(waiting) if shared.registry.evict_oldest_idle() => {
-                    shared.stats.evicted.fetch_add(1, Ordering::Relaxed);
-                    let shared = shared.clone();
-                    let stop = stop.clone();
-                    connections.spawn(async move {
-                        let total = tokio::time::timeout(
-                            EVICTION_WAIT,
-                            shared.total.clone().acquire_owned(),
-                        )
-                        .await;
-                        drop(waiting);
-                        match total {
-                            Ok(Ok(total)) => admit(shared, stream, total, stop).await,
-                            _ => {
-                                shared.stats.refused_at_cap.fetch_add(1, Ordering::Relaxed);
-                            }
-                        }
-                    });
-                }
-                _ => {
-                    shared.stats.refused_at_cap.fetch_add(1, Ordering::Relaxed);
-                    drop(stream);
-                }
-            },
-        }
+        place(&shared, stream, &mut connections, &stop);
     }
     reporter.abort();
     drop(listener);
     // Open connections finish their current request and close.
     while connections.join_next().await.is_some() {}
     Ok(())
+}
+
+impl Shared {
+    /// The state every connection of one listener shares: `app` behind the guard and
+    /// (when there is a policy) the authorization layers, and the connection cap.
+    fn new(
+        app: Router,
+        advertise: &str,
+        settings: HttpSettings,
+        tls: Option<Arc<MemberTls>>,
+        auth: Option<Arc<super::auth::AuthPolicy>>,
+    ) -> std::io::Result<Arc<Shared>> {
+        let tls = match tls {
+            Some(t) => {
+                let config = t.server_config().map_err(std::io::Error::other)?;
+                Some((tokio_rustls::TlsAcceptor::from(config), t))
+            }
+            None => None,
+        };
+        let guard = Arc::new(Guard::new(advertise, settings.body));
+        let mut router = app.layer(axum::middleware::from_fn_with_state(guard, guard::guard));
+        // Who may ask is settled first: a caller without the right gets 401 or 403 and
+        // learns nothing else about the route.
+        if let Some(policy) = auth {
+            router = router.layer(axum::middleware::from_fn_with_state(
+                policy,
+                super::auth::authorize,
+            ));
+        }
+        let cap = ConnectionCap::new(settings.max_connections);
+        tracing::info!(
+            max_connections = cap.total,
+            reserve = cap.reserve,
+            header_timeout = %humantime::format_duration(settings.header_timeout),
+            "HTTP limits"
+        );
+        Ok(Arc::new(Shared {
+            router,
+            tls,
+            settings,
+            stats: Stats::default(),
+            registry: Registry::default(),
+            total: Arc::new(Semaphore::new(cap.total)),
+            shared: Arc::new(Semaphore::new(cap.total - cap.reserve)),
+            waiting: Arc::new(Semaphore::new(MAX_WAITING)),
+            cap,
+        }))
+    }
+}
+
+/// Serves an accepted connection if it fits under the cap; at the cap, closes an idle
+/// connection and takes its place (using a few of the descriptors kept out of the cap
+/// while it goes), or else closes the new one.
+fn place(
+    shared: &Arc<Shared>,
+    stream: TcpStream,
+    connections: &mut JoinSet<()>,
+    stop: &watch::Receiver<bool>,
+) {
+    match shared.total.clone().try_acquire_owned() {
+        Ok(total) => {
+            connections.spawn(admit(shared.clone(), stream, total, stop.clone()));
+        }
+        Err(_) => match shared.waiting.clone().try_acquire_owned() {
+            Ok(waiting) if shared.registry.evict_oldest_idle() => {
+                shared.stats.evicted.fetch_add(1, Ordering::Relaxed);
+                let shared = shared.clone();
+                let stop = stop.clone();
+                connections.spawn(async move {
+                    let total =
+                        tokio::time::timeout(EVICTION_WAIT, shared.total.clone().acquire_owned())
+                            .await;
+                    drop(waiting);
+                    match total {
+                        Ok(Ok(total)) => admit(shared, stream, total, stop).await,
+                        _ => {
+                            shared.stats.refused_at_cap.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                });
+            }
+            _ => {
+                shared.stats.refused_at_cap.fetch_add(1, Ordering::Relaxed);
+                drop(stream);
+            }
+        },
+    }
 }
 
 /// Finds room for a new connection (closing an idle one if needed), then serves it.

@@ -8,7 +8,9 @@
 
 mod admin;
 pub mod connect;
+mod error;
 mod probe;
+mod target;
 
 use std::time::Duration;
 
@@ -22,62 +24,19 @@ use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
 use crate::api::types::{DeleteResponse, ListResponse, MembersResponse, PutResponse};
-use crate::api::ErrorBody;
 
 pub use admin::ChangeFlags;
 pub use connect::{ConnectError, Connector, Stream, TlsOptions};
+pub use error::{innermost_cause, ClientError};
+pub use target::encode_component;
+
+use error::api_error;
+use target::{authority, display_url, kv_path, parse_endpoint, request_target};
 
 /// Pause between two rounds over all endpoints.
 const RETRY_PAUSE: Duration = Duration::from_millis(100);
 /// How many `not_leader` redirects one request follows.
 const MAX_REDIRECTS: usize = 3;
-
-/// Why a client request failed. Messages are one line.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ClientError {
-    #[error(
-        "{0:?} is not a valid endpoint URL (expected e.g. http://127.0.0.1:7001 or \
-         https://127.0.0.1:7001)"
-    )]
-    BadEndpoint(String),
-    #[error("no endpoints given")]
-    NoEndpoints,
-    /// `--token` cannot be sent as a header.
-    #[error("--token: {0}")]
-    BadToken(String),
-    /// TLS cannot work as configured (a PEM file, https:// without --cacert), or a TLS
-    /// handshake failed: the line names the endpoint or file and what to change.
-    #[error("{0}")]
-    Tls(String),
-    #[error("no member of {endpoints} answered: {cause}")]
-    NoMemberAnswered { endpoints: String, cause: String },
-    /// The member answered with an error (docs/serve-and-api.md code and message).
-    #[error("{message} ({code} from {url})")]
-    Api {
-        url: String,
-        status: u16,
-        code: String,
-        message: String,
-        /// For `not_leader`: the leader's URL, when the member knows it.
-        leader: Option<String>,
-    },
-    /// The request was sent but no answer came in time: a write may or may not have
-    /// taken effect.
-    #[error("{url} did not answer ({cause}); the outcome is unknown")]
-    OutcomeUnknown { url: String, cause: String },
-    #[error("unexpected answer from {url}: {detail}")]
-    BadResponse { url: String, detail: String },
-}
-
-impl ClientError {
-    /// The docs/serve-and-api.md error code, when the member answered with one.
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            ClientError::Api { code, .. } => Some(code),
-            _ => None,
-        }
-    }
-}
 
 /// Whether a request may be sent again after it was sent once without an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -498,124 +457,11 @@ fn redirect(e: &ClientError) -> Option<Redirect> {
     }
 }
 
-fn api_error(url: &str, status: StatusCode, body: &[u8]) -> ClientError {
-    match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(b) => ClientError::Api {
-            url: url.to_string(),
-            status: status.as_u16(),
-            code: b.error.code,
-            message: with_auth_hint(status, b.error.message),
-            leader: b.error.leader.map(|l| l.url),
-        },
-        Err(_) => ClientError::BadResponse {
-            url: url.to_string(),
-            detail: format!(
-                "HTTP {status} with a body that is not a JSON error: {}",
-                String::from_utf8_lossy(&body[..body.len().min(200)])
-            ),
-        },
-    }
-}
-
-/// A 401 answer says how to authenticate, when the member's message does not.
-fn with_auth_hint(status: StatusCode, message: String) -> String {
-    if status == StatusCode::UNAUTHORIZED
-        && !message.contains("--token")
-        && !message.contains("--cert")
-    {
-        format!("{message}; pass --cert/--key or --token")
-    } else {
-        message
-    }
-}
-
 fn parse_json<T: DeserializeOwned>(a: &Answer) -> Result<T, ClientError> {
     serde_json::from_slice(&a.body).map_err(|e| ClientError::BadResponse {
         url: a.url.clone(),
         detail: format!("cannot parse the JSON body: {e}"),
     })
-}
-
-/// The innermost cause of any error chain, in a few words: an I/O error's kind where
-/// one is found, else the last message.
-pub fn innermost_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    let mut last = e.to_string();
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            return match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => "connection refused".into(),
-                std::io::ErrorKind::ConnectionReset => "connection reset".into(),
-                std::io::ErrorKind::TimedOut => "timed out".into(),
-                _ => io.to_string(),
-            };
-        }
-        last = s.to_string();
-        source = s.source();
-    }
-    last
-}
-
-fn parse_endpoint(text: &str) -> Result<Url, ClientError> {
-    let url = Url::parse(text.trim()).map_err(|_| ClientError::BadEndpoint(text.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(ClientError::BadEndpoint(text.to_string()));
-    }
-    Ok(url)
-}
-
-/// An endpoint as the user wrote it, without a trailing slash.
-fn display_url(u: &Url) -> String {
-    u.as_str().trim_end_matches('/').to_string()
-}
-
-fn kv_path(key: &str) -> [&str; 3] {
-    ["v1", "kv", key]
-}
-
-/// `host:port` of an endpoint, for connecting and for the Host header.
-fn authority(base: &Url) -> String {
-    let host = base.host_str().unwrap_or_default();
-    let port = base.port_or_known_default().unwrap_or(80);
-    format!("{host}:{port}")
-}
-
-/// The request target: `base`'s path, then each of `path` percent-encoded as ONE segment,
-/// then the query, percent-encoded the same way.
-///
-/// Built by hand rather than through `Url`: the URL standard drops tabs and newlines and
-/// resolves `.`, `..`, `%2E` and `%2E%2E` segments, which would send a different key
-/// (`x\ny` as `xy`, `.` as no key at all). The server percent-decodes the path once.
-fn request_target(base: &Url, path: &[&str], query: &[(&str, &str)]) -> String {
-    let mut target = base.path().trim_end_matches('/').to_string();
-    for segment in path {
-        target.push('/');
-        target.push_str(&encode_component(segment));
-    }
-    if target.is_empty() {
-        target.push('/');
-    }
-    for (i, (name, value)) in query.iter().enumerate() {
-        target.push(if i == 0 { '?' } else { '&' });
-        target.push_str(&encode_component(name));
-        target.push('=');
-        target.push_str(&encode_component(value));
-    }
-    target
-}
-
-/// Percent-encodes every byte but ASCII letters, digits, `-`, `_` and `~` (RFC 3986's
-/// unreserved characters without `.`, so that no segment is ever a dot segment).
-pub fn encode_component(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -27,18 +27,22 @@
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
 use super::snapshot::serve_command;
-use super::wal::{member_rows, summarize, type_name, MemberRow};
+use super::wal::{member_rows, summarize, MemberRow};
 use super::{json_opt_u64, json_u64, Error};
 use crate::cluster_id::ClusterId;
 use crate::kv::snapshot_file::create_snapshot_file;
 use crate::kv::{Command, KvWriter};
 use crate::raft::{Entry, EntryType, Index, NodeId, SnapshotMeta, Term};
+
+mod plan;
+
 use crate::storage::{Membership, RedbStorage, SnapshotReader};
+pub use plan::{plan, AtRiskEntry, BestSurvivor, LostEntry, RecoverPlan, RejectedDir, Survivor};
 
 /// Applies the committed entries above the applied index to the KV, in order, and records
 /// the commit index as applied. The KV then holds exactly the state at the commit index:
@@ -77,92 +81,6 @@ fn apply_committed(store: &RedbStorage) -> Result<(), Error> {
 
 fn apply_error(e: crate::kv::Error) -> Error {
     Error::refused(format!("applying committed entries failed: {e}"))
-}
-
-/// One survivor's position, as `recover plan` shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Survivor {
-    pub data_dir: String,
-    #[serde(serialize_with = "json_u64")]
-    pub node_id: NodeId,
-    pub cluster_id: String,
-    #[serde(serialize_with = "json_u64")]
-    pub term: Term,
-    #[serde(serialize_with = "json_opt_u64")]
-    pub vote: Option<NodeId>,
-    #[serde(serialize_with = "json_u64")]
-    pub commit: Index,
-    #[serde(serialize_with = "json_u64")]
-    pub applied: Index,
-    #[serde(serialize_with = "json_u64")]
-    pub last_index: Index,
-    #[serde(serialize_with = "json_u64")]
-    pub last_term: Term,
-    pub voters: Vec<MemberRow>,
-    pub learners: Vec<MemberRow>,
-}
-
-/// A data dir `recover plan` will not recommend, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RejectedDir {
-    pub data_dir: String,
-    /// What `wal verify` finds wrong with it, one sentence each.
-    pub problems: Vec<String>,
-}
-
-/// An entry above the highest commit index known among the survivors.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AtRiskEntry {
-    #[serde(serialize_with = "json_u64")]
-    pub index: Index,
-    #[serde(serialize_with = "json_u64")]
-    pub term: Term,
-    #[serde(rename = "type")]
-    pub entry_type: &'static str,
-    pub summary: String,
-}
-
-/// An entry of another survivor that the chosen one does not have (same index, other
-/// term, or past its end): it is lost by recovering from the chosen one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LostEntry {
-    #[serde(serialize_with = "json_u64")]
-    pub node_id: NodeId,
-    #[serde(serialize_with = "json_u64")]
-    pub index: Index,
-    #[serde(serialize_with = "json_u64")]
-    pub term: Term,
-    #[serde(rename = "type")]
-    pub entry_type: &'static str,
-    pub summary: String,
-}
-
-/// `recover plan`: the survivors, the one to keep, and what is at risk.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RecoverPlan {
-    pub survivors: Vec<Survivor>,
-    /// Data dirs left out because they fail the checks of `wal verify`.
-    pub rejected: Vec<RejectedDir>,
-    /// The data dir to recover from (most up to date by Raft's rule).
-    pub best: BestSurvivor,
-    /// The highest commit index any survivor knows.
-    #[serde(serialize_with = "json_u64")]
-    pub highest_commit: Index,
-    /// The chosen survivor's entries above `highest_commit`: not known to be committed;
-    /// `recover` keeps them and the new cluster commits them.
-    pub at_risk: Vec<AtRiskEntry>,
-    /// Other survivors' entries above `highest_commit` that the chosen one lacks.
-    pub lost: Vec<LostEntry>,
-    /// What stands in the way of `recover` on the chosen survivor, if anything.
-    pub blockers: Vec<String>,
-    pub next_command: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct BestSurvivor {
-    pub data_dir: String,
-    #[serde(serialize_with = "json_u64")]
-    pub node_id: NodeId,
 }
 
 /// The term of the last entry of `store`'s log.
@@ -226,153 +144,6 @@ fn read_log(store: &RedbStorage, from: Index, to: Option<Index>) -> Result<Vec<E
         ))),
         None => Ok(out),
     }
-}
-
-fn survivor(dir: &Path, store: &RedbStorage) -> Result<Survivor, Error> {
-    let hs = store.hard_state();
-    let m = store.membership();
-    Ok(Survivor {
-        data_dir: dir.display().to_string(),
-        node_id: store.node_id(),
-        cluster_id: ClusterId(store.cluster_id()).to_string(),
-        term: hs.term,
-        vote: hs.vote,
-        commit: hs.commit,
-        applied: store.applied(),
-        last_index: store.last_index(),
-        last_term: last_term(store)?,
-        voters: member_rows(&m.voters),
-        learners: member_rows(&m.learners),
-    })
-}
-
-/// Reads every survivor's data dir read-only and works out the plan. Refuses dirs in
-/// use, dirs of different clusters and a node id given twice.
-pub fn plan(dirs: &[PathBuf]) -> Result<RecoverPlan, Error> {
-    // Checked before opening: a second open of the same database would report it as in
-    // use, which is not the problem.
-    let mut given = BTreeMap::new();
-    for dir in dirs {
-        let key = dir.canonicalize().unwrap_or_else(|_| dir.clone());
-        if let Some(first) = given.insert(key, dir) {
-            return Err(Error::refused(format!(
-                "data dir {} is given twice (also as {}): give each survivor's data dir once",
-                dir.display(),
-                first.display()
-            )));
-        }
-    }
-    // Each dir is checked as `wal verify` does: a damaged one is never recommended,
-    // and its numbers are not compared with the others'.
-    let mut stores = Vec::new();
-    let mut rejected = Vec::new();
-    for dir in dirs {
-        // A dir that cannot be opened at all is refused as before, in one line.
-        let store = RedbStorage::open_read_only(dir)?;
-        let report = super::verify(&store)?;
-        if report.ok {
-            stores.push((dir.clone(), store));
-        } else {
-            rejected.push(RejectedDir {
-                data_dir: dir.display().to_string(),
-                problems: report.problems,
-            });
-        }
-    }
-    let mut survivors = Vec::new();
-    for (dir, store) in &stores {
-        survivors.push(survivor(dir, store)?);
-    }
-    let Some(first) = survivors.first() else {
-        let detail = rejected
-            .iter()
-            .flat_map(|r| {
-                r.problems
-                    .iter()
-                    .map(move |p| format!("{}: {p}", r.data_dir))
-            })
-            .collect();
-        return Err(match rejected.len() {
-            0 => Error::refused("recover plan needs at least one data dir"),
-            n => Error::Refused {
-                message: format!(
-                    "no data dir to recover from: {n} given, every one fails the checks of `raftctl wal verify`"
-                ),
-                detail,
-            },
-        });
-    };
-    if let Some(other) = survivors.iter().find(|s| s.cluster_id != first.cluster_id) {
-        return Err(Error::refused(format!(
-            "{} belongs to cluster {} but {} to cluster {}: give the data dirs of one cluster",
-            first.data_dir, first.cluster_id, other.data_dir, other.cluster_id
-        )));
-    }
-    let mut seen = BTreeMap::new();
-    for s in &survivors {
-        if let Some(dir) = seen.insert(s.node_id, &s.data_dir) {
-            return Err(Error::refused(format!(
-                "{dir} and {} are both node {}: give each survivor's data dir once",
-                s.data_dir, s.node_id
-            )));
-        }
-    }
-    // Raft's up-to-date rule; on a tie the first listed wins.
-    let best_at = (0..survivors.len())
-        .rev()
-        .max_by_key(|&i| (survivors[i].last_term, survivors[i].last_index))
-        .expect("at least one survivor");
-    let highest_commit = survivors.iter().map(|s| s.commit).max().unwrap_or(0);
-    let (best_dir, best_store) = &stores[best_at];
-    let best = &survivors[best_at];
-
-    let best_entries = entries_after(best_store, highest_commit)?;
-    let best_terms: BTreeMap<Index, Term> =
-        best_entries.iter().map(|(i, t, _, _)| (*i, *t)).collect();
-    let at_risk = best_entries
-        .iter()
-        .map(|(index, term, t, summary)| AtRiskEntry {
-            index: *index,
-            term: *term,
-            entry_type: type_name(*t),
-            summary: summary.clone(),
-        })
-        .collect();
-    let mut lost = Vec::new();
-    for (i, (_, store)) in stores.iter().enumerate() {
-        if i == best_at {
-            continue;
-        }
-        for (index, term, t, summary) in entries_after(store, highest_commit)? {
-            if best_terms.get(&index) != Some(&term) {
-                lost.push(LostEntry {
-                    node_id: survivors[i].node_id,
-                    index,
-                    term,
-                    entry_type: type_name(t),
-                    summary,
-                });
-            }
-        }
-    }
-    let blockers = blockers(best_store, best.node_id)?;
-    Ok(RecoverPlan {
-        best: BestSurvivor {
-            data_dir: best.data_dir.clone(),
-            node_id: best.node_id,
-        },
-        next_command: format!(
-            "raftctl recover --data-dir {} --id {}",
-            best_dir.display(),
-            best.node_id
-        ),
-        survivors,
-        rejected,
-        highest_commit,
-        at_risk,
-        lost,
-        blockers,
-    })
 }
 
 /// Why `recover` would refuse `store` as node `id`: one sentence each.
@@ -457,6 +228,11 @@ pub struct RecoverReport {
     pub serve_command: String,
 }
 
+/// Terms above this are not reached by elections: a stored term beyond it comes from a
+/// forged or damaged message, and the node would refuse to start with it (or wrap
+/// around when it next campaigns). Kept in step with the core's start-up check.
+pub const MAX_SANE_TERM: Term = 1 << 52;
+
 /// Rewrites the membership of the stopped node in `dir` to the single voter `id`.
 ///
 /// Everything is checked through a read-only open first (dir in use, `id` is this dir's
@@ -465,53 +241,8 @@ pub struct RecoverReport {
 /// record's, which must agree with it); log, hard state and KV stay as they are.
 /// Finally a snapshot file of the applied state is written with the new membership and
 /// recorded, so a member added later never receives the old membership in a snapshot.
-/// Terms above this are not reached by elections: a stored term beyond it comes from a
-/// forged or damaged message, and the node would refuse to start with it (or wrap
-/// around when it next campaigns). Kept in step with the core's start-up check.
-pub const MAX_SANE_TERM: Term = 1 << 52;
-
 pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
-    let (old, url) = {
-        let store = RedbStorage::open_read_only(dir)?;
-        // What recover writes must pass `wal verify`: it does not start from a dir that
-        // already fails it.
-        let report = super::verify(&store)?;
-        if !report.ok {
-            return Err(Error::Refused {
-                message: format!(
-                    "recover refuses {}: it fails the checks of `raftctl wal verify`: {}",
-                    dir.display(),
-                    report
-                        .problems
-                        .first()
-                        .expect("a report that is not ok names its problems")
-                ),
-                detail: report.problems[1..].to_vec(),
-            });
-        }
-        if store.node_id() != id {
-            return Err(Error::refused(format!(
-                "--id {id} is not the node of data dir {}: it belongs to node {} (use --id {})",
-                dir.display(),
-                store.node_id(),
-                store.node_id()
-            )));
-        }
-        let blockers = blockers(&store, id)?;
-        if !blockers.is_empty() {
-            return Err(Error::Refused {
-                message: format!(
-                    "recover refuses {}: {}",
-                    dir.display(),
-                    blockers.first().expect("not empty")
-                ),
-                detail: blockers[1..].to_vec(),
-            });
-        }
-        let old = store.membership();
-        let url = old.url(id).expect("checked by blockers").to_string();
-        (old, url)
-    };
+    let (old, url) = check_recoverable(dir, id)?;
     let single = Membership {
         voters: [(id, url.clone())].into(),
         learners: BTreeMap::new(),
@@ -524,40 +255,10 @@ pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
             dir.display()
         )));
     }
-    let changed = old != single || store.stored_snapshot().membership != single;
-    if changed {
-        let mut batch = store.begin_write()?;
-        batch.set_membership(&single)?;
-        let snap = store.snapshot_meta();
-        if snap.index > 0 {
-            batch.set_snapshot(
-                &SnapshotMeta {
-                    conf_state: single.conf_state(),
-                    ..snap
-                },
-                &single,
-            )?;
-        }
-        batch.commit()?;
-    }
+    let changed = rewrite_membership(&store, &old, &single)?;
     let term_replaced = maybe_replace_absurd_term(&store)?;
     apply_committed(&store)?;
-    let mut snapshot_file = None;
-    if store.applied() > 0 && (changed || !latest_file_has(&store, &single)?) {
-        let file = create_snapshot_file(&store, &store.snapshot_dir())?;
-        let mut batch = store.begin_write()?;
-        batch.set_snapshot(
-            &SnapshotMeta {
-                index: file.index,
-                term: file.term,
-                conf_state: single.conf_state(),
-            },
-            &single,
-        )?;
-        batch.commit()?;
-        store.remove_snapshot_files_before(file.index)?;
-        snapshot_file = Some(file.path.display().to_string());
-    }
+    let snapshot_file = cut_snapshot(&store, &single, changed)?;
     let hs = store.hard_state();
     Ok(RecoverReport {
         data_dir: dir.display().to_string(),
@@ -578,6 +279,103 @@ pub fn recover(dir: &Path, id: NodeId) -> Result<RecoverReport, Error> {
         snapshot_file,
         serve_command: serve_command(id, &url, dir),
     })
+}
+
+/// The checks `recover` makes through a read-only open before it changes anything: the
+/// dir passes `wal verify` (what recover writes must pass it, so it does not start from
+/// a dir that already fails it), `id` is its node, and nothing blocks. The membership
+/// found and `id`'s URL in it.
+fn check_recoverable(dir: &Path, id: NodeId) -> Result<(Membership, String), Error> {
+    let store = RedbStorage::open_read_only(dir)?;
+    let report = super::verify(&store)?;
+    if !report.ok {
+        return Err(Error::Refused {
+            message: format!(
+                "recover refuses {}: it fails the checks of `raftctl wal verify`: {}",
+                dir.display(),
+                report
+                    .problems
+                    .first()
+                    .expect("a report that is not ok names its problems")
+            ),
+            detail: report.problems[1..].to_vec(),
+        });
+    }
+    if store.node_id() != id {
+        return Err(Error::refused(format!(
+            "--id {id} is not the node of data dir {}: it belongs to node {} (use --id {})",
+            dir.display(),
+            store.node_id(),
+            store.node_id()
+        )));
+    }
+    let blockers = blockers(&store, id)?;
+    if !blockers.is_empty() {
+        return Err(Error::Refused {
+            message: format!(
+                "recover refuses {}: {}",
+                dir.display(),
+                blockers.first().expect("not empty")
+            ),
+            detail: blockers[1..].to_vec(),
+        });
+    }
+    let old = store.membership();
+    let url = old.url(id).expect("checked by blockers").to_string();
+    Ok((old, url))
+}
+
+/// Replaces the membership `old` (and the snapshot record's, which must agree with it)
+/// by `single` in one write transaction; whether anything changed.
+fn rewrite_membership(
+    store: &RedbStorage,
+    old: &Membership,
+    single: &Membership,
+) -> Result<bool, Error> {
+    let changed = old != single || &store.stored_snapshot().membership != single;
+    if changed {
+        let mut batch = store.begin_write()?;
+        batch.set_membership(single)?;
+        let snap = store.snapshot_meta();
+        if snap.index > 0 {
+            batch.set_snapshot(
+                &SnapshotMeta {
+                    conf_state: single.conf_state(),
+                    ..snap
+                },
+                single,
+            )?;
+        }
+        batch.commit()?;
+    }
+    Ok(changed)
+}
+
+/// Writes and records a snapshot file of the applied state with the membership
+/// `single`, unless nothing is applied or the newest file already carries it (and
+/// nothing `changed`); the file written, if any.
+fn cut_snapshot(
+    store: &RedbStorage,
+    single: &Membership,
+    changed: bool,
+) -> Result<Option<String>, Error> {
+    let wanted = store.applied() > 0 && (changed || !latest_file_has(store, single)?);
+    if !wanted {
+        return Ok(None);
+    }
+    let file = create_snapshot_file(store, &store.snapshot_dir())?;
+    let mut batch = store.begin_write()?;
+    batch.set_snapshot(
+        &SnapshotMeta {
+            index: file.index,
+            term: file.term,
+            conf_state: single.conf_state(),
+        },
+        single,
+    )?;
+    batch.commit()?;
+    store.remove_snapshot_files_before(file.index)?;
+    Ok(Some(file.path.display().to_string()))
 }
 
 /// Replaces a stored term above [`MAX_SANE_TERM`] by the highest term in the log or the

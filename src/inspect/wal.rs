@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{json_opt_u64, json_u64};
 use crate::cluster_id::ClusterId;
 use crate::kv::Command;
-use crate::raft::{ConfChange, ConfChangeType, Entry, EntryType, Index, NodeId, Term};
+use crate::raft::{ConfChange, ConfChangeType, Entry, EntryId, EntryType, Index, NodeId, Term};
 use crate::storage::{Membership, RedbStorage, Result, FORMAT_VERSION};
 
 /// One row of `wal dump`.
@@ -101,15 +101,14 @@ pub fn dump(store: &RedbStorage, opts: DumpOptions) -> std::result::Result<WalDu
     let start = store.log_start();
     let first_index = start.index + 1;
     let last_index = store.last_index();
-    let hs_term = store.hard_state().term;
     let from = opts.from.unwrap_or(0).max(first_index);
-    // The term before `from`: known exactly only when `from` is the first index.
-    let mut prev_term = if from == first_index {
-        Some(start.term)
-    } else {
-        None
+    let mut place = DumpPlace {
+        expected: from,
+        // The term before `from`: known exactly only when `from` is the first index.
+        prev_term: (from == first_index).then_some(start.term),
+        last_index,
+        hs_term: store.hard_state().term,
     };
-    let mut expected = from;
     let mut problem: Option<String> = None;
     store.scan_log(from, opts.to, |index, size, entry| {
         let e = match entry {
@@ -119,34 +118,12 @@ pub fn dump(store: &RedbStorage, opts: DumpOptions) -> std::result::Result<WalDu
                 return ControlFlow::Break(());
             }
         };
-        let wrong = if index != expected {
-            Some(format!(
-                "entry {index} is where entry {expected} was expected"
-            ))
-        } else if index > last_index {
-            Some(format!(
-                "entry {index} is beyond the log's last index {last_index}"
-            ))
-        } else if prev_term.is_some_and(|t| e.term < t) {
-            Some(format!(
-                "entry {index} has term {}, below the term {} before it",
-                e.term,
-                prev_term.unwrap_or_default()
-            ))
-        } else if e.term > hs_term {
-            Some(format!(
-                "entry {index} has term {}, above the hard state's term {hs_term}",
-                e.term
-            ))
-        } else {
-            None
-        };
-        if let Some(why) = wrong {
+        if let Some(why) = place.misplaced(index, e.term) {
             problem = Some(why);
             return ControlFlow::Break(());
         }
-        expected = index.saturating_add(1);
-        prev_term = Some(e.term);
+        place.expected = index.saturating_add(1);
+        place.prev_term = Some(e.term);
         entries.push(DumpEntry {
             index,
             term: e.term,
@@ -161,22 +138,61 @@ pub fn dump(store: &RedbStorage, opts: DumpOptions) -> std::result::Result<WalDu
         }
     })?;
     if let Some(why) = problem {
-        return Err(super::Error::refused(format!(
-            "{}: {why}; the data dir is damaged (run `raftctl wal verify --data-dir {}`)",
-            store.dir().display(),
-            store.dir().display()
-        )));
+        return Err(damaged(store, &why));
     }
     // Entries the log should hold in the range but that the table lacks.
     let end = opts.to.unwrap_or(last_index).min(last_index);
+    let expected = place.expected;
     if (entries.len() as u64) < limit && expected <= end && from <= end {
-        return Err(super::Error::refused(format!(
-            "{}: entry {expected} is missing, the log's last index is {last_index}; the data dir is damaged (run `raftctl wal verify --data-dir {}`)",
-            store.dir().display(),
-            store.dir().display()
-        )));
+        let why = format!("entry {expected} is missing, the log's last index is {last_index}");
+        return Err(damaged(store, &why));
     }
     Ok(WalDump { entries })
+}
+
+/// Where `dump` is in the log: the entry it expects next and the term before it, and
+/// the bounds an entry's place is checked against.
+struct DumpPlace {
+    expected: Index,
+    prev_term: Option<Term>,
+    last_index: Index,
+    hs_term: Term,
+}
+
+impl DumpPlace {
+    /// Why entry `index` of term `term` does not fit where it is, if it does not.
+    fn misplaced(&self, index: Index, term: Term) -> Option<String> {
+        let (expected, last_index, hs_term) = (self.expected, self.last_index, self.hs_term);
+        if index != expected {
+            Some(format!(
+                "entry {index} is where entry {expected} was expected"
+            ))
+        } else if index > last_index {
+            Some(format!(
+                "entry {index} is beyond the log's last index {last_index}"
+            ))
+        } else if self.prev_term.is_some_and(|t| term < t) {
+            Some(format!(
+                "entry {index} has term {term}, below the term {} before it",
+                self.prev_term.unwrap_or_default()
+            ))
+        } else if term > hs_term {
+            Some(format!(
+                "entry {index} has term {term}, above the hard state's term {hs_term}"
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// The error `dump` stops with on a damaged log.
+fn damaged(store: &RedbStorage, why: &str) -> super::Error {
+    super::Error::refused(format!(
+        "{}: {why}; the data dir is damaged (run `raftctl wal verify --data-dir {}`)",
+        store.dir().display(),
+        store.dir().display()
+    ))
 }
 
 /// A member as listed by `wal hardstate`.
@@ -275,22 +291,74 @@ pub fn verify(store: &RedbStorage) -> Result<VerifyReport> {
             "data format version is {version}, this build writes version {FORMAT_VERSION}"
         ));
     }
-    let hs = store.hard_state();
-    let applied = store.applied();
-    let start = store.log_start();
-    let snap = store.snapshot_meta();
-    let first_index = start.index + 1;
-    let last_index = store.last_index();
-
-    // The log table itself: contiguous from the compaction point, terms never falling
-    // and never above the hard state's term.
-    let mut previous: Option<(Index, Term)> = None;
-    let mut count = 0u64;
-    let mut term_above_hard_state = false;
-    let mut term_at_snapshot = None;
+    let mut scan = LogScan::new(store);
     store.scan_log(0, None, |index, _size, entry| {
-        count += 1;
-        match previous {
+        scan.visit(index, entry, &mut problems);
+        ControlFlow::Continue(())
+    })?;
+    let last_index = store.last_index();
+    if let Some((last_stored, _)) = scan.previous {
+        if last_stored != last_index {
+            problems.push(format!(
+                "the last stored entry is {last_stored}, but the log's last index is {last_index}"
+            ));
+        }
+    }
+    check_positions(store, scan.term_at_snapshot, &mut problems);
+    check_membership(&store.membership(), "membership", &mut problems);
+    check_membership(
+        &store.stored_snapshot().membership,
+        "snapshot's membership",
+        &mut problems,
+    );
+    let snap = store.snapshot_meta();
+    if snap.index > 0 && snap.conf_state != store.stored_snapshot().membership.conf_state() {
+        problems.push("the snapshot's voters and learners differ from its member list".into());
+    }
+    Ok(VerifyReport {
+        ok: problems.is_empty(),
+        problems,
+        entries_checked: scan.count,
+    })
+}
+
+/// `verify`'s walk over the log table: contiguous from the compaction point, terms
+/// never falling and never above the hard state's term.
+struct LogScan {
+    /// The compaction point: the entry before the first one held.
+    start: EntryId,
+    hs_term: Term,
+    snap_index: Index,
+    /// The last entry visited, and its term.
+    previous: Option<(Index, Term)>,
+    count: u64,
+    term_above_hard_state: bool,
+    /// The term of the entry at the snapshot's index, if the log holds it.
+    term_at_snapshot: Option<Term>,
+}
+
+impl LogScan {
+    fn new(store: &RedbStorage) -> LogScan {
+        LogScan {
+            start: store.log_start(),
+            hs_term: store.hard_state().term,
+            snap_index: store.snapshot_meta().index,
+            previous: None,
+            count: 0,
+            term_above_hard_state: false,
+            term_at_snapshot: None,
+        }
+    }
+
+    fn visit(
+        &mut self,
+        index: Index,
+        entry: std::result::Result<Entry, String>,
+        problems: &mut Vec<String>,
+    ) {
+        self.count += 1;
+        let first_index = self.start.index + 1;
+        match self.previous {
             None if index != first_index => problems.push(format!(
                 "the log starts at index {index}, but its compaction point says it starts at index {first_index}"
             )),
@@ -299,46 +367,52 @@ pub fn verify(store: &RedbStorage) -> Result<VerifyReport> {
             )),
             _ => {}
         }
+        let prev_term = self.previous.map_or(self.start.term, |(_, t)| t);
         match entry {
             Err(why) => {
                 problems.push(format!("entry {index} cannot be decoded: {why}"));
-                previous = Some((index, previous.map_or(start.term, |(_, t)| t)));
+                self.previous = Some((index, prev_term));
             }
             Ok(e) => {
-                let prev_term = previous.map_or(start.term, |(_, t)| t);
                 if e.term < prev_term {
-                    let what = match previous {
+                    let what = match self.previous {
                         Some((prev, _)) => format!("entry {prev}"),
-                        None => format!("the compacted entry {}", start.index),
+                        None => format!("the compacted entry {}", self.start.index),
                     };
                     problems.push(format!(
                         "terms decrease: entry {index} has term {}, after term {prev_term} of {what}",
                         e.term
                     ));
                 }
-                if e.term > hs.term && !term_above_hard_state {
-                    term_above_hard_state = true;
+                if e.term > self.hs_term && !self.term_above_hard_state {
+                    self.term_above_hard_state = true;
                     problems.push(format!(
                         "entry {index} has term {}, above the hard state's term {}",
-                        e.term, hs.term
+                        e.term, self.hs_term
                     ));
                 }
-                if index == snap.index {
-                    term_at_snapshot = Some(e.term);
+                if index == self.snap_index {
+                    self.term_at_snapshot = Some(e.term);
                 }
-                previous = Some((index, e.term));
+                self.previous = Some((index, e.term));
             }
         }
-        ControlFlow::Continue(())
-    })?;
-    if let Some((last_stored, _)) = previous {
-        if last_stored != last_index {
-            problems.push(format!(
-                "the last stored entry is {last_stored}, but the log's last index is {last_index}"
-            ));
-        }
     }
+}
 
+/// The commit, applied and snapshot positions against each other and the log;
+/// `term_at_snapshot` is the log's term at the snapshot's index, if it holds it.
+fn check_positions(
+    store: &RedbStorage,
+    term_at_snapshot: Option<Term>,
+    problems: &mut Vec<String>,
+) {
+    let hs = store.hard_state();
+    let applied = store.applied();
+    let start = store.log_start();
+    let snap = store.snapshot_meta();
+    let first_index = start.index + 1;
+    let last_index = store.last_index();
     if hs.commit > last_index {
         problems.push(format!(
             "commit index {} is past the last index {last_index}",
@@ -359,45 +433,31 @@ pub fn verify(store: &RedbStorage) -> Result<VerifyReport> {
             first_index - 1
         ));
     }
-    if snap.index > 0 {
-        if applied < snap.index {
-            problems.push(format!(
-                "applied index {applied} is behind the snapshot index {}",
-                snap.index
-            ));
-        }
-        let log_term = if snap.index == start.index {
-            Some(start.term)
-        } else {
-            term_at_snapshot
-        };
-        match log_term {
-            Some(t) if t != snap.term => problems.push(format!(
-                "the snapshot is at index {} term {}, but the log has term {t} at that index",
-                snap.index, snap.term
-            )),
-            None if snap.index > last_index => problems.push(format!(
-                "the snapshot index {} is past the last index {last_index}",
-                snap.index
-            )),
-            _ => {}
-        }
+    if snap.index == 0 {
+        return;
     }
-    check_membership(&store.membership(), "membership", &mut problems);
-    check_membership(
-        &store.stored_snapshot().membership,
-        "snapshot's membership",
-        &mut problems,
-    );
-    let conf = store.snapshot_meta().conf_state;
-    if snap.index > 0 && conf != store.stored_snapshot().membership.conf_state() {
-        problems.push("the snapshot's voters and learners differ from its member list".into());
+    if applied < snap.index {
+        problems.push(format!(
+            "applied index {applied} is behind the snapshot index {}",
+            snap.index
+        ));
     }
-    Ok(VerifyReport {
-        ok: problems.is_empty(),
-        problems,
-        entries_checked: count,
-    })
+    let log_term = if snap.index == start.index {
+        Some(start.term)
+    } else {
+        term_at_snapshot
+    };
+    match log_term {
+        Some(t) if t != snap.term => problems.push(format!(
+            "the snapshot is at index {} term {}, but the log has term {t} at that index",
+            snap.index, snap.term
+        )),
+        None if snap.index > last_index => problems.push(format!(
+            "the snapshot index {} is past the last index {last_index}",
+            snap.index
+        )),
+        _ => {}
+    }
 }
 
 fn check_membership(m: &Membership, what: &str, problems: &mut Vec<String>) {

@@ -270,12 +270,42 @@ fn refuse(
     })
 }
 
+/// The first rule `change` breaks, in the order they are checked: who it is about,
+/// one change at a time, a learner caught up before promotion, a reachable quorum after.
 fn rule_check(
     view: &ClusterView,
     change: &MemberChange,
     before: &BTreeSet<NodeId>,
     after: &BTreeSet<NodeId>,
     reachable_after: usize,
+) -> Option<Refusal> {
+    if let Some(refusal) = role_rule(view, change, before) {
+        return Some(refusal);
+    }
+    if view.change_pending {
+        return refuse(
+            "one-change-at-a-time",
+            RefusalKind::Conflict,
+            false,
+            "another membership change is proposed and not yet applied".to_string(),
+            "retry once it is applied (raftctl member list shows the result)".to_string(),
+        );
+    }
+    if let MemberChange::Promote { .. } = change {
+        if let Some(refusal) = caught_up_rule(view, change) {
+            return Some(refusal);
+        }
+    }
+    quorum_rule(change, before, after, reachable_after)
+}
+
+/// Whether the member `change` is about has the role the change needs: a new id for
+/// an add, a member for a promote or remove, a learner for a promote, and never the
+/// last voter removed.
+fn role_rule(
+    view: &ClusterView,
+    change: &MemberChange,
+    before: &BTreeSet<NodeId>,
 ) -> Option<Refusal> {
     use RefusalKind::{Conflict, NotFound};
     let id = change.id();
@@ -285,110 +315,108 @@ fn rule_check(
     match change {
         MemberChange::Add { .. } if is_voter || is_learner => {
             let role = if is_voter { "voter" } else { "learner" };
-            return refuse(
+            refuse(
                 "new-member",
                 Conflict,
                 false,
                 format!("member {id} is already a {role}"),
                 format!("pick an unused id, or remove it first: raftctl member remove {id}"),
-            );
+            )
         }
         MemberChange::Promote { .. }
         | MemberChange::Remove { .. }
         | MemberChange::Update { .. }
             if !is_voter && !is_learner =>
         {
-            return refuse(
+            refuse(
                 "known-member",
                 NotFound,
                 false,
                 format!("member {id} is not a member of this cluster"),
                 list,
-            );
+            )
         }
-        MemberChange::Promote { .. } if is_voter => {
-            return refuse(
-                "learner-only",
-                Conflict,
-                false,
-                format!("member {id} is already a voter"),
-                list,
-            );
-        }
-        MemberChange::Remove { .. } if is_voter && before.len() == 1 => {
-            return refuse(
-                "last-voter",
-                Conflict,
-                false,
-                format!("member {id} is the only voter; a cluster needs at least one"),
-                "add another voter first: raftctl member add ID URL".to_string(),
-            );
-        }
-        _ => {}
-    }
-    if view.change_pending {
-        return refuse(
-            "one-change-at-a-time",
+        MemberChange::Promote { .. } if is_voter => refuse(
+            "learner-only",
             Conflict,
             false,
-            "another membership change is proposed and not yet applied".to_string(),
-            "retry once it is applied (raftctl member list shows the result)".to_string(),
-        );
+            format!("member {id} is already a voter"),
+            list,
+        ),
+        MemberChange::Remove { .. } if is_voter && before.len() == 1 => refuse(
+            "last-voter",
+            Conflict,
+            false,
+            format!("member {id} is the only voter; a cluster needs at least one"),
+            "add another voter first: raftctl member add ID URL".to_string(),
+        ),
+        _ => None,
     }
-    if let MemberChange::Promote { .. } = change {
-        let p = view.progress.get(&id).copied().unwrap_or(MemberProgress {
-            matched: 0,
-            recent_active: false,
-            snapshot: false,
-        });
-        let lag = view.last_index.saturating_sub(p.matched);
-        let why = if !p.recent_active {
-            Some("the leader has not heard from it lately".to_string())
-        } else if p.matched == 0 {
-            Some("it has not acknowledged any entry yet (is it running?)".to_string())
-        } else if p.snapshot {
-            Some("it is still receiving a snapshot".to_string())
-        } else if lag > PROMOTE_MAX_LAG {
-            Some(format!(
-                "it lags the leader by {lag} entries (has {} of {}; at most {PROMOTE_MAX_LAG} allowed)",
-                p.matched, view.last_index
-            ))
-        } else {
-            None
-        };
-        if let Some(why) = why {
-            return refuse(
-                "learner-caught-up",
-                Conflict,
-                true,
-                format!("learner {id} is not caught up: {why}"),
-                format!(
-                    "wait until raftctl member list shows its LAG near 0 and retry, or promote anyway: {}",
-                    change.command(" --force")
-                ),
-            );
-        }
-    }
+}
+
+/// Whether the learner a promotion is about is caught up with the leader.
+fn caught_up_rule(view: &ClusterView, change: &MemberChange) -> Option<Refusal> {
+    let id = change.id();
+    let p = view.progress.get(&id).copied().unwrap_or(MemberProgress {
+        matched: 0,
+        recent_active: false,
+        snapshot: false,
+    });
+    let lag = view.last_index.saturating_sub(p.matched);
+    let why = if !p.recent_active {
+        "the leader has not heard from it lately".to_string()
+    } else if p.matched == 0 {
+        "it has not acknowledged any entry yet (is it running?)".to_string()
+    } else if p.snapshot {
+        "it is still receiving a snapshot".to_string()
+    } else if lag > PROMOTE_MAX_LAG {
+        format!(
+            "it lags the leader by {lag} entries (has {} of {}; at most {PROMOTE_MAX_LAG} allowed)",
+            p.matched, view.last_index
+        )
+    } else {
+        return None;
+    };
+    refuse(
+        "learner-caught-up",
+        RefusalKind::Conflict,
+        true,
+        format!("learner {id} is not caught up: {why}"),
+        format!(
+            "wait until raftctl member list shows its LAG near 0 and retry, or promote anyway: {}",
+            change.command(" --force")
+        ),
+    )
+}
+
+/// Whether the voters after a change that alters them still hear a quorum from the
+/// leader (growing a lone voter to two is let through: it cannot be done otherwise).
+fn quorum_rule(
+    change: &MemberChange,
+    before: &BTreeSet<NodeId>,
+    after: &BTreeSet<NodeId>,
+    reachable_after: usize,
+) -> Option<Refusal> {
     let changes_voters = before != after;
     let grow_lone_voter = before.len() == 1 && after.len() == 2;
-    if changes_voters && !grow_lone_voter && reachable_after < quorum(after.len()) {
-        return refuse(
-            "reachable-quorum",
-            Conflict,
-            true,
-            format!(
-                "after it the {} voters need {} for a quorum, but the leader hears from only {} of them now",
-                after.len(),
-                quorum(after.len()),
-                reachable_after
-            ),
-            format!(
-                "bring the unreachable members back (or add a learner first and promote it once caught up), or do it anyway: {}",
-                change.command(" --force")
-            ),
-        );
+    if !changes_voters || grow_lone_voter || reachable_after >= quorum(after.len()) {
+        return None;
     }
-    None
+    refuse(
+        "reachable-quorum",
+        RefusalKind::Conflict,
+        true,
+        format!(
+            "after it the {} voters need {} for a quorum, but the leader hears from only {} of them now",
+            after.len(),
+            quorum(after.len()),
+            reachable_after
+        ),
+        format!(
+            "bring the unreachable members back (or add a learner first and promote it once caught up), or do it anyway: {}",
+            change.command(" --force")
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -260,7 +260,7 @@ impl NodeTask {
                 Err(e) => e.to_string(),
             },
         };
-        self.metrics.peer_messages_refused.inc();
+        self.metrics.peers.peer_messages_refused.inc();
         if let Some(suppressed) = self.refusals_logged.admit(std::time::Instant::now()) {
             tracing::warn!(from, ?kind, suppressed, "refused a peer message: {refusal}");
         }
@@ -344,7 +344,7 @@ impl NodeTask {
             self.metrics.observe_committed(&rd);
         }
         if let Some(snap) = &rd.snapshot {
-            self.metrics.snapshot_installs.inc();
+            self.metrics.peers.snapshot_installs.inc();
             applied.through = Some(
                 applied
                     .through

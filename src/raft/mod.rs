@@ -5,7 +5,7 @@
 //! hard state to persist, messages to send, committed entries to apply. Randomness (the
 //! election timeout) comes from a generator seeded through `Config`.
 //!
-//! Files follow etcd's split: `log.rs`/`log_unstable.rs` (the log), `raft.rs` (term
+//! Files follow etcd's split: `log.rs`/`log_unstable.rs` (the log), `raft.rs` and `raft/` (term
 //! handling, roles, ticks) with `step_{leader,candidate,follower}.rs`, `confchange.rs`
 //! (membership), `tracker/` (per-peer progress), `quorum.rs`, `read_only.rs`
 //! (ReadIndex), `raw_node.rs` (Ready), `status.rs`.

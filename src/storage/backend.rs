@@ -9,15 +9,18 @@
 //! `FileBackend` (shared locks where redb asks for exclusive ones, since the file is not
 //! open for writing), so a running node's database is reported as in use rather than
 //! read while it changes.
+//!
+//! Also here: [`delegate_file_locks!`](crate::delegate_file_locks), the lock methods of
+//! any backend that wraps a `FileBackend` (this one, and the test backends that
+//! simulate crashes and disk faults).
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io;
-use std::ops::Bound;
 use std::sync::Mutex;
 
 use redb::backends::FileBackend;
-use redb::{BackendError, DatabaseError, StorageBackend};
+use redb::{DatabaseError, StorageBackend};
 
 const BLOCK: u64 = 4096;
 
@@ -158,33 +161,76 @@ impl StorageBackend for ReadOnlyBackend {
     // (EBADF otherwise): every lock this backend takes is a shared one. That still
     // conflicts with a running node's exclusive locks (so its database is reported as in
     // use), and a node cannot start while a reader holds the file.
-    fn try_lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<bool, BackendError> {
-        self.file.try_lock_shared_range(start, end)
-    }
+    crate::delegate_file_locks!(file, shared);
+}
 
-    fn try_lock_shared_range(
-        &self,
-        start: Bound<u64>,
-        end: Bound<u64>,
-    ) -> Result<bool, BackendError> {
-        self.file.try_lock_shared_range(start, end)
-    }
+/// Writes, inside an `impl redb::StorageBackend for T` block, the six lock methods of a
+/// backend that wraps redb's `FileBackend` in its field `$file` and locks the file
+/// through it, as redb's own backend would: `delegate_file_locks!(file);`. With
+/// `delegate_file_locks!(file, shared);` every exclusive lock asked for is taken as a
+/// shared one (for a file open for reading only). The caller depends on redb 4 as
+/// `redb`.
+///
+/// Used by the read-only backend here, the crash-simulating backend of the node's
+/// persistence tests, and the fault-injecting backend of `tests/storage_util` (which is
+/// why it is exported).
+#[macro_export]
+macro_rules! delegate_file_locks {
+    ($file:ident) => {
+        $crate::delegate_file_locks!(@impl $file, try_lock_range, lock_range);
+    };
+    ($file:ident, shared) => {
+        $crate::delegate_file_locks!(@impl $file, try_lock_shared_range, lock_shared_range);
+    };
+    (@impl $file:ident, $try_exclusive:ident, $exclusive:ident) => {
+        fn try_lock_range(
+            &self,
+            start: ::std::ops::Bound<u64>,
+            end: ::std::ops::Bound<u64>,
+        ) -> ::std::result::Result<bool, ::redb::BackendError> {
+            self.$file.$try_exclusive(start, end)
+        }
 
-    fn lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
-        self.file.lock_shared_range(start, end)
-    }
+        fn try_lock_shared_range(
+            &self,
+            start: ::std::ops::Bound<u64>,
+            end: ::std::ops::Bound<u64>,
+        ) -> ::std::result::Result<bool, ::redb::BackendError> {
+            self.$file.try_lock_shared_range(start, end)
+        }
 
-    fn lock_shared_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
-        self.file.lock_shared_range(start, end)
-    }
+        fn lock_range(
+            &self,
+            start: ::std::ops::Bound<u64>,
+            end: ::std::ops::Bound<u64>,
+        ) -> ::std::result::Result<(), ::redb::BackendError> {
+            self.$file.$exclusive(start, end)
+        }
 
-    fn unlock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
-        self.file.unlock_range(start, end)
-    }
+        fn lock_shared_range(
+            &self,
+            start: ::std::ops::Bound<u64>,
+            end: ::std::ops::Bound<u64>,
+        ) -> ::std::result::Result<(), ::redb::BackendError> {
+            self.$file.lock_shared_range(start, end)
+        }
 
-    fn query_lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<bool, BackendError> {
-        self.file.query_lock_range(start, end)
-    }
+        fn unlock_range(
+            &self,
+            start: ::std::ops::Bound<u64>,
+            end: ::std::ops::Bound<u64>,
+        ) -> ::std::result::Result<(), ::redb::BackendError> {
+            self.$file.unlock_range(start, end)
+        }
+
+        fn query_lock_range(
+            &self,
+            start: ::std::ops::Bound<u64>,
+            end: ::std::ops::Bound<u64>,
+        ) -> ::std::result::Result<bool, ::redb::BackendError> {
+            self.$file.query_lock_range(start, end)
+        }
+    };
 }
 
 #[cfg(test)]

@@ -78,29 +78,7 @@ fn copy_tables(old: &Path, new: &Path) -> Result<()> {
         .create_with_backend(Redb2Backend(backend))
         .map_err(|e| old_error(old, e))?;
     let read = src.begin_read().map_err(|e| old_error(old, e))?;
-    let mut names = Vec::new();
-    for table in read.list_tables().map_err(|e| old_error(old, e))? {
-        names.push(table.name().to_string());
-    }
-    if let Some(table) = read
-        .list_multimap_tables()
-        .map_err(|e| old_error(old, e))?
-        .next()
-    {
-        return Err(unknown_table(old, table.name()));
-    }
-    if !names.iter().any(|n| n == META) {
-        return Err(Error::NotRaftctl {
-            path: old.to_path_buf(),
-            detail: "it has no raftctl metadata table".into(),
-        });
-    }
-    if let Some(name) = names
-        .iter()
-        .find(|n| ![LOG, META, KV_DATA].contains(&n.as_str()))
-    {
-        return Err(unknown_table(old, name));
-    }
+    let names = raftctl_tables(&read, old)?;
 
     let dst = Database::builder()
         .create(new)
@@ -154,6 +132,35 @@ fn copy_tables(old: &Path, new: &Path) -> Result<()> {
     write.commit().map_err(|e| new_err(e.into()))?;
     drop(dst);
     Ok(())
+}
+
+/// The names of the tables in the old file at `old`, refused unless they are
+/// raftctl's: the metadata table, and no table raftctl never wrote.
+fn raftctl_tables(read: &redb2::ReadTransaction, old: &Path) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for table in read.list_tables().map_err(|e| old_error(old, e))? {
+        names.push(table.name().to_string());
+    }
+    if let Some(table) = read
+        .list_multimap_tables()
+        .map_err(|e| old_error(old, e))?
+        .next()
+    {
+        return Err(unknown_table(old, table.name()));
+    }
+    if !names.iter().any(|n| n == META) {
+        return Err(Error::NotRaftctl {
+            path: old.to_path_buf(),
+            detail: "it has no raftctl metadata table".into(),
+        });
+    }
+    if let Some(name) = names
+        .iter()
+        .find(|n| ![LOG, META, KV_DATA].contains(&n.as_str()))
+    {
+        return Err(unknown_table(old, name));
+    }
+    Ok(names)
 }
 
 fn unknown_table(path: &Path, name: &str) -> Error {

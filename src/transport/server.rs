@@ -363,27 +363,7 @@ async fn receive_snapshot(
             ))
         }
     };
-    if let Some(gate) = &inbound.snapshot_gate {
-        if let Err(refusal) = gate(&message) {
-            let why = &refusal.reason;
-            tracing::warn!(
-                from,
-                index = meta.index,
-                term = message.term,
-                "refused a snapshot before reading it: {why}"
-            );
-            if refusal.already_committed {
-                // The core answers with its commit index (it never installs a snapshot
-                // at or below it, and this message carries no file).
-                inbound.deliver(message).await?;
-            }
-            return Err(Refusal::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                format!("snapshot refused: {why}"),
-            ));
-        }
-    }
+    let message = pass_gate(&inbound, message, from, meta.index).await?;
     let Some(sink) = &inbound.snapshots else {
         return Err(Refusal::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -391,60 +371,15 @@ async fn receive_snapshot(
             "this node does not accept snapshots",
         ));
     };
-    let internal = |what: &str, e: std::io::Error| {
-        tracing::error!(from, index = meta.index, error = %e, "{what}");
-        Refusal::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            format!("{what}: {e}"),
-        )
+    let incoming = Incoming {
+        from,
+        index: meta.index,
+        size,
     };
-
-    let mut writer = sink
+    let writer = sink
         .create(&message)
-        .map_err(|e| internal("cannot store the incoming snapshot", e))?;
-    let mut received = 0u64;
-    let mut stream = body.into_data_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| {
-            tracing::warn!(from, index = meta.index, received, error = %e, "snapshot stream broke");
-            Refusal::bad_request(format!("snapshot stream broke after {received} bytes: {e}"))
-        })?;
-        received += chunk.len() as u64;
-        if received > size {
-            return Err(Refusal::bad_request(format!(
-                "snapshot body is longer than the {size} bytes announced"
-            )));
-        }
-        writer
-            .write_all(&chunk)
-            .await
-            .map_err(|e| internal("cannot write the incoming snapshot", e))?;
-    }
-    if received != size {
-        tracing::warn!(
-            from,
-            index = meta.index,
-            received,
-            size,
-            "snapshot stream cut short"
-        );
-        return Err(Refusal::bad_request(format!(
-            "snapshot body ended after {received} of {size} bytes"
-        )));
-    }
-    writer
-        .flush()
-        .await
-        .map_err(|e| internal("cannot write the incoming snapshot", e))?;
-    writer.finish().await.map_err(|e| {
-        if e.kind() == std::io::ErrorKind::InvalidData {
-            tracing::warn!(from, index = meta.index, error = %e, "refused a bad snapshot file");
-            Refusal::bad_request(format!("snapshot file refused: {e}"))
-        } else {
-            internal("cannot keep the incoming snapshot", e)
-        }
-    })?;
+        .map_err(|e| incoming.internal("cannot store the incoming snapshot", e))?;
+    incoming.copy(body, writer).await?;
     tracing::info!(
         from,
         index = meta.index,
@@ -454,4 +389,102 @@ async fn receive_snapshot(
     );
     inbound.deliver(message).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Asks the snapshot gate, before the body is read, whether this member would take the
+/// snapshot in `message` (from `from`, at `index`); the message back when it would.
+async fn pass_gate(
+    inbound: &Inbound,
+    message: Message,
+    from: NodeId,
+    index: u64,
+) -> Result<Message, Refusal> {
+    let Some(gate) = &inbound.snapshot_gate else {
+        return Ok(message);
+    };
+    let Err(refusal) = gate(&message) else {
+        return Ok(message);
+    };
+    let why = &refusal.reason;
+    tracing::warn!(
+        from,
+        index,
+        term = message.term,
+        "refused a snapshot before reading it: {why}"
+    );
+    if refusal.already_committed {
+        // The core answers with its commit index (it never installs a snapshot
+        // at or below it, and this message carries no file).
+        inbound.deliver(message).await?;
+    }
+    Err(Refusal::new(
+        StatusCode::CONFLICT,
+        "conflict",
+        format!("snapshot refused: {why}"),
+    ))
+}
+
+/// One snapshot body being received: who sends it, its index, and the size announced.
+struct Incoming {
+    from: NodeId,
+    index: u64,
+    size: u64,
+}
+
+impl Incoming {
+    /// A 500 for a local failure to keep the file, logged.
+    fn internal(&self, what: &str, e: std::io::Error) -> Refusal {
+        tracing::error!(from = self.from, index = self.index, error = %e, "{what}");
+        Refusal::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("{what}: {e}"),
+        )
+    }
+
+    /// Writes the body into `writer`, exactly the announced size, and finishes the
+    /// file (a bad file is a 400).
+    async fn copy(
+        &self,
+        body: Body,
+        mut writer: Box<dyn super::SnapshotWriter>,
+    ) -> Result<(), Refusal> {
+        let (from, index, size) = (self.from, self.index, self.size);
+        let mut received = 0u64;
+        let mut stream = body.into_data_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| {
+                tracing::warn!(from, index, received, error = %e, "snapshot stream broke");
+                Refusal::bad_request(format!("snapshot stream broke after {received} bytes: {e}"))
+            })?;
+            received += chunk.len() as u64;
+            if received > size {
+                return Err(Refusal::bad_request(format!(
+                    "snapshot body is longer than the {size} bytes announced"
+                )));
+            }
+            writer
+                .write_all(&chunk)
+                .await
+                .map_err(|e| self.internal("cannot write the incoming snapshot", e))?;
+        }
+        if received != size {
+            tracing::warn!(from, index, received, size, "snapshot stream cut short");
+            return Err(Refusal::bad_request(format!(
+                "snapshot body ended after {received} of {size} bytes"
+            )));
+        }
+        writer
+            .flush()
+            .await
+            .map_err(|e| self.internal("cannot write the incoming snapshot", e))?;
+        writer.finish().await.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::InvalidData {
+                tracing::warn!(from, index, error = %e, "refused a bad snapshot file");
+                Refusal::bad_request(format!("snapshot file refused: {e}"))
+            } else {
+                self.internal("cannot keep the incoming snapshot", e)
+            }
+        })
+    }
 }

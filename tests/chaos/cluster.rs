@@ -23,9 +23,7 @@ use super::net::{Net, PORT};
 /// Milliseconds per tick of every member: elections within a fraction of a second.
 pub const TICK_MS: &str = "20";
 
-pub fn raftctl_bin() -> &'static str {
-    env!("CARGO_BIN_EXE_raftctl")
-}
+pub use crate::bin_util::raftctl_bin;
 
 /// A time-stamped list of what the nemesis did, shared with whoever reports.
 #[derive(Clone)]

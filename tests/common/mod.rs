@@ -17,9 +17,11 @@ pub const TICK_MS: &str = "20";
 /// Generous: CI machines can be slow and several clusters may run at once.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
-pub fn raftctl_bin() -> &'static str {
-    env!("CARGO_BIN_EXE_raftctl")
-}
+#[path = "../bin_util/mod.rs"]
+mod bin_util;
+// Not every test file that includes this module runs the binary.
+#[allow(unused_imports)]
+pub use bin_util::raftctl_bin;
 
 /// A loopback port nobody listens on right now, and that this test process has not
 /// handed out before: the kernel may give a just-released ephemeral port again, and two

@@ -3,6 +3,12 @@
 //! that a refused command changed nothing.
 #![allow(dead_code)]
 
+#[path = "../bin_util/mod.rs"]
+mod bin_util;
+// Not every test file that includes this module runs the binary.
+#[allow(unused_imports)]
+pub use bin_util::raftctl_bin;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -160,7 +166,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = Command::new(env!("CARGO_BIN_EXE_raftctl"))
+    let out = Command::new(raftctl_bin())
         .args(args)
         .env_remove("RAFTCTL_ENDPOINTS")
         .output()

@@ -25,16 +25,16 @@
 //!   cache, as after a real fsync error, so a reopen in the same process reads them.
 //! - `writes()`, `syncs()` count the calls made so far (failed ones included), to find
 //!   how many a commit makes; `injected()` counts the faults injected.
-//! - Locks are passed to the file backend, so the database is locked as usual.
+//! - Locks are passed to the file backend (`raftctl::delegate_file_locks!`), so the
+//!   database is locked as usual.
 
 use std::fs::File;
 use std::io;
-use std::ops::Bound;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use redb::backends::FileBackend;
-use redb::{BackendError, DatabaseError, StorageBackend};
+use redb::{DatabaseError, StorageBackend};
 
 /// ENOSPC on Linux (and most unixes); `io::Error` reports it as `StorageFull`.
 const ENOSPC: i32 = 28;
@@ -180,31 +180,5 @@ impl StorageBackend for FaultyBackend {
         self.file.close()
     }
 
-    fn try_lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<bool, BackendError> {
-        self.file.try_lock_range(start, end)
-    }
-
-    fn try_lock_shared_range(
-        &self,
-        start: Bound<u64>,
-        end: Bound<u64>,
-    ) -> Result<bool, BackendError> {
-        self.file.try_lock_shared_range(start, end)
-    }
-
-    fn lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
-        self.file.lock_range(start, end)
-    }
-
-    fn lock_shared_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
-        self.file.lock_shared_range(start, end)
-    }
-
-    fn unlock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
-        self.file.unlock_range(start, end)
-    }
-
-    fn query_lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<bool, BackendError> {
-        self.file.query_lock_range(start, end)
-    }
+    raftctl::delegate_file_locks!(file);
 }

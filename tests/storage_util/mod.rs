@@ -3,7 +3,13 @@
 //! backend that injects disk faults.
 #![allow(dead_code)]
 
+#[path = "../bin_util/mod.rs"]
+mod bin_util;
 pub mod faulty;
+
+// Not every test file that includes this module runs the binary.
+#[allow(unused_imports)]
+pub use bin_util::raftctl_bin;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -137,8 +137,6 @@ fn print_banner(
     pki: Option<&Pki>,
     out: &mut Out,
 ) -> CliResult {
-    let endpoints: Vec<&str> = members.0.iter().map(|m| m.url.as_str()).collect();
-    let raftctl = raftctl_invocation();
     let n = members.0.len();
     writeln!(
         out,
@@ -156,6 +154,22 @@ fn print_banner(
         "  (member i: data dir node-i/, log node-i.log, pid in node-i.pid)"
     )?;
     writeln!(out)?;
+    print_commands(members, root, leader, pki, out)?;
+    writeln!(out)?;
+    print_closing(root, keep, pki, out)
+}
+
+/// The banner's commands to try from another terminal: the exports, a write and a read,
+/// and (with a quorum to spare) a failover.
+fn print_commands(
+    members: &Members,
+    root: &Path,
+    leader: u64,
+    pki: Option<&Pki>,
+    out: &mut Out,
+) -> CliResult {
+    let endpoints: Vec<&str> = members.0.iter().map(|m| m.url.as_str()).collect();
+    let raftctl = raftctl_invocation();
     writeln!(out, "In another terminal:")?;
     writeln!(out)?;
     if raftctl != "raftctl" {
@@ -173,7 +187,7 @@ fn print_banner(
     writeln!(out, "  raftctl kv put hello world")?;
     writeln!(out, "  raftctl kv get hello")?;
     writeln!(out, "  raftctl status")?;
-    if n >= 3 {
+    if members.0.len() >= 3 {
         writeln!(out)?;
         writeln!(
             out,
@@ -184,7 +198,11 @@ fn print_banner(
         writeln!(out, "  raftctl status")?;
         writeln!(out, "  raftctl kv get hello")?;
     }
-    writeln!(out)?;
+    Ok(())
+}
+
+/// The banner's last lines: how the cluster is secured, and what Ctrl-C does.
+fn print_closing(root: &Path, keep: bool, pki: Option<&Pki>, out: &mut Out) -> CliResult {
     match pki {
         Some(pki) => writeln!(
             out,
