@@ -18,66 +18,13 @@ pub fn run(cmd: MemberCommand, global: &GlobalArgs, out: &mut Out) -> CliResult 
     let client = global.client()?;
     let rt = runtime()?;
     match cmd {
-        MemberCommand::List => {
-            let (members, leader_status) = rt.block_on(async {
-                let (_, members) = client.members().await?;
-                let leader_url = members.leader.and_then(|l| url_of(&members, l));
-                let status = match leader_url {
-                    Some(url) => client.status_of(&url).await.ok(),
-                    None => None,
-                };
-                Ok::<_, crate::client::ClientError>((members, status))
-            })?;
-            out.print(global.output, &members, || {
-                members_table(&members, leader_status.as_ref())
-            })
-        }
+        MemberCommand::List => list(&client, &rt, global, out),
         MemberCommand::Add {
             id,
             url,
             learner,
             change,
-        } => {
-            let url = MemberUrl::parse(&url)
-                .map_err(|why| CliError::usage(format!("URL {url:?}: {why}")))?;
-            let req = AddMemberRequest {
-                id,
-                url: url.to_string(),
-                learner,
-            };
-            let r = rt.block_on(client.add_member(&req, flags(change)))?;
-            report(global.output, &r, out)?;
-            if !r.dry_run && global.output == OutputFormat::Table {
-                let leader = r
-                    .members
-                    .leader
-                    .and_then(|l| url_of(&r.members, l))
-                    .unwrap_or_else(|| global.endpoints.join(","));
-                writeln!(
-                    out,
-                    "start it with:\n  {}",
-                    serve_line(
-                        id,
-                        &url,
-                        &leader,
-                        global.cacert.as_deref(),
-                        peers_apart(&r.members)
-                    )
-                )?;
-                if peers_apart(&r.members) {
-                    writeln!(
-                        out,
-                        "(this cluster's members serve their peers on addresses of their own: \
-                         {url} is the new member's peer URL; replace CLIENT-ADDRESS with the \
-                         address it serves clients on)"
-                    )?;
-                }
-                if let Some(cacert) = global.cacert.as_deref() {
-                    writeln!(out, "{}", certificate_hint(id, &url, cacert))?;
-                }
-            }
-            Ok(())
-        }
+        } => add(&client, &rt, global, out, (id, &url, learner, change)),
         MemberCommand::Promote { id, change } => {
             let r = rt.block_on(client.promote_member(id, flags(change)))?;
             report(global.output, &r, out)
@@ -87,25 +34,102 @@ pub fn run(cmd: MemberCommand, global: &GlobalArgs, out: &mut Out) -> CliResult 
             report(global.output, &r, out)
         }
         MemberCommand::Update { id, url, dry_run } => {
-            let url = MemberUrl::parse(&url)
-                .map_err(|why| CliError::usage(format!("URL {url:?}: {why}")))?;
-            let flags = ChangeFlags {
-                dry_run,
-                force: false,
-            };
-            let r = rt.block_on(client.update_member(id, &url.to_string(), flags))?;
-            report(global.output, &r, out)?;
-            if !r.dry_run && global.output == OutputFormat::Table {
-                writeln!(
-                    out,
-                    "its peers now send to {url}; start member {id} there with its \
-                     --data-dir and --moved if it is not running yet"
-                )?;
-            }
-            Ok(())
+            update(&client, &rt, global, out, (id, &url, dry_run))
         }
         MemberCommand::Replace(args) => super::replace::run(&args, &client, &rt, global, out),
     }
+}
+
+/// `member list`: the members, with the leader's view of their progress.
+fn list(
+    client: &crate::client::Client,
+    rt: &tokio::runtime::Runtime,
+    global: &GlobalArgs,
+    out: &mut Out,
+) -> CliResult {
+    let (members, leader_status) = rt.block_on(async {
+        let (_, members) = client.members().await?;
+        let leader_url = members.leader.and_then(|l| url_of(&members, l));
+        let status = match leader_url {
+            Some(url) => client.status_of(&url).await.ok(),
+            None => None,
+        };
+        Ok::<_, crate::client::ClientError>((members, status))
+    })?;
+    out.print(global.output, &members, || {
+        members_table(&members, leader_status.as_ref())
+    })
+}
+
+/// `member add ID URL [--learner]`, then how to start the new member.
+fn add(
+    client: &crate::client::Client,
+    rt: &tokio::runtime::Runtime,
+    global: &GlobalArgs,
+    out: &mut Out,
+    (id, url, learner, change): (u64, &str, bool, ChangeArgs),
+) -> CliResult {
+    let url =
+        MemberUrl::parse(url).map_err(|why| CliError::usage(format!("URL {url:?}: {why}")))?;
+    let req = AddMemberRequest {
+        id,
+        url: url.to_string(),
+        learner,
+    };
+    let r = rt.block_on(client.add_member(&req, flags(change)))?;
+    report(global.output, &r, out)?;
+    if r.dry_run || global.output != OutputFormat::Table {
+        return Ok(());
+    }
+    let leader = r
+        .members
+        .leader
+        .and_then(|l| url_of(&r.members, l))
+        .unwrap_or_else(|| global.endpoints.join(","));
+    let apart = peers_apart(&r.members);
+    writeln!(
+        out,
+        "start it with:\n  {}",
+        serve_line(id, &url, &leader, global.cacert.as_deref(), apart)
+    )?;
+    if apart {
+        writeln!(
+            out,
+            "(this cluster's members serve their peers on addresses of their own: \
+             {url} is the new member's peer URL; replace CLIENT-ADDRESS with the \
+             address it serves clients on)"
+        )?;
+    }
+    if let Some(cacert) = global.cacert.as_deref() {
+        writeln!(out, "{}", certificate_hint(id, &url, cacert))?;
+    }
+    Ok(())
+}
+
+/// `member update ID URL`: the member's peers send to URL from now on.
+fn update(
+    client: &crate::client::Client,
+    rt: &tokio::runtime::Runtime,
+    global: &GlobalArgs,
+    out: &mut Out,
+    (id, url, dry_run): (u64, &str, bool),
+) -> CliResult {
+    let url =
+        MemberUrl::parse(url).map_err(|why| CliError::usage(format!("URL {url:?}: {why}")))?;
+    let flags = ChangeFlags {
+        dry_run,
+        force: false,
+    };
+    let r = rt.block_on(client.update_member(id, &url.to_string(), flags))?;
+    report(global.output, &r, out)?;
+    if !r.dry_run && global.output == OutputFormat::Table {
+        writeln!(
+            out,
+            "its peers now send to {url}; start member {id} there with its \
+             --data-dir and --moved if it is not running yet"
+        )?;
+    }
+    Ok(())
 }
 
 fn flags(c: ChangeArgs) -> ChangeFlags {

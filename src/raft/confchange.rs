@@ -35,6 +35,42 @@ impl<S: Storage> Raft<S> {
                 reason: reason.to_string(),
             });
         }
+        self.change_tracker(cc);
+        let cs = self.trk.conf_state();
+        if self.role != Role::Leader {
+            return Ok(cs);
+        }
+        if self
+            .lead_transferee
+            .is_some_and(|t| !self.trk.voters.contains(&t))
+        {
+            self.lead_transferee = None;
+        }
+        if !self.trk.voters.contains(&self.id) {
+            // Removed: step down by handing leadership to a remaining voter. Simply
+            // stepping down could leave the cluster without a possible leader: the
+            // others take the new membership only once they apply it, and until then
+            // they need this node's vote, which it denies to any log shorter than its
+            // own. A transferee is first brought fully up to date, so it gets that vote.
+            self.bcast_append();
+            self.maybe_hand_over();
+            return Ok(cs);
+        }
+        // The quorum changed: a removal may commit entries at once.
+        if self.maybe_commit() {
+            self.bcast_append();
+        } else {
+            for peer in self.peers() {
+                self.maybe_send_append(peer, false);
+            }
+        }
+        Ok(cs)
+    }
+
+    /// Takes a valid change into the progress tracker: voters, learners and their
+    /// progress.
+    fn change_tracker(&mut self, cc: &ConfChange) {
+        let id = cc.node_id;
         let next = self.raft_log.last_index() + 1;
         let max_inflight = self.trk.max_inflight;
         let trk = &mut self.trk;
@@ -74,35 +110,6 @@ impl<S: Storage> Raft<S> {
             // voters, learners and their progress stay as they are.
             ConfChangeType::UpdateUrl => {}
         }
-        let cs = self.trk.conf_state();
-        if self.role != Role::Leader {
-            return Ok(cs);
-        }
-        if self
-            .lead_transferee
-            .is_some_and(|t| !self.trk.voters.contains(&t))
-        {
-            self.lead_transferee = None;
-        }
-        if !self.trk.voters.contains(&self.id) {
-            // Removed: step down by handing leadership to a remaining voter. Simply
-            // stepping down could leave the cluster without a possible leader: the
-            // others take the new membership only once they apply it, and until then
-            // they need this node's vote, which it denies to any log shorter than its
-            // own. A transferee is first brought fully up to date, so it gets that vote.
-            self.bcast_append();
-            self.maybe_hand_over();
-            return Ok(cs);
-        }
-        // The quorum changed: a removal may commit entries at once.
-        if self.maybe_commit() {
-            self.bcast_append();
-        } else {
-            for peer in self.peers() {
-                self.maybe_send_append(peer, false);
-            }
-        }
-        Ok(cs)
     }
 
     /// Why `cc` cannot be applied to the current membership, if it cannot: the same

@@ -22,6 +22,7 @@
 //! sender down instead of growing memory. Snapshot bodies stream into a
 //! [`SnapshotSink`] before the `MsgSnapshot` is delivered.
 
+mod batch;
 mod client_urls;
 mod sender;
 mod sending;

@@ -229,7 +229,7 @@ fn only_updates_a_later_append_of_the_same_term_supersedes_are_dropped() {
         commit_update(1, 2, 5, 5),
         heartbeat.clone(),
     ];
-    super::sender::drop_superseded_updates(&mut batch);
+    super::batch::drop_superseded_updates(&mut batch);
     assert_eq!(
         batch,
         vec![
