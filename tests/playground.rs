@@ -356,16 +356,17 @@ fn runnable(tour: &str, base: u16) -> String {
     out
 }
 
-/// The tour's bash, in a process group of its own so that whatever it started in the
-/// background (member 4) goes with it; output in a file.
+/// The tour's bash, its output in a file. Drop kills it and whatever it started in the
+/// background (member 4): every process whose command line names the playground's
+/// directory, found in /proc, so that nothing else is ever signalled.
 struct Tour {
     child: Child,
     log: tempfile::NamedTempFile,
+    dir: PathBuf,
 }
 
 impl Tour {
     fn run(script: &str, dir: &std::path::Path) -> Tour {
-        use std::os::unix::process::CommandExt;
         let log = tempfile::NamedTempFile::new().expect("a log file");
         let child = Command::new("bash")
             .args(["-c", script])
@@ -377,10 +378,13 @@ impl Tour {
             .stdin(Stdio::null())
             .stdout(log.reopen().expect("log"))
             .stderr(log.reopen().expect("log"))
-            .process_group(0)
             .spawn()
             .expect("run bash");
-        Tour { child, log }
+        Tour {
+            child,
+            log,
+            dir: dir.to_path_buf(),
+        }
     }
 
     fn wait(&mut self, limit: Duration) -> std::process::ExitStatus {
@@ -403,12 +407,34 @@ impl Tour {
     }
 }
 
+/// Pids of the processes whose command line mentions `dir`.
+fn processes_naming(dir: &std::path::Path) -> Vec<u32> {
+    let needle = dir.display().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| *pid != std::process::id())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| {
+                String::from_utf8_lossy(&c)
+                    .replace('\0', " ")
+                    .contains(&needle)
+            })
+        })
+        .collect()
+}
+
 impl Drop for Tour {
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-9", &format!("-{}", self.child.id())])
-            .stderr(Stdio::null())
-            .status();
+        let _ = self.child.kill();
         let _ = self.child.wait();
+        for pid in processes_naming(&self.dir) {
+            let _ = Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .stderr(Stdio::null())
+                .status();
+        }
     }
 }

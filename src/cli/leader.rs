@@ -1,6 +1,7 @@
 //! `raftctl leader transfer [ID]`: the leader checks the target first, brings it up to
 //! date and hands over; on timeout it keeps leading. While it waits, the target's
-//! catch-up is shown on stderr.
+//! catch-up is shown on stderr. Asked to move leadership to the member that already
+//! leads, it says so and changes nothing (exit 0): the state asked for holds.
 
 use std::time::Duration;
 
@@ -22,12 +23,18 @@ pub fn run(cmd: LeaderCommand, global: &GlobalArgs, out: &mut Out) -> CliResult 
             .leader
             .and_then(|l| members.members.iter().find(|m| m.id == l))
             .map(|m| m.url_for_clients().to_string());
+        if let (Some(to), Some(url)) = (id, &leader_url) {
+            if members.leader == Some(to) {
+                let term = client.status_of(url).await?.term;
+                return Ok(Moved::Already { id: to, term });
+            }
+        }
         let transfer = client.transfer_leader(id);
         tokio::pin!(transfer);
         let mut shown = None;
         loop {
             tokio::select! {
-                r = &mut transfer => break r,
+                r = &mut transfer => break r.map(Moved::Moved),
                 () = tokio::time::sleep(Duration::from_millis(200)) => {
                     if let (Some(url), Some(to), OutputFormat::Table) = (&leader_url, id, global.output) {
                         shown = show_catch_up(&client, url, to, shown, out).await;
@@ -36,6 +43,18 @@ pub fn run(cmd: LeaderCommand, global: &GlobalArgs, out: &mut Out) -> CliResult 
             }
         }
     })?;
+    let r = match r {
+        Moved::Moved(r) => r,
+        Moved::Already { id, term } => {
+            if global.output == OutputFormat::Json {
+                return out.json(&json!({ "old_leader": id, "new_leader": id, "term": term }));
+            }
+            return writeln!(
+                out,
+                "member {id} already leads (term {term}); nothing was changed"
+            );
+        }
+    };
     if global.output == OutputFormat::Json {
         return out.json(&json!({
             "old_leader": r.old_leader,
@@ -48,6 +67,12 @@ pub fn run(cmd: LeaderCommand, global: &GlobalArgs, out: &mut Out) -> CliResult 
         "leadership moved from member {} to member {} (term {})",
         r.old_leader, r.new_leader, r.term
     )
+}
+
+/// What the command found or did.
+enum Moved {
+    Moved(crate::api::admin::TransferResponse),
+    Already { id: u64, term: u64 },
 }
 
 /// Notes the target's match against the leader's last index when it changed.

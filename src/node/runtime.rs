@@ -103,6 +103,8 @@ pub(crate) struct NodeTask {
     leader_contact_tick: Option<u64>,
     /// Leaders learned of since start, and when the latest few were (`report.rs`).
     leader_changes: LeaderChanges,
+    /// Status requests of this turn of the loop, answered once its Readies are handled.
+    status_asked: Vec<tokio::sync::oneshot::Sender<super::status::NodeStatus>>,
 }
 
 impl NodeTask {
@@ -139,6 +141,7 @@ impl NodeTask {
             following: shared.following,
             leader_contact_tick: None,
             leader_changes: LeaderChanges::default(),
+            status_asked: Vec::new(),
         };
         task.publish_following();
         task
@@ -179,6 +182,7 @@ impl NodeTask {
             while self.raw.has_ready() {
                 self.handle_ready()?;
             }
+            self.answer_status();
             self.publish_following();
             self.maybe_snapshot()?;
             self.persister.maybe_flush(std::time::Instant::now())?;
@@ -283,9 +287,9 @@ impl NodeTask {
                     self.waiters.add_read(reply);
                 }
             }
-            NodeRequest::Status { reply } => {
-                let _ = reply.send(self.status());
-            }
+            // Answered after this turn's Readies (`answer_status`), so that what it
+            // reports is settled: a commit index a message just moved is applied by then.
+            NodeRequest::Status { reply } => self.status_asked.push(reply),
             NodeRequest::Members { reply } => {
                 let _ = reply.send(self.members_info());
             }
@@ -370,6 +374,16 @@ impl NodeTask {
         self.ops_after_ready();
         self.raw.advance(rd);
         Ok(())
+    }
+
+    fn answer_status(&mut self) {
+        if self.status_asked.is_empty() {
+            return;
+        }
+        let status = self.status();
+        for reply in self.status_asked.drain(..) {
+            let _ = reply.send(status.clone());
+        }
     }
 
     fn on_soft_state(&mut self, leader: Option<NodeId>, role: Role) {

@@ -16,6 +16,14 @@ use serde::{Deserialize, Serialize};
 
 use super::errors::Error;
 
+// Ids, terms and indexes are named aliases of `u64`, not newtypes. The core does
+// arithmetic and ranges on indexes on nearly every line (`index + 1`, `first..=last`,
+// offsets into the unstable log), as the paper and etcd's raft write them; a newtype
+// would need a conversion at each, and ranges over it do not iterate on stable Rust.
+// What guards against a swapped term and index instead: parameter names that say which
+// is which, and the seeded simulation, which drives these paths under faults and
+// checks the log matching and state machine safety properties after every step.
+
 /// A member's id. Ids are >= 1; the core never uses 0 as an id.
 pub type NodeId = u64;
 /// A Raft term.
