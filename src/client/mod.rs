@@ -8,6 +8,7 @@
 
 mod admin;
 pub mod connect;
+mod scrape;
 
 use std::time::Duration;
 
@@ -246,16 +247,7 @@ impl Client {
         let a = self
             .send_once(&base, Method::GET, &["v1", "status"], &[], None, deadline)
             .await
-            .map_err(|e| match e {
-                Attempt::Failed(e) => e,
-                Attempt::Tls(line) => ClientError::Tls(line),
-                Attempt::Unreachable(cause) | Attempt::NoAnswer(cause) => {
-                    ClientError::NoMemberAnswered {
-                        endpoints: display_url(&base),
-                        cause,
-                    }
-                }
-            })?;
+            .map_err(|e| e.into_error(&base))?;
         parse_json(&a)
     }
 
