@@ -62,6 +62,19 @@ struct Target {
     latest: Option<Arc<Fetched>>,
 }
 
+impl Target {
+    fn new(endpoint: bool) -> Target {
+        Target {
+            id: None,
+            member_role: None,
+            endpoint,
+            in_flight: None,
+            last_start: None,
+            latest: None,
+        }
+    }
+}
+
 /// The members, their requests and their latest answers.
 pub struct Poller {
     client: Arc<Client>,
@@ -80,17 +93,7 @@ impl Poller {
         let targets = client
             .endpoints()
             .into_iter()
-            .map(|url| {
-                let target = Target {
-                    id: None,
-                    member_role: None,
-                    endpoint: true,
-                    in_flight: None,
-                    last_start: None,
-                    latest: None,
-                };
-                (normal_url(&url), target)
-            })
+            .map(|url| (normal_url(&url), Target::new(true)))
             .collect();
         Poller {
             client: Arc::new(client),
@@ -165,14 +168,10 @@ impl Poller {
             t.member_role = None;
         }
         for (url, (id, role)) in listed {
-            let t = self.targets.entry(url).or_insert_with(|| Target {
-                id: None,
-                member_role: None,
-                endpoint: false,
-                in_flight: None,
-                last_start: None,
-                latest: None,
-            });
+            let t = self
+                .targets
+                .entry(url)
+                .or_insert_with(|| Target::new(false));
             t.id = Some(id);
             t.member_role = Some(role);
         }
