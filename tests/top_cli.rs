@@ -1,8 +1,10 @@
-//! `raftctl top` against a real cluster: on a terminal (a detached tmux session of a fixed
-//! size, read back with `capture-pane`) it shows the members and the leader, a killed
-//! member as down and back again once restarted, redraws to a new width, and exits 0 on
-//! `q`; with standard output a pipe it prints plain refreshes, and JSON lines with `-o
-//! json`.
+//! `raftctl top` against a real cluster. On a terminal (a detached tmux session of a
+//! fixed size, read back with `capture-pane`) it shows the members and the leader, a
+//! stopped member as waiting, a killed one as down and back again once restarted,
+//! redraws to a new width, exits 0 on `q` and leaves the terminal as it found it. With
+//! standard output a pipe it prints plain refreshes, and JSON lines with `-o json`;
+//! over TLS it uses the client's certificate; bad flags are refused before anything is
+//! sent.
 
 mod common;
 
@@ -152,6 +154,16 @@ fn top_on_a_terminal_follows_members_going_and_coming_and_quits_on_q() {
         line_of(&screen, &url).is_some_and(|l| l.contains("follower")),
         "{screen}"
     );
+
+    // Stopped (SIGSTOP): connected but silent, it shows as waiting, then answers again.
+    c.node(follower).pause();
+    tmux.wait_screen("the stopped member shown as waiting", |s| {
+        line_of(s, &url).is_some_and(|l| l.contains(" waiting "))
+    });
+    c.node(follower).resume();
+    tmux.wait_screen("the resumed member up again", |s| {
+        line_of(s, &url).is_some_and(|l| l.contains(" up"))
+    });
 
     c.node(follower).kill();
     tmux.wait_screen("the killed member shown as down", |s| {

@@ -225,7 +225,7 @@ fn a_slow_answer_shows_as_waiting_with_the_last_figures() {
         latest: None,
         waiting_for: Some(Duration::from_secs(2)),
     };
-    let v = m.update(&[never.clone()], None);
+    let v = m.update(std::slice::from_ref(&never), None);
     assert_eq!(v.members[0].state, State::Waiting { waiting_ms: 2000 });
     let v = m.update(
         &[Observation {
