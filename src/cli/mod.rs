@@ -19,6 +19,7 @@ pub mod replace;
 pub mod serve;
 pub mod snapshot;
 pub mod status;
+pub mod top;
 pub mod wal;
 
 pub use args::{Cli, Command, GlobalArgs, OutputFormat};
@@ -34,6 +35,7 @@ pub fn run(cli: Cli, out: &mut Out) -> CliResult {
         Command::Status => status::run(global, out),
         Command::Health(args) => health::run(&args, global, out),
         Command::Doctor(args) => doctor::run(&args, global, out),
+        Command::Top(args) => top::run(&args, global, out),
         Command::Wal(cmd) => wal::run(cmd, global, out),
         Command::Snapshot(cmd) => snapshot::run(cmd, global, out),
         Command::Recover(args) => recover::run(args, global, out),

@@ -1,12 +1,15 @@
 //! Questions to exactly one member, with no failover and no leader following: its
 //! status, its member list, its metrics and the certificate it presents. `health`,
-//! `status` and `doctor` ask every member this way to compare what each one says.
+//! `status`, `doctor` and `top` ask every member this way to compare what each one says.
 
 use reqwest::Method;
 use tokio::time::Instant;
 
 use super::{display_url, parse_endpoint, parse_json, Answer, Attempt, Client, ClientError};
 use crate::api::types::{MembersResponse, StatusResponse};
+
+/// The most of a `/metrics` answer that is read as text; a member's is a few KiB.
+const MAX_METRICS_BYTES: usize = 1 << 20;
 
 impl Client {
     /// `GET /v1/status` of exactly the member at `url` (no failover).
@@ -28,9 +31,19 @@ impl Client {
         parse_json(&self.get_exactly(url, &["v1", "members"], &[]).await?)
     }
 
-    /// `GET /metrics` of exactly the member at `url`, as text.
+    /// `GET /metrics` of exactly the member at `url`, as text (`doctor` and `top` read
+    /// latencies and rates from it).
     pub async fn metrics_of(&self, url: &str) -> Result<String, ClientError> {
         let a = self.get_exactly(url, &["metrics"], &[]).await?;
+        if a.body.len() > MAX_METRICS_BYTES {
+            return Err(ClientError::BadResponse {
+                url: a.url,
+                detail: format!(
+                    "the metrics are {} bytes, more than the {MAX_METRICS_BYTES} read",
+                    a.body.len()
+                ),
+            });
+        }
         String::from_utf8(a.body.to_vec()).map_err(|_| ClientError::BadResponse {
             url: a.url,
             detail: "the metrics are not UTF-8 text".into(),

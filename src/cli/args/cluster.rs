@@ -1,4 +1,4 @@
-//! `raftctl status`, `raftctl health`, `raftctl doctor`, `raftctl member
+//! `raftctl status`, `raftctl health`, `raftctl doctor`, `raftctl top`, `raftctl member
 //! list|add|promote|remove|update|replace` and `raftctl leader transfer`: the commands
 //! that read and change the cluster itself. Flags and help texts.
 
@@ -132,6 +132,73 @@ Examples:
   raftctl doctor -o json
   # stricter thresholds
   raftctl doctor --fsync-p99-warn 20ms --disk-free-warn 20% --cert-warn-days 60";
+
+/// Flags of `raftctl top`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct TopArgs {
+    /// How often to refresh (e.g. 500ms, 1s, 5s; at least 100ms).
+    #[arg(long, value_parser = parse_interval, default_value = "1s")]
+    pub interval: Duration,
+    /// Stop after COUNT refreshes (default: until q, Esc or Ctrl-C).
+    #[arg(
+        short = 'n',
+        long,
+        value_name = "COUNT",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub count: Option<u64>,
+    /// Plain lines even on a terminal: a summary line and a table per refresh.
+    #[arg(long)]
+    pub plain: bool,
+}
+
+/// The shortest `--interval` of `top`: each refresh asks every member twice.
+pub const MIN_INTERVAL: Duration = Duration::from_millis(100);
+
+/// A refresh interval: a duration of at least [`MIN_INTERVAL`] and at most a day.
+fn parse_interval(s: &str) -> Result<Duration, String> {
+    let d = super::parse_duration(s)?;
+    if d < MIN_INTERVAL {
+        return Err(format!(
+            "{} is too short: the interval must be at least 100ms",
+            humantime::format_duration(d)
+        ));
+    }
+    if d > Duration::from_secs(86_400) {
+        return Err(format!(
+            "{} is too long: the interval must be at most a day",
+            humantime::format_duration(d)
+        ));
+    }
+    Ok(d)
+}
+
+pub(super) const TOP_LONG_ABOUT: &str = "\
+A live view of the cluster, refreshed every --interval: one row per member (those at \
+--endpoints and every member in the membership) with its role, term, commit and applied \
+index, lag behind the leader's commit index, time since it last heard from the leader, \
+writes and reads per second through it, the 99th percentile of its fsyncs over the last \
+interval and its apply lag (commit minus applied index, from its /metrics); above them \
+the leader, its term, the leader changes seen, and the cluster's writes and reads per \
+second; below, a sparkline of writes per second. Rates and the percentile need two \
+answers, so they show from the second refresh on.
+
+A member that does not answer is shown as down with the reason, and comes back when it \
+answers again; one whose answer has been awaited for more than a second shows as \
+waiting, with its last figures. On a terminal the view takes the whole screen, keeps as \
+many columns as fit its width, and quits on q, Esc or Ctrl-C. When standard output is \
+not a terminal (or with --plain) each refresh is a line with the time and the summary \
+followed by a table; with -o json it is one JSON object per line.";
+
+pub(super) const TOP_EXAMPLES: &str = "\
+Examples:
+  raftctl top
+  # every 2 seconds, against a TLS cluster
+  raftctl --endpoints https://10.0.0.1:7001 --cacert ca.pem --cert admin.pem --key admin-key.pem top --interval 2s
+  # three refreshes as plain tables, for a log or a ticket
+  raftctl top -n 3 --plain
+  # one JSON line per refresh, for a script
+  raftctl -o json top | jq -c '{leader, writes_per_sec}'";
 
 /// Flags shared by `member add|promote|remove`.
 #[derive(Debug, Clone, Copy, Args)]

@@ -22,7 +22,9 @@ pub use bench::{
     BenchArgs, BenchCommand, BenchLoadArgs, BenchReadArgs, BenchTarget, ReadConsistency,
 };
 pub use cert::{CertCommand, CertWriteArgs, RoleArg};
-pub use cluster::{ChangeArgs, DoctorArgs, HealthArgs, LeaderCommand, MemberCommand, ReplaceArgs};
+pub use cluster::{
+    ChangeArgs, DoctorArgs, HealthArgs, LeaderCommand, MemberCommand, ReplaceArgs, TopArgs,
+};
 pub use kv::KvCommand;
 pub use offline::{RecoverArgs, RecoverCommand, WalCommand};
 pub use serve::{PlaygroundArgs, ServeArgs};
@@ -32,7 +34,7 @@ pub use snapshot::SnapshotCommand;
 const LONG_ABOUT: &str = "\
 Run, operate and inspect a Raft cluster that replicates a key-value store.
 
-`raftctl serve` runs a member; the client commands (kv, status, health, doctor, member, \
+`raftctl serve` runs a member; the client commands (kv, status, health, doctor, top, member, \
 leader, snapshot, bench) talk to the members named by --endpoints (or RAFTCTL_ENDPOINTS), trying them in \
 order and following the leader; the offline commands (wal, snapshot inspect/restore, \
 recover) read a stopped member's data directory; `raftctl cert` makes and inspects the \
@@ -197,6 +199,13 @@ pub enum Command {
         after_long_help = cluster::DOCTOR_EXAMPLES
     )]
     Doctor(DoctorArgs),
+    /// A live view of the members: roles, indexes, lag, rates, fsync p99, leader changes.
+    #[command(
+        long_about = cluster::TOP_LONG_ABOUT,
+        after_help = cluster::TOP_EXAMPLES,
+        after_long_help = cluster::TOP_EXAMPLES
+    )]
+    Top(TopArgs),
     /// Read a stopped node's log and hard state offline.
     #[command(
         subcommand,
