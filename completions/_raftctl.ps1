@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every member''s state, one row per member')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded, 2 unavailable')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find what is wrong or about to go wrong, with the evidence and the command that fixes it: exit 0 all ok, 1 degraded, 2 unavailable')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live view of the members: roles, indexes, lag, rates, fsync p99, leader changes')
             [CompletionResult]::new('wal', 'wal', [CompletionResultType]::ParameterValue, 'Read a stopped node''s log and hard state offline')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load-test the cluster: throughput, latency percentiles and errors by kind')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Take, download, inspect and restore snapshots')
@@ -242,6 +243,25 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'PEM file of the private key of --cert')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'raftctl;top' {
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'How often to refresh (e.g. 500ms, 1s, 5s; at least 100ms)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after COUNT refreshes (default: until q, Esc or Ctrl-C)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after COUNT refreshes (default: until q, Esc or Ctrl-C)')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'Members to talk to, tried in order (comma-separated URLs)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 500ms, 5s, 2m)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'PEM file of the cluster CA: it signed the members'' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'PEM file of the private key of --cert')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate')
+            [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Plain lines even on a terminal: a summary line and a table per refresh')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -1033,6 +1053,7 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every member''s state, one row per member')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded, 2 unavailable')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find what is wrong or about to go wrong, with the evidence and the command that fixes it: exit 0 all ok, 1 degraded, 2 unavailable')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live view of the members: roles, indexes, lag, rates, fsync p99, leader changes')
             [CompletionResult]::new('wal', 'wal', [CompletionResultType]::ParameterValue, 'Read a stopped node''s log and hard state offline')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load-test the cluster: throughput, latency percentiles and errors by kind')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Take, download, inspect and restore snapshots')
@@ -1075,6 +1096,9 @@ Register-ArgumentCompleter -Native -CommandName 'raftctl' -ScriptBlock {
             break
         }
         'raftctl;help;doctor' {
+            break
+        }
+        'raftctl;help;top' {
             break
         }
         'raftctl;help;wal' {

@@ -61,6 +61,9 @@ _raftctl() {
             raftctl,status)
                 cmd="raftctl__subcmd__status"
                 ;;
+            raftctl,top)
+                cmd="raftctl__subcmd__top"
+                ;;
             raftctl,wal)
                 cmd="raftctl__subcmd__wal"
                 ;;
@@ -168,6 +171,9 @@ _raftctl() {
                 ;;
             raftctl__subcmd__help,status)
                 cmd="raftctl__subcmd__help__subcmd__status"
+                ;;
+            raftctl__subcmd__help,top)
+                cmd="raftctl__subcmd__help__subcmd__top"
                 ;;
             raftctl__subcmd__help,wal)
                 cmd="raftctl__subcmd__help__subcmd__wal"
@@ -428,7 +434,7 @@ _raftctl() {
 
     case "${cmd}" in
         raftctl)
-            opts="-o -h -V --endpoints --output --timeout --cacert --cert --key --token --help --version serve kv status health doctor wal bench snapshot member leader recover cert playground completions man help"
+            opts="-o -h -V --endpoints --output --timeout --cacert --cert --key --token --help --version serve kv status health doctor top wal bench snapshot member leader recover cert playground completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1428,7 +1434,7 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__help)
-            opts="serve kv status health doctor wal bench snapshot member leader recover cert playground completions man help"
+            opts="serve kv status health doctor top wal bench snapshot member leader recover cert playground completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1974,6 +1980,20 @@ _raftctl() {
             return 0
             ;;
         raftctl__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__help__subcmd__top)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3670,6 +3690,64 @@ _raftctl() {
                 return 0
             fi
             case "${prev}" in
+                --endpoints)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        raftctl__subcmd__top)
+            opts="-n -o -h -V --interval --count --plain --endpoints --output --timeout --cacert --cert --key --token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --endpoints)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

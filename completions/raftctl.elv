@@ -35,6 +35,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand status 'Show every member''s state, one row per member'
             cand health 'Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded, 2 unavailable'
             cand doctor 'Find what is wrong or about to go wrong, with the evidence and the command that fixes it: exit 0 all ok, 1 degraded, 2 unavailable'
+            cand top 'A live view of the members: roles, indexes, lag, rates, fsync p99, leader changes'
             cand wal 'Read a stopped node''s log and hard state offline'
             cand bench 'Load-test the cluster: throughput, latency percentiles and errors by kind'
             cand snapshot 'Take, download, inspect and restore snapshots'
@@ -224,6 +225,24 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand --cert 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id'
             cand --key 'PEM file of the private key of --cert'
             cand --token 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'raftctl;top'= {
+            cand --interval 'How often to refresh (e.g. 500ms, 1s, 5s; at least 100ms)'
+            cand -n 'Stop after COUNT refreshes (default: until q, Esc or Ctrl-C)'
+            cand --count 'Stop after COUNT refreshes (default: until q, Esc or Ctrl-C)'
+            cand --endpoints 'Members to talk to, tried in order (comma-separated URLs)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --timeout 'How long to wait for each request (e.g. 500ms, 5s, 2m)'
+            cand --cacert 'PEM file of the cluster CA: it signed the members'' certificates; needed for https://. For `serve`, the CA that signs every member and client it accepts'
+            cand --cert 'PEM file of this process''s certificate, for mutual TLS (with --key); for `serve`, the member''s own certificate, which names its --id'
+            cand --key 'PEM file of the private key of --cert'
+            cand --token 'Bearer token sent as `Authorization: Bearer TOKEN`, instead of a client certificate'
+            cand --plain 'Plain lines even on a terminal: a summary line and a table per refresh'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -940,6 +959,7 @@ set edit:completion:arg-completer[raftctl] = {|@words|
             cand status 'Show every member''s state, one row per member'
             cand health 'Check that members (or the whole cluster) can serve: exit 0 healthy, 1 degraded, 2 unavailable'
             cand doctor 'Find what is wrong or about to go wrong, with the evidence and the command that fixes it: exit 0 all ok, 1 degraded, 2 unavailable'
+            cand top 'A live view of the members: roles, indexes, lag, rates, fsync p99, leader changes'
             cand wal 'Read a stopped node''s log and hard state offline'
             cand bench 'Load-test the cluster: throughput, latency percentiles and errors by kind'
             cand snapshot 'Take, download, inspect and restore snapshots'
@@ -973,6 +993,8 @@ set edit:completion:arg-completer[raftctl] = {|@words|
         &'raftctl;help;health'= {
         }
         &'raftctl;help;doctor'= {
+        }
+        &'raftctl;help;top'= {
         }
         &'raftctl;help;wal'= {
             cand dump 'One row per log entry: index, term, type, size and a decoded summary'
