@@ -9,6 +9,7 @@ mod ops_util;
 use common::{cli, stderr, stdout, wait_for, Cluster};
 use ops_util::{add_and_join, ok};
 use serde_json::Value;
+use std::time::Duration;
 
 /// Thresholds the machine running the tests cannot cross (a nearly full or slow disk
 /// here is no finding about the cluster), for every test but the one about thresholds.
@@ -386,6 +387,10 @@ fn members_that_disagree_on_the_membership_are_found() {
     let gone = (1..=3).find(|id| *id != leader).expect("a follower");
     c.node(gone).kill();
     ok(&c, &["member", "remove", &gone.to_string()]);
+    // The leader's sender to the removed member may still hold an append with the
+    // removal and deliver it once the member is back (it then applies its removal and
+    // stops, agreeing after all): give the leader a moment to drop that sender first.
+    std::thread::sleep(Duration::from_millis(500));
     c.node(gone).start();
     let endpoints = format!("{},{}", c.url(leader), c.url(gone));
     let (code, report, _) = wait_for("a report with the removed member's view", || {
