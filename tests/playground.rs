@@ -49,6 +49,36 @@ struct Playground {
 }
 
 impl Playground {
+    /// `raftctl playground ARGS --base-port BASE`, its stdout read line by line.
+    fn start(args: &[&str], base: u16) -> Playground {
+        let mut child = Command::new(raftctl_bin())
+            .arg("playground")
+            .args(args)
+            .args(["--base-port", &base.to_string()])
+            .env_remove("RAFTCTL_ENDPOINTS")
+            .env_remove("RAFTCTL_CERT")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start raftctl playground");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Playground {
+            child,
+            members: Vec::new(),
+            lines: rx,
+            seen: Vec::new(),
+        }
+    }
+
     /// The next stdout line, or a panic after the deadline showing what was printed.
     fn next_line(&mut self, deadline: Instant) -> String {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -102,36 +132,7 @@ fn raftctl(endpoints: &str, env: &[(String, String)], args: &[&str]) -> std::pro
 #[test]
 fn playground_serves_a_cluster_and_cleans_up_on_sigint() {
     let base = free_port_run(3);
-    let mut child = Command::new(raftctl_bin())
-        .args([
-            "playground",
-            "--nodes",
-            "3",
-            "--base-port",
-            &base.to_string(),
-        ])
-        .env_remove("RAFTCTL_ENDPOINTS")
-        .env_remove("RAFTCTL_CERT")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start raftctl playground");
-    let stdout = child.stdout.take().expect("piped stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut pg = Playground {
-        child,
-        members: Vec::new(),
-        lines: rx,
-        seen: Vec::new(),
-    };
+    let mut pg = Playground::start(&["--nodes", "3"], base);
 
     let members = pg.wait_for_line("members:");
     pg.members = members
@@ -234,30 +235,7 @@ fn the_readme_tour_runs_as_written() {
         .expect("read README.md");
     let tour = tour_block(&readme);
     let base = free_port_run(4);
-    let mut child = Command::new(raftctl_bin())
-        .args(["playground", "--base-port", &base.to_string()])
-        .env_remove("RAFTCTL_ENDPOINTS")
-        .env_remove("RAFTCTL_CERT")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start raftctl playground");
-    let stdout = child.stdout.take().expect("piped stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut pg = Playground {
-        child,
-        members: Vec::new(),
-        lines: rx,
-        seen: Vec::new(),
-    };
+    let mut pg = Playground::start(&[], base);
     let members = pg.wait_for_line("members:");
     pg.members = members
         .split_whitespace()

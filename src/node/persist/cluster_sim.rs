@@ -26,9 +26,9 @@ use bytes::Bytes;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::crash_sim::Disk;
+use super::crash_sim::{read_all, seeds, Disk};
 use super::{Applied, Persister};
-use crate::kv::{ApplyBuffer, Command, Op, View};
+use crate::kv::{ApplyBuffer, Command, Op};
 use crate::metrics::Metrics;
 use crate::raft::{Config, Entry, Index, Message, NodeId, RawNode, Ready, Role, Term};
 use crate::storage::{InitialState, Membership, RedbStorage};
@@ -226,22 +226,6 @@ impl Member {
         );
         self.start(store, seed ^ u64::from(self.crashes));
     }
-}
-
-/// Everything a member holds, read through the buffer over the database.
-fn read_all(p: &Persister) -> BTreeMap<String, Bytes> {
-    let txn = p.store().begin_read().expect("a read transaction");
-    let buffered = p.buffer.read();
-    let view = View::new(&buffered, &txn);
-    let mut kv = BTreeMap::new();
-    for key in view.list("", usize::MAX).expect("keys") {
-        let value = view
-            .get(&key)
-            .expect("a value")
-            .expect("a listed key has one");
-        kv.insert(key, value);
-    }
-    kv
 }
 
 impl World {
@@ -558,17 +542,10 @@ fn run(seed: u64, steps: usize) -> World {
     w
 }
 
-fn seeds() -> Vec<u64> {
-    match std::env::var("CLUSTER_SIM_SEED") {
-        Ok(s) => vec![s.trim().parse().expect("CLUSTER_SIM_SEED is a number")],
-        Err(_) => (1..=3).collect(),
-    }
-}
-
 #[test]
 fn members_that_crash_anywhere_keep_every_answered_write() {
     let (mut crashes, mut answered, mut chunks, mut most) = (0, 0, 0, 0);
-    for seed in seeds() {
+    for seed in seeds("CLUSTER_SIM_SEED", 3) {
         let w = run(seed, 10_000);
         crashes += w.members.iter().map(|m| m.crashes).sum::<u32>();
         answered += w.answered;

@@ -276,7 +276,7 @@ impl Model {
 }
 
 /// Everything the member holds, read through the buffer over the database.
-fn read_all(p: &Persister) -> BTreeMap<String, Bytes> {
+pub(super) fn read_all(p: &Persister) -> BTreeMap<String, Bytes> {
     let txn = p.store().begin_read().expect("a read transaction");
     let buffered = p.buffer.read();
     let view = View::new(&buffered, &txn);
@@ -525,17 +525,21 @@ fn run(seed: u64, steps: usize) -> Member {
     m
 }
 
-fn seeds() -> Vec<u64> {
-    match std::env::var("PERSIST_SIM_SEED") {
-        Ok(s) => vec![s.trim().parse().expect("PERSIST_SIM_SEED is a number")],
-        Err(_) => (1..=8).collect(),
+/// The seed in environment variable `var` (to replay one), else seeds `1..=count`.
+pub(super) fn seeds(var: &str, count: u64) -> Vec<u64> {
+    match std::env::var(var) {
+        Ok(s) => vec![s
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{var} is a number"))],
+        Err(_) => (1..=count).collect(),
     }
 }
 
 #[test]
 fn crashes_anywhere_lose_nothing_durable_and_replay_to_the_committed_state() {
     let (mut crashes, mut compacted, mut chunks, mut most) = (0, 0, 0, 0);
-    for seed in seeds() {
+    for seed in seeds("PERSIST_SIM_SEED", 8) {
         let m = run(seed, 1_000);
         crashes += m.crashes;
         compacted += m.p().store().first_index() - 1;

@@ -20,6 +20,9 @@ fn status(id: u64, role: &str, term: u64, commit: u64, applied: u64) -> StatusRe
         progress: None,
         leader_contact_ms: (role != "leader").then_some(15),
         health: None,
+        leader_changes: None,
+        leader_change_ages_ms: None,
+        storage: None,
     }
 }
 
